@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import catalogData from './catalog.json' with { type: 'json' };
+
+/**
+ * The indicator catalog: departments, units, indicators and their targets.
+ * It is data (catalog.json), checked here once at load so that a bad entry
+ * fails loudly with its id instead of surfacing as a wrong figure later.
+ */
+
+const isoDate = z.iso.date();
+
+const unitSchema = z.object({
+  id: z.string().min(1),
+  zh: z.string().min(1),
+  en: z.string().min(1),
+  /** How a value in this unit is typed: whole numbers, decimals, percentage points or done/not done. */
+  value: z.enum(['integer', 'decimal', 'percent', 'boolean']),
+  /** Labels that name this unit in a workbook header or unit column. */
+  labels: z.array(z.string().min(1)),
+  /** Other units a clerk may report in, with the factor that converts them to this one (万元 → 亿元 is 0.0001). */
+  scales: z.array(z.object({ labels: z.array(z.string().min(1)).min(1), factor: z.number().positive() })).default([]),
+});
+
+const departmentSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a department id is lower-case letters, digits, "_" or "-"'),
+  zh: z.string().min(1),
+  en: z.string().min(1),
+  aliases: z.array(z.string().min(1)).default([]),
+});
+
+const comparisonSchema = z.enum(['at_least', 'greater_than']);
+
+const targetSchema = z.discriminatedUnion('type', [
+  /** Reach a value by a deadline, on a straight line from the baseline. */
+  z.object({
+    type: z.literal('reach'),
+    comparison: comparisonSchema,
+    value: z.number(),
+    deadline: isoDate,
+    baseline: z.object({ value: z.number(), date: isoDate, assumed: z.boolean().default(false) }),
+  }),
+  /** Hold a level every month (enrolment 4000, 22 majors). */
+  z.object({ type: z.literal('hold'), comparison: comparisonSchema, value: z.number() }),
+  /** Stay above another indicator's value of the same month, until a date. */
+  z.object({ type: z.literal('relative'), comparison: comparisonSchema, reference: z.string().min(1), until: isoDate }),
+  /** Done, by a deadline when the source gives one. */
+  z.object({ type: z.literal('milestone'), deadline: isoDate.optional() }),
+]);
+
+const indicatorSchema = z.object({
+  id: z.string().regex(/^[a-z]+\.[a-z0-9_]+$/, 'an indicator id is "<prefix>.<snake_case>"'),
+  department: z.string().min(1),
+  zh: z.string().min(1),
+  en: z.string().min(1),
+  unit: z.string().min(1),
+  kind: z.enum(['stock', 'flow', 'ratio', 'milestone']),
+  aliases: z.array(z.string().min(1)).default([]),
+  target: targetSchema.optional(),
+});
+
+const catalogSchema = z.object({
+  version: z.string().min(1),
+  source: z.string().optional(),
+  units: z.array(unitSchema).min(1),
+  departments: z.array(departmentSchema).min(1),
+  indicators: z.array(indicatorSchema).min(1),
+});
+
+export type Unit = z.infer<typeof unitSchema>;
+export type Department = z.infer<typeof departmentSchema>;
+export type Target = z.infer<typeof targetSchema>;
+export type Comparison = z.infer<typeof comparisonSchema>;
+export type IndicatorKind = Indicator['kind'];
+export type Indicator = z.infer<typeof indicatorSchema>;
+export type CatalogData = z.infer<typeof catalogSchema>;
+
+export interface Catalog extends CatalogData {
+  department(id: string): Department | undefined;
+  indicator(id: string): Indicator | undefined;
+  unit(id: string): Unit;
+  indicatorsOf(departmentId: string): Indicator[];
+}
+
+export class CatalogError extends Error {
+  override readonly name = 'CatalogError';
+}
+
+function duplicates(ids: string[]): string[] {
+  return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+}
+
+/** The entry-level problems zod cannot see: references between entries. */
+function crossReferenceProblems(data: CatalogData): string[] {
+  const problems: string[] = [];
+  for (const [what, ids] of [
+    ['unit', data.units.map((u) => u.id)],
+    ['department', data.departments.map((d) => d.id)],
+    ['indicator', data.indicators.map((i) => i.id)],
+  ] as const) {
+    for (const id of duplicates(ids)) problems.push(`${what} "${id}" is defined more than once`);
+  }
+  const units = new Map(data.units.map((u) => [u.id, u]));
+  const departments = new Set(data.departments.map((d) => d.id));
+  const indicators = new Map(data.indicators.map((i) => [i.id, i]));
+  for (const indicator of data.indicators) {
+    const at = `indicator "${indicator.id}"`;
+    const unit = units.get(indicator.unit);
+    if (!departments.has(indicator.department)) problems.push(`${at}: unknown department "${indicator.department}"`);
+    if (!unit) problems.push(`${at}: unknown unit "${indicator.unit}"`);
+    if ((indicator.kind === 'milestone') !== (unit?.value === 'boolean') && unit) {
+      problems.push(`${at}: a ${indicator.kind} cannot be measured in unit "${unit.id}" (${unit.value})`);
+    }
+    const target = indicator.target;
+    if (target && (target.type === 'milestone') !== (indicator.kind === 'milestone')) {
+      problems.push(`${at}: a ${indicator.kind} indicator cannot have a ${target.type} target`);
+    }
+    if (target?.type === 'reach' && target.baseline.date >= target.deadline) {
+      problems.push(`${at}: baseline date ${target.baseline.date} is not before deadline ${target.deadline}`);
+    }
+    if (target?.type === 'relative') {
+      const reference = indicators.get(target.reference);
+      if (!reference) problems.push(`${at}: reference "${target.reference}" is not an indicator`);
+      else if (reference.unit !== indicator.unit) {
+        problems.push(`${at}: reference "${reference.id}" is in unit "${reference.unit}", not "${indicator.unit}"`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Validates catalog data and indexes it; throws a CatalogError naming every bad entry. */
+export function loadCatalog(input: unknown): Catalog {
+  const parsed = catalogSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const [collection, index] = issue.path;
+      const entry =
+        typeof collection === 'string' && typeof index === 'number'
+          ? (input as Record<string, { id?: unknown }[]>)[collection]?.[index]?.id
+          : undefined;
+      const where = entry === undefined ? issue.path.join('.') : `${String(collection)} "${String(entry)}" (${issue.path.slice(2).join('.')})`;
+      return `${where}: ${issue.message}`;
+    });
+    throw new CatalogError(`Invalid catalog:\n- ${lines.join('\n- ')}`);
+  }
+  const data = parsed.data;
+  const problems = crossReferenceProblems(data);
+  if (problems.length > 0) throw new CatalogError(`Invalid catalog:\n- ${problems.join('\n- ')}`);
+
+  const units = new Map(data.units.map((u) => [u.id, u]));
+  const departments = new Map(data.departments.map((d) => [d.id, d]));
+  const indicators = new Map(data.indicators.map((i) => [i.id, i]));
+  return {
+    ...data,
+    department: (id) => departments.get(id),
+    indicator: (id) => indicators.get(id),
+    unit: (id) => {
+      const unit = units.get(id);
+      if (!unit) throw new CatalogError(`unknown unit "${id}"`);
+      return unit;
+    },
+    indicatorsOf: (departmentId) => data.indicators.filter((i) => i.department === departmentId),
+  };
+}
+
+/** The catalog shipped with the code, validated once per process. */
+export const catalog: Catalog = loadCatalog(catalogData);

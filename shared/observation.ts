@@ -1,0 +1,44 @@
+import type { Period } from './period.js';
+
+/** Where a figure came from: the uploaded object and the cell that held it. */
+export interface Lineage {
+  bucket: string;
+  key: string;
+  /** S3 version id; absent when the bucket is not versioned (the local stores). */
+  versionId?: string;
+  /** S3 event sequencer of the upload: orders uploads of the same key. */
+  sequencer: string;
+  sheet: string;
+  cell: string;
+  /** When the object was uploaded (ISO 8601). */
+  uploadedAt: string;
+  /** Who uploaded it, as S3 reports the principal. */
+  uploader?: string;
+}
+
+/** One accepted figure: an indicator's value for a month, in the catalog's canonical unit. */
+export interface Observation {
+  department: string;
+  indicator: string;
+  period: Period;
+  /** Numbers in the canonical unit; milestones as true (done) / false (not done). */
+  value: number | boolean;
+  unit: string;
+  lineage: Lineage;
+}
+
+/** The upload that made a department's figures for a month current. */
+export interface Submission {
+  department: string;
+  period: Period;
+  bucket: string;
+  key: string;
+  versionId?: string;
+  sequencer: string;
+  uploadedAt: string;
+  uploader?: string;
+  /** Indicator ids the upload reported. */
+  indicators: string[];
+  /** Where the import summary was written. */
+  reportKey: string;
+}

@@ -1,0 +1,41 @@
+import type { Observation, Submission } from './observation.js';
+import type { Period } from './period.js';
+
+/**
+ * The ports the use cases need. Adapters for AWS live in shared/aws/;
+ * the same adapters serve the local stores (s3rver, dynalite) through their endpoints.
+ */
+
+export interface ObjectRef {
+  bucket: string;
+  key: string;
+  versionId?: string;
+}
+
+export interface ObjectStore {
+  get(ref: ObjectRef): Promise<Uint8Array>;
+  put(object: { bucket: string; key: string; body: string | Uint8Array; contentType: string }): Promise<void>;
+}
+
+/**
+ * What happened when an upload was offered as its department-period's current submission:
+ * - committed: it is now current, its observations replaced the slice;
+ * - duplicate: this very upload is already current (a redelivered event);
+ * - superseded: a later upload of the slice is already current (events out of order).
+ */
+export type CommitOutcome = 'committed' | 'duplicate' | 'superseded';
+
+export interface ObservationRepository {
+  /** Makes the submission current together with its observations, replacing the previous slice atomically. */
+  commit(submission: Submission, observations: Observation[]): Promise<CommitOutcome>;
+  /** A department's current observations for every period up to and including `to`, oldest first. */
+  observationsUpTo(department: string, to: Period): Promise<Observation[]>;
+  /** A department's current submission for a period, if any. */
+  submission(department: string, period: Period): Promise<Submission | undefined>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -37,6 +37,8 @@ export interface Submission {
   sequencer: string;
   uploadedAt: string;
   uploader?: string;
+  /** SHA-256 of the uploaded bytes: the same file uploaded again changes nothing. */
+  contentSha256: string;
   /** Indicator ids the upload reported. */
   indicators: string[];
   /** Where the import summary was written. */

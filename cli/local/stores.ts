@@ -1,0 +1,143 @@
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Context, S3Event } from 'aws-lambda';
+import dynalite from 'dynalite';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import S3rver from 's3rver';
+import { OBSERVATION_TABLE_KEY } from '../../shared/aws/observation-table.js';
+import { ENV } from '../../shared/config.js';
+
+/** The names the local run gives the stack's buckets and table. */
+export const LOCAL_RESOURCES = {
+  uploadBucket: 'department-metrics-uploads',
+  snapshotBucket: 'department-metrics-snapshots',
+  observationsTable: 'department-metrics-observations',
+} as const;
+
+export interface LocalStores {
+  /** Environment for code that talks to the stores through the shared AWS clients. */
+  env: Record<string, string>;
+  s3: S3Client;
+  dynamo: DynamoDBClient;
+  /** Hands every S3 event the upload bucket emits to the listener, as S3 would invoke a function. */
+  onS3Event(listener: (event: S3Event) => Promise<unknown>): void;
+  /** Resolves when every event delivered so far has been handled. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** S3 URL-encodes keys in notifications (spaces as "+"); s3rver sends them raw, so do what S3 does. */
+function encodeAsS3(event: S3Event): S3Event {
+  return {
+    Records: event.Records.map((record) => ({
+      ...record,
+      s3: {
+        ...record.s3,
+        object: { ...record.s3.object, key: encodeURIComponent(record.s3.object.key).replace(/%2F/g, '/').replace(/%20/g, '+') },
+      },
+    })),
+  };
+}
+
+async function createResources(s3: S3Client, dynamo: DynamoDBClient): Promise<void> {
+  for (const bucket of [LOCAL_RESOURCES.uploadBucket, LOCAL_RESOURCES.snapshotBucket]) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: { name?: string }) => {
+      if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
+    });
+  }
+  const { partitionKey, sortKey } = OBSERVATION_TABLE_KEY;
+  await dynamo
+    .send(
+      new CreateTableCommand({
+        TableName: LOCAL_RESOURCES.observationsTable,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: partitionKey, AttributeType: 'S' },
+          { AttributeName: sortKey, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: partitionKey, KeyType: 'HASH' },
+          { AttributeName: sortKey, KeyType: 'RANGE' },
+        ],
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    });
+}
+
+/**
+ * Starts s3rver and dynalite in this process on 127.0.0.1, keeping their data under `directory`
+ * so that later commands see it, and creates the buckets and table the stack defines.
+ */
+export async function startLocalStores(directory: string): Promise<LocalStores> {
+  mkdirSync(join(directory, 's3'), { recursive: true });
+  const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(directory, 's3') });
+  const s3Address = await s3rver.run();
+  const dynamoServer = dynalite({ path: join(directory, 'dynamodb'), createTableMs: 0 });
+  await new Promise<void>((resolve) => dynamoServer.listen(0, '127.0.0.1', resolve));
+  const dynamoAddress = dynamoServer.address() as AddressInfo;
+
+  const env = {
+    AWS_REGION: 'ap-east-1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Address.port}`,
+    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${dynamoAddress.port}`,
+    [ENV.observationsTable]: LOCAL_RESOURCES.observationsTable,
+    [ENV.snapshotBucket]: LOCAL_RESOURCES.snapshotBucket,
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+  };
+  const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
+  const s3 = new S3Client({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_S3, forcePathStyle: true, credentials });
+  const dynamo = new DynamoDBClient({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, credentials });
+  await createResources(s3, dynamo);
+
+  const pending = new Set<Promise<unknown>>();
+  const failures: unknown[] = [];
+  return {
+    env,
+    s3,
+    dynamo,
+    onS3Event(listener) {
+      s3rver.on('event', (event) => {
+        const bucket = event.Records[0]?.s3.bucket.name;
+        if (bucket !== LOCAL_RESOURCES.uploadBucket || !event.Records[0]?.s3.object.key.startsWith('incoming/')) return;
+        const delivery = listener(encodeAsS3(event))
+          .catch((error: unknown) => failures.push(error))
+          .finally(() => pending.delete(delivery));
+        pending.add(delivery);
+      });
+    },
+    async settled() {
+      while (pending.size > 0) await Promise.all(pending);
+      if (failures.length > 0) throw failures.splice(0)[0];
+    },
+    async close() {
+      s3.destroy();
+      dynamo.destroy();
+      await s3rver.close();
+      await new Promise<void>((resolve, reject) => dynamoServer.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+/** The context a Lambda invocation would carry, for running the real handlers in-process. */
+export function localContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:ap-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

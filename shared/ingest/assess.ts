@@ -1,0 +1,77 @@
+import type { Catalog } from '../catalog/catalog.js';
+import type { Period } from '../period.js';
+import { WorkbookFormatError, type Problem } from '../problem.js';
+import { readWorkbook } from '../workbook/read.js';
+import { parseSubmission, type Figure } from '../workbook/submission.js';
+
+/** The verdict on one workbook, in the shape of the CLI contract and the import summary. */
+export interface Assessment {
+  status: 'accepted' | 'rejected';
+  department: string;
+  period: Period | null;
+  /** Accepted figures in canonical units, with the cell each came from. */
+  figures: Figure[];
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+export const UNKNOWN_DEPARTMENT = 'upload.unknown_department';
+
+function rejected(department: string, problem: Problem): Assessment {
+  return { status: 'rejected', department, period: null, figures: [], errors: [problem], warnings: [] };
+}
+
+/**
+ * Reads and validates a workbook for a department without writing anything.
+ * Every problem with the file becomes an error in the assessment, never an exception:
+ * exceptions are left for what is not the clerk's doing (storage down, a bug).
+ */
+export async function assessWorkbook(input: {
+  catalog: Catalog;
+  bytes: Uint8Array;
+  fileName: string;
+  department: string;
+  currentPeriod: Period;
+}): Promise<Assessment> {
+  const { catalog, bytes, fileName, department, currentPeriod } = input;
+  if (!catalog.department(department)) {
+    const known = catalog.departments.map((d) => d.id).join(', ');
+    return rejected(department, {
+      sheet: null,
+      cell: null,
+      code: UNKNOWN_DEPARTMENT,
+      message: `未知部门“${department}”，请上传到本部门的文件夹（${known}）/ Unknown department "${department}": upload into your department's folder (${known})`,
+    });
+  }
+  let sheets;
+  try {
+    sheets = await readWorkbook(bytes);
+  } catch (error) {
+    if (error instanceof WorkbookFormatError) {
+      return rejected(department, { sheet: null, cell: null, code: error.code, message: error.message });
+    }
+    throw error;
+  }
+  const parsed = parseSubmission({ sheets, catalog, department, fileName, currentPeriod });
+  return {
+    status: parsed.errors.length === 0 ? 'accepted' : 'rejected',
+    department,
+    period: parsed.period,
+    figures: parsed.errors.length === 0 ? parsed.figures : [],
+    errors: parsed.errors,
+    warnings: parsed.warnings,
+  };
+}
+
+/** The assessment as the CLI contract prints it: figures without their cells. */
+export function assessmentJson(assessment: Assessment) {
+  const { status, department, period, figures, errors, warnings } = assessment;
+  return {
+    status,
+    department,
+    period,
+    observations: figures.map(({ indicator, period, value, unit }) => ({ indicator, period, value, unit })),
+    errors,
+    warnings,
+  };
+}

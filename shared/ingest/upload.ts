@@ -1,0 +1,48 @@
+/** An object that arrived in the upload bucket, as its S3 event describes it. */
+export interface Upload {
+  bucket: string;
+  /** The object key, already URL-decoded. */
+  key: string;
+  versionId?: string;
+  sequencer: string;
+  /** The event time (ISO 8601). */
+  uploadedAt: string;
+  uploader?: string;
+}
+
+/** Where clerks drop files: `incoming/<department>/<file name>`. */
+export const INCOMING_PREFIX = 'incoming/';
+
+/** The department folder an upload key sits in, or null when the key is not under `incoming/<department>/`. */
+export function departmentOfKey(key: string): string | null {
+  const match = /^incoming\/([^/]+)\/.+/.exec(key);
+  return match?.[1] ?? null;
+}
+
+export function fileNameOfKey(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
+}
+
+/**
+ * S3 orders events for one key by `sequencer`: hex strings of varying length that compare
+ * correctly once the shorter is right-padded with zeros. It says nothing across keys.
+ */
+export function compareSequencers(a: string, b: string): number {
+  const width = Math.max(a.length, b.length);
+  const left = a.toUpperCase().padEnd(width, '0');
+  const right = b.toUpperCase().padEnd(width, '0');
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** Whether `a` was uploaded after `b`: by sequencer for the same key, by upload time across keys. */
+export function uploadedAfter(
+  a: Pick<Upload, 'key' | 'sequencer' | 'uploadedAt'>,
+  b: Pick<Upload, 'key' | 'sequencer' | 'uploadedAt'>,
+): boolean {
+  return a.key === b.key ? compareSequencers(a.sequencer, b.sequencer) > 0 : a.uploadedAt > b.uploadedAt;
+}
+
+/** Where the import summary of an upload is written: beside the department's other reports, one per upload. */
+export function reportKeyOf(upload: Pick<Upload, 'key' | 'versionId' | 'sequencer'>, department: string): string {
+  return `reports/${department}/${fileNameOfKey(upload.key)}.${upload.versionId ?? upload.sequencer}.json`;
+}

@@ -1,0 +1,128 @@
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LOCAL_RESOURCES, startLocalStores, type LocalStores } from '../../cli/local/stores.js';
+import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
+import type { Observation, Submission } from '../../shared/observation.js';
+import type { ObservationRepository } from '../../shared/ports.js';
+
+let directory: string;
+let stores: LocalStores;
+let documents: DynamoDBDocumentClient;
+let repository: ObservationRepository;
+let run = 0;
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'repository-'));
+  stores = await startLocalStores(directory);
+  documents = DynamoDBDocumentClient.from(stores.dynamo);
+});
+
+afterAll(async () => {
+  await stores.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+// Each test works in a department of its own, so tests cannot see each other's items.
+let department: string;
+beforeEach(() => {
+  department = `dept${++run}`;
+  repository = dynamoObservationRepository(documents, LOCAL_RESOURCES.observationsTable);
+});
+
+function submission(overrides: Partial<Submission> = {}): Submission {
+  return {
+    department,
+    period: '2026-11',
+    bucket: 'uploads',
+    key: `incoming/${department}/a.xlsx`,
+    sequencer: '0A',
+    uploadedAt: '2026-11-05T02:00:00.000Z',
+    contentSha256: 'sha-1',
+    indicators: [],
+    reportKey: `reports/${department}/a.xlsx.0A.json`,
+    ...overrides,
+  };
+}
+
+function observation(indicator: string, value: number, period = '2026-11', sequencer = '0A'): Observation {
+  return {
+    department,
+    indicator,
+    period,
+    value,
+    unit: 'count',
+    lineage: {
+      bucket: 'uploads',
+      key: `incoming/${department}/a.xlsx`,
+      sequencer,
+      sheet: 'Data',
+      cell: 'E5',
+      uploadedAt: '2026-11-05T02:00:00.000Z',
+    },
+  };
+}
+
+async function tableItems() {
+  const { Items = [] } = await documents.send(new ScanCommand({ TableName: LOCAL_RESOURCES.observationsTable }));
+  return Items.filter((item) => item.pk === `department#${department}`).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+}
+
+const currentValues = async (period: string) =>
+  (await repository.observationsUpTo(department, period)).map((o) => [o.period, o.indicator, o.value]);
+
+describe('committing a submission to DynamoDB', () => {
+  it('stores the observations with their lineage and makes the submission current', async () => {
+    expect(await repository.commit(submission(), [observation('x.a', 1), observation('x.b', 2)])).toBe('committed');
+    expect(await repository.observationsUpTo(department, '2026-11')).toEqual([observation('x.a', 1), observation('x.b', 2)]);
+    expect(await repository.submission(department, '2026-11')).toEqual(submission());
+  });
+
+  it('treats the same bytes again as a duplicate and writes nothing', async () => {
+    await repository.commit(submission(), [observation('x.a', 1)]);
+    const before = await tableItems();
+    const again = submission({ sequencer: '0B', uploadedAt: '2026-11-06T00:00:00.000Z' });
+    expect(await repository.commit(again, [observation('x.a', 1, '2026-11', '0B')])).toBe('duplicate');
+    expect(await tableItems()).toEqual(before);
+  });
+
+  it('replaces the whole slice with a later upload: figures left out are no longer current', async () => {
+    await repository.commit(submission(), [observation('x.a', 1), observation('x.b', 2)]);
+    const later = submission({ sequencer: '0B', contentSha256: 'sha-2' });
+    expect(await repository.commit(later, [observation('x.a', 5, '2026-11', '0B')])).toBe('committed');
+    expect(await currentValues('2026-11')).toEqual([['2026-11', 'x.a', 5]]);
+    expect((await repository.submission(department, '2026-11'))?.sequencer).toBe('0B');
+  });
+
+  it('never lets an older upload arriving late overwrite a newer one', async () => {
+    await repository.commit(submission({ sequencer: '0B', contentSha256: 'sha-2' }), [observation('x.a', 5, '2026-11', '0B')]);
+    const before = await tableItems();
+    expect(await repository.commit(submission(), [observation('x.a', 1)])).toBe('superseded');
+    expect(await tableItems()).toEqual(before);
+  });
+
+  it('keeps other months untouched and reads every month up to the one asked for', async () => {
+    await repository.commit(submission({ period: '2026-10' }), [observation('x.a', 1, '2026-10')]);
+    await repository.commit(submission({ period: '2026-11', contentSha256: 'sha-2' }), [observation('x.a', 2)]);
+    await repository.commit(submission({ period: '2026-12', contentSha256: 'sha-3' }), [observation('x.a', 3, '2026-12')]);
+    expect(await currentValues('2026-11')).toEqual([
+      ['2026-10', 'x.a', 1],
+      ['2026-11', 'x.a', 2],
+    ]);
+    expect(await repository.submission(department, '2026-09')).toBeUndefined();
+  });
+
+  it('lets exactly one of two different uploads racing for the same slice win', async () => {
+    const outcomes = await Promise.all([
+      repository.commit(submission({ sequencer: '0A', contentSha256: 'sha-a' }), [observation('x.a', 1)]),
+      repository.commit(submission({ sequencer: '0B', contentSha256: 'sha-b' }), [observation('x.b', 2, '2026-11', '0B')]),
+    ]);
+    expect(outcomes).toContain('committed');
+    const current = await repository.submission(department, '2026-11');
+    const values = await currentValues('2026-11');
+    // Whichever won, the slice holds exactly its figures and nothing of the other.
+    expect(values).toEqual(current?.contentSha256 === 'sha-a' ? [['2026-11', 'x.a', 1]] : [['2026-11', 'x.b', 2]]);
+  });
+});

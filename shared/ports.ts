@@ -42,6 +42,6 @@ export const systemClock: Clock = { now: () => new Date() };
 
 /** The slice of a structured logger the use cases need (Powertools Logger fits it). */
 export interface Logger {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
 }

@@ -5,6 +5,7 @@ import {
   PutCommand,
   QueryCommand,
   type DynamoDBDocumentClient,
+  type PutCommandInput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
@@ -103,7 +104,7 @@ export function dynamoObservationRepository(client: DynamoDBDocumentClient, tabl
 
   /** Points the month at this upload's slice, if the pointer still is what was read. */
   async function switchSlice(submission: Submission, upload: string, previous: Item | undefined): Promise<boolean> {
-    const guard = previous
+    const guard: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> = previous
       ? { ConditionExpression: '#upload = :previous', ExpressionAttributeNames: { '#upload': 'upload' }, ExpressionAttributeValues: { ':previous': previous.upload } }
       : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } };
     try {

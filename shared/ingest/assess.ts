@@ -64,6 +64,8 @@ export async function assessWorkbook(input: {
 }
 
 /** The assessment as the CLI contract prints it: figures without their cells. */
+export type ImportSummary = ReturnType<typeof assessmentJson>;
+
 export function assessmentJson(assessment: Assessment) {
   const { status, department, period, figures, errors, warnings } = assessment;
   return {

@@ -3,11 +3,11 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Observation, Submission } from '../observation.js';
 import { periodAt } from '../period.js';
 import type { Clock, CommitOutcome, Logger, ObjectStore, ObservationRepository } from '../ports.js';
-import { assessmentJson, assessWorkbook, type Assessment } from './assess.js';
+import { assessmentJson, assessWorkbook, type Assessment, type ImportSummary } from './assess.js';
 import { departmentOfKey, fileNameOfKey, reportKeyOf, type Upload } from './upload.js';
 
 /** The import summary written for every upload under `reports/<department>/`. */
-export interface ImportReport extends ReturnType<typeof assessmentJson> {
+export interface ImportReport extends ImportSummary {
   source: Upload;
   /** What the accepted upload did to the table; null when it was rejected. */
   outcome: CommitOutcome | null;

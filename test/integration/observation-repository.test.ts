@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_RESOURCES, startLocalStores, type LocalStores } from '../../cli/local/stores.js';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
-import type { Observation, Submission } from '../../shared/observation.js';
+import type { Submission } from '../../shared/observation.js';
 import type { ObservationRepository } from '../../shared/ports.js';
+import { observation as baseObservation, submission as baseSubmission } from '../fixtures.js';
 
 let directory: string;
 let stores: LocalStores;
@@ -32,38 +33,8 @@ beforeEach(() => {
   repository = dynamoObservationRepository(documents, LOCAL_RESOURCES.observationsTable);
 });
 
-function submission(overrides: Partial<Submission> = {}): Submission {
-  return {
-    department,
-    period: '2026-11',
-    bucket: 'uploads',
-    key: `incoming/${department}/a.xlsx`,
-    sequencer: '0A',
-    uploadedAt: '2026-11-05T02:00:00.000Z',
-    contentSha256: 'sha-1',
-    indicators: [],
-    reportKey: `reports/${department}/a.xlsx.0A.json`,
-    ...overrides,
-  };
-}
-
-function observation(indicator: string, value: number, period = '2026-11', sequencer = '0A'): Observation {
-  return {
-    department,
-    indicator,
-    period,
-    value,
-    unit: 'count',
-    lineage: {
-      bucket: 'uploads',
-      key: `incoming/${department}/a.xlsx`,
-      sequencer,
-      sheet: 'Data',
-      cell: 'E5',
-      uploadedAt: '2026-11-05T02:00:00.000Z',
-    },
-  };
-}
+const submission = (overrides: Partial<Submission> = {}): Submission => ({ ...baseSubmission(department, '2026-11'), ...overrides });
+const observation = (indicator: string, value: number, period = '2026-11') => baseObservation(indicator, period, value, department);
 
 async function tableItems() {
   const { Items = [] } = await documents.send(new ScanCommand({ TableName: LOCAL_RESOURCES.observationsTable }));
@@ -84,20 +55,20 @@ describe('committing a submission to DynamoDB', () => {
     await repository.commit(submission(), [observation('x.a', 1)]);
     const before = await tableItems();
     const again = submission({ sequencer: '0B', uploadedAt: '2026-11-06T00:00:00.000Z' });
-    expect(await repository.commit(again, [observation('x.a', 1, '2026-11', '0B')])).toBe('duplicate');
+    expect(await repository.commit(again, [observation('x.a', 1)])).toBe('duplicate');
     expect(await tableItems()).toEqual(before);
   });
 
   it('replaces the whole slice with a later upload: figures left out are no longer current', async () => {
     await repository.commit(submission(), [observation('x.a', 1), observation('x.b', 2)]);
     const later = submission({ sequencer: '0B', contentSha256: 'sha-2' });
-    expect(await repository.commit(later, [observation('x.a', 5, '2026-11', '0B')])).toBe('committed');
+    expect(await repository.commit(later, [observation('x.a', 5)])).toBe('committed');
     expect(await currentValues('2026-11')).toEqual([['2026-11', 'x.a', 5]]);
     expect((await repository.submission(department, '2026-11'))?.sequencer).toBe('0B');
   });
 
   it('never lets an older upload arriving late overwrite a newer one', async () => {
-    await repository.commit(submission({ sequencer: '0B', contentSha256: 'sha-2' }), [observation('x.a', 5, '2026-11', '0B')]);
+    await repository.commit(submission({ sequencer: '0B', contentSha256: 'sha-2' }), [observation('x.a', 5)]);
     const before = await tableItems();
     expect(await repository.commit(submission(), [observation('x.a', 1)])).toBe('superseded');
     expect(await tableItems()).toEqual(before);
@@ -117,7 +88,7 @@ describe('committing a submission to DynamoDB', () => {
   it('lets exactly one of two different uploads racing for the same slice win', async () => {
     const outcomes = await Promise.all([
       repository.commit(submission({ sequencer: '0A', contentSha256: 'sha-a' }), [observation('x.a', 1)]),
-      repository.commit(submission({ sequencer: '0B', contentSha256: 'sha-b' }), [observation('x.b', 2, '2026-11', '0B')]),
+      repository.commit(submission({ sequencer: '0B', contentSha256: 'sha-b' }), [observation('x.b', 2)]),
     ]);
     expect(outcomes).toContain('committed');
     const current = await repository.submission(department, '2026-11');

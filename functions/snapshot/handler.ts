@@ -1,0 +1,33 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { dynamo, s3 } from '../../shared/aws/clients.js';
+import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
+import { s3ObjectStore } from '../../shared/aws/s3-object-store.js';
+import { catalog } from '../../shared/catalog/catalog.js';
+import { readConfig } from '../../shared/config.js';
+import { logger } from '../../shared/observability/logger.js';
+import { isPeriod } from '../../shared/period.js';
+import { systemClock } from '../../shared/ports.js';
+import { makeSnapshot, previousPeriod } from '../../shared/snapshot/index.js';
+
+const config = readConfig(['observationsTable', 'snapshotBucket']);
+const snapshot = makeSnapshot({
+  catalog,
+  observations: dynamoObservationRepository(dynamo, config.observationsTable),
+  objects: s3ObjectStore(s3),
+  bucket: config.snapshotBucket,
+});
+
+/** The schedule sends `{}` (the month just ended); an operator may ask for `{"period":"2026-11"}`. */
+const snapshotRequest = z.object({
+  period: z.string().refine(isPeriod, 'period must be a month written YYYY-MM').optional(),
+});
+
+export const handler = middy(async (event: unknown) => {
+  const request = snapshotRequest.parse(event ?? {});
+  const period = request.period ?? previousPeriod(systemClock.now());
+  const { files } = await snapshot(period);
+  logger.info('snapshot written', { period, files });
+  return { period, bucket: config.snapshotBucket, files };
+}).use(injectLambdaContext(logger));

@@ -1,0 +1,89 @@
+import { loadCatalog } from '../shared/catalog/catalog.js';
+import type { Observation, Submission } from '../shared/observation.js';
+import type { Period } from '../shared/period.js';
+import type { SnapshotInput } from '../shared/snapshot/index.js';
+
+/** An accepted figure with the lineage of a plausible upload; only what the maths reads varies. */
+export function observation(indicator: string, period: Period, value: number | boolean, department = 'science'): Observation {
+  return {
+    department,
+    indicator,
+    period,
+    value,
+    unit: 'count',
+    lineage: {
+      bucket: 'uploads',
+      key: `${department}/${period}.xlsx`,
+      sequencer: '0A',
+      sheet: 'Sheet1',
+      cell: 'C3',
+      uploadedAt: `${period}-28T09:00:00.000Z`,
+    },
+  };
+}
+
+export function submission(department: string, period: Period, indicators: string[] = []): Submission {
+  return {
+    department,
+    period,
+    bucket: 'uploads',
+    key: `${department}/${period}.xlsx`,
+    sequencer: '0A',
+    uploadedAt: `${period}-28T09:00:00.000Z`,
+    contentSha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    indicators,
+    reportKey: `reports/${department}/${period}.json`,
+  };
+}
+
+/** Two departments and one indicator of each kind of target the snapshot has to show side by side. */
+export const testCatalog = loadCatalog({
+  version: 'test.1',
+  units: [
+    { id: 'count', zh: '个', en: 'count', value: 'integer', labels: ['个'] },
+    { id: 'percent', zh: '%', en: 'percent', value: 'percent', labels: ['%'] },
+    { id: 'done', zh: '是/否', en: 'done', value: 'boolean', labels: ['是/否'] },
+  ],
+  departments: [
+    { id: 'science', zh: '区科技局', en: 'Science & Technology Bureau' },
+    { id: 'education', zh: '区教委', en: 'Education Commission' },
+  ],
+  indicators: [
+    {
+      id: 'sci.platforms',
+      department: 'science',
+      zh: '新增平台',
+      en: 'New platforms',
+      unit: 'count',
+      kind: 'flow',
+      target: { type: 'reach', comparison: 'at_least', value: 20, deadline: '2027-12-31', baseline: { value: 0, date: '2025-12-31' } },
+    },
+    {
+      id: 'sci.rd_intensity',
+      department: 'science',
+      zh: '研发投入强度',
+      en: 'R&D intensity',
+      unit: 'percent',
+      kind: 'ratio',
+      target: { type: 'relative', comparison: 'greater_than', reference: 'sci.city_average', until: '2027-12-31' },
+    },
+    { id: 'sci.city_average', department: 'science', zh: '全市平均', en: 'City average', unit: 'percent', kind: 'ratio' },
+    { id: 'edu.designation', department: 'education', zh: '创建', en: 'Designation', unit: 'done', kind: 'milestone', target: { type: 'milestone' } },
+  ],
+});
+
+export const PERIOD = '2026-11';
+
+export const testInput: SnapshotInput = {
+  catalog: testCatalog,
+  period: PERIOD,
+  observations: [
+    observation('sci.platforms', '2026-10', 3),
+    observation('sci.platforms', '2026-11', 4),
+    observation('sci.platforms', '2026-12', 100),
+    observation('sci.rd_intensity', '2026-11', 2.5),
+    observation('sci.city_average', '2026-11', 2.4),
+    observation('edu.designation', '2026-09', false, 'education'),
+  ],
+  submissions: [submission('science', PERIOD), submission('education', '2026-10')],
+};

@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { catalog as shippedCatalog } from '../../shared/catalog/catalog.js';
+import { buildSnapshot, snapshotCsv, snapshotJson, type Snapshot } from '../../shared/snapshot/index.js';
+import { PERIOD, testInput } from '../fixtures.js';
+
+describe('buildSnapshot', () => {
+  const snapshot = buildSnapshot(testInput);
+
+  it('names the month, the catalog version and the schema', () => {
+    expect(snapshot).toMatchObject({ schemaVersion: 1, period: PERIOD, catalogVersion: 'test.1' });
+  });
+
+  it('has one row per catalog indicator, in catalog order, with its department, names, kind and unit', () => {
+    expect(snapshot.indicators.map(({ indicator, department, zh, en, kind, unit }) => ({ indicator, department, zh, en, kind, unit }))).toEqual([
+      { indicator: 'sci.platforms', department: 'science', zh: '新增平台', en: 'New platforms', kind: 'flow', unit: 'count' },
+      { indicator: 'sci.rd_intensity', department: 'science', zh: '研发投入强度', en: 'R&D intensity', kind: 'ratio', unit: 'percent' },
+      { indicator: 'sci.city_average', department: 'science', zh: '全市平均', en: 'City average', kind: 'ratio', unit: 'percent' },
+      { indicator: 'edu.designation', department: 'education', zh: '创建', en: 'Designation', kind: 'milestone', unit: 'done' },
+    ]);
+  });
+
+  it('works out each row from its own history up to the month and from its reference', () => {
+    expect(snapshot.indicators.map(({ indicator, value, asOf, referenceValue, status }) => ({ indicator, value, asOf, referenceValue, status }))).toEqual([
+      { indicator: 'sci.platforms', value: 7, asOf: '2026-11', referenceValue: null, status: 'behind' },
+      { indicator: 'sci.rd_intensity', value: 2.5, asOf: '2026-11', referenceValue: 2.4, status: 'achieved' },
+      { indicator: 'sci.city_average', value: 2.4, asOf: '2026-11', referenceValue: null, status: 'no_target' },
+      { indicator: 'edu.designation', value: false, asOf: '2026-09', referenceValue: null, status: 'on_track' },
+    ]);
+  });
+
+  it("reports the departments in catalog order, one without the month's submission as not reported", () => {
+    expect(snapshot.departments).toEqual([
+      {
+        department: 'science',
+        zh: '区科技局',
+        en: 'Science & Technology Bureau',
+        reported: true,
+        submittedAt: '2026-11-28T09:00:00.000Z',
+        sourceKey: 'science/2026-11.xlsx',
+      },
+      { department: 'education', zh: '区教委', en: 'Education Commission', reported: false, submittedAt: null, sourceKey: null },
+    ]);
+  });
+
+  it('covers every indicator and department of the shipped catalog, with no_data when nothing was reported', () => {
+    const empty = buildSnapshot({ catalog: shippedCatalog, period: PERIOD, observations: [], submissions: [] });
+    expect(empty.indicators.map((row) => [row.indicator, row.status])).toEqual(shippedCatalog.indicators.map((i) => [i.id, 'no_data']));
+    expect(empty.departments.map((d) => [d.department, d.reported])).toEqual(shippedCatalog.departments.map((d) => [d.id, false]));
+  });
+});
+
+describe('snapshotJson', () => {
+  const snapshot = buildSnapshot(testInput);
+  const json = snapshotJson(snapshot);
+
+  it('is indented by two spaces and ends with a newline', () => {
+    expect(json.startsWith('{\n  "schemaVersion": 1,\n  "period": "2026-11",\n')).toBe(true);
+    expect(json.endsWith('}\n')).toBe(true);
+  });
+
+  it('parses back to the snapshot', () => {
+    expect(JSON.parse(json)).toEqual(snapshot);
+  });
+
+  it('writes the keys in the documented order', () => {
+    const parsed = JSON.parse(json) as Snapshot;
+    expect(Object.keys(parsed)).toEqual(['schemaVersion', 'period', 'catalogVersion', 'indicators', 'departments']);
+    expect(Object.keys(parsed.indicators[0] ?? {})).toEqual([
+      'indicator', 'department', 'zh', 'en', 'kind', 'unit', 'value', 'asOf', 'status', 'progress', 'expected',
+      'targetType', 'comparison', 'targetValue', 'reference', 'referenceValue', 'baselineValue', 'baselineDate', 'baselineAssumed', 'deadline',
+    ]);
+    expect(Object.keys(parsed.departments[0] ?? {})).toEqual(['department', 'zh', 'en', 'reported', 'submittedAt', 'sourceKey']);
+  });
+
+  it('keeps that order whatever order the rows were built in', () => {
+    const reversed = <T extends object>(row: T): T => Object.fromEntries(Object.entries(row).reverse()) as T;
+    const rebuilt: Snapshot = {
+      ...reversed(snapshot),
+      indicators: snapshot.indicators.map(reversed),
+      departments: snapshot.departments.map(reversed),
+    };
+    expect(snapshotJson(rebuilt)).toBe(json);
+  });
+});
+
+describe('a snapshot is reproducible', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const render = () => {
+    const snapshot = buildSnapshot(testInput);
+    return { json: snapshotJson(snapshot), csv: snapshotCsv(snapshot) };
+  };
+
+  it('renders identical JSON and CSV when built twice from the same data', () => {
+    expect(render()).toEqual(render());
+  });
+
+  it('renders identical files whatever the clock says', () => {
+    vi.useFakeTimers({ now: new Date('2026-12-01T02:00:00+08:00') });
+    const first = render();
+    vi.setSystemTime(new Date('2031-06-15T12:34:56Z'));
+    expect(render()).toEqual(first);
+  });
+});

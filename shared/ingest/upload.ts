@@ -12,6 +12,8 @@ export interface Upload {
 
 /** Where clerks drop files: `incoming/<department>/<file name>`. */
 export const INCOMING_PREFIX = 'incoming/';
+/** Where each upload's import summary is written, per department: `reports/<department>/`. */
+export const REPORTS_PREFIX = 'reports/';
 
 /** The department folder an upload key sits in, or null when the key is not under `incoming/<department>/`. */
 export function departmentOfKey(key: string): string | null {
@@ -44,5 +46,5 @@ export function uploadedAfter(
 
 /** Where the import summary of an upload is written: beside the department's other reports, one per upload. */
 export function reportKeyOf(upload: Pick<Upload, 'key' | 'versionId' | 'sequencer'>, department: string): string {
-  return `reports/${department}/${fileNameOfKey(upload.key)}.${upload.versionId ?? upload.sequencer}.json`;
+  return `${REPORTS_PREFIX}${department}/${fileNameOfKey(upload.key)}.${upload.versionId ?? upload.sequencer}.json`;
 }

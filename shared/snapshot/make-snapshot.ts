@@ -5,9 +5,11 @@ import type { ObjectStore, ObservationRepository } from '../ports.js';
 import { snapshotCsv, snapshotJson } from './render.js';
 import { buildSnapshot, type Snapshot } from './snapshot.js';
 
+export const SNAPSHOTS_PREFIX = 'snapshots/';
+
 /** Hive-style partitions (period=YYYY-MM) let Athena and Glue find months without a crawler. */
 export function snapshotKey(period: Period, file: string): string {
-  return `snapshots/period=${period}/${file}`;
+  return `${SNAPSHOTS_PREFIX}period=${period}/${file}`;
 }
 
 const SNAPSHOT_FILES = [

@@ -89,7 +89,11 @@ export async function startLocalStores(directory: string): Promise<LocalStores> 
     [ENV.observationsTable]: LOCAL_RESOURCES.observationsTable,
     [ENV.snapshotBucket]: LOCAL_RESOURCES.snapshotBucket,
     POWERTOOLS_LOG_LEVEL: 'WARN',
+    // The lock file pins SDK releases that support the Node.js 20 of the local machines (Lambda runs 22),
+    // so the SDK's notice about future releases is noise in a local run.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
+  Object.assign(process.env, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED });
   const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
   const s3 = new S3Client({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_S3, forcePathStyle: true, credentials });
   const dynamo = new DynamoDBClient({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, credentials });

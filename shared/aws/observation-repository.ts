@@ -34,8 +34,15 @@ const upTo = (prefix: string, period: Period) => `${prefix}#${period}$`;
 
 /** BatchWriteItem takes at most 25 items; unprocessed ones are resent with backoff, a bounded number of times. */
 const BATCH_SIZE = 25;
-const MAX_BATCH_ATTEMPTS = 8;
-const BASE_BACKOFF_MS = 50;
+
+export interface RetryPolicy {
+  batchAttempts: number;
+  /** The first resend waits about this long; each next one twice as long, with jitter. */
+  baseBackoffMs: number;
+}
+
+/** About 6 s of backoff in all: well inside the ingest function's timeout. */
+export const DEFAULT_RETRY: RetryPolicy = { batchAttempts: 8, baseBackoffMs: 50 };
 /** Another upload of the same month switching the pointer in between is retried this many times. */
 const MAX_COMMIT_ATTEMPTS = 3;
 
@@ -57,7 +64,11 @@ function toSubmission(item: Item): Submission {
   return submission as unknown as Submission;
 }
 
-export function dynamoObservationRepository(client: DynamoDBDocumentClient, tableName: string): ObservationRepository {
+export function dynamoObservationRepository(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): ObservationRepository {
   async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
     const items: Item[] = [];
     let startKey: Item | undefined;
@@ -92,10 +103,10 @@ export function dynamoObservationRepository(client: DynamoDBDocumentClient, tabl
     for (let start = 0; start < items.length; start += BATCH_SIZE) {
       let requests = items.slice(start, start + BATCH_SIZE).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 1; requests.length > 0; attempt++) {
-        if (attempt > MAX_BATCH_ATTEMPTS) {
-          throw new Error(`DynamoDB left ${requests.length} observations unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`);
+        if (attempt > retry.batchAttempts) {
+          throw new Error(`DynamoDB left ${requests.length} observations unprocessed after ${retry.batchAttempts} attempts`);
         }
-        if (attempt > 1) await sleep(BASE_BACKOFF_MS * 2 ** (attempt - 2) * (0.5 + Math.random()));
+        if (attempt > 1) await sleep(retry.baseBackoffMs * 2 ** (attempt - 2) * (0.5 + Math.random()));
         const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
         requests = (UnprocessedItems?.[tableName] ?? []).flatMap((r) => (r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : []));
       }

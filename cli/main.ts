@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import { demo } from './commands/demo.js';
+import { ingestCommand } from './commands/ingest.js';
+import { snapshotCommand } from './commands/snapshot.js';
+import { templateCommand } from './commands/template.js';
+import { UsageError } from './usage.js';
+
+const USAGE = `department metrics pipeline
+
+  npm run cli -- template --department D --period YYYY-MM --out FILE
+      write the workbook a department fills in for a month
+  npm run cli -- ingest FILE --department D [--dry-run] [--json]
+      validate a workbook; without --dry-run, upload it to the local upload bucket
+      and let the ingest function process it
+  npm run cli -- snapshot --period YYYY-MM
+      run the snapshot function for a month on the local stores
+  npm run cli -- demo            (also: npm start)
+      run the whole pipeline locally on sample workbooks
+
+  --data DIR   where the local stores keep their data (default .local)
+
+exit status: 0 done (ingest: accepted), 2 rejected for a problem in the file, 1 anything else`;
+
+const commands: Record<string, (args: ReturnType<typeof parse>) => Promise<number>> = {
+  template: templateCommand,
+  ingest: ingestCommand,
+  snapshot: snapshotCommand,
+  demo,
+};
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      department: { type: 'string' },
+      period: { type: 'string' },
+      out: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      data: { type: 'string', default: '.local' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+}
+
+export type CliArgs = ReturnType<typeof parse>;
+
+async function main(argv: string[]): Promise<number> {
+  const args = parse(argv);
+  const [name] = args.positionals;
+  const command = name === undefined ? undefined : commands[name];
+  if (args.values.help || !command) {
+    console.log(USAGE);
+    return args.values.help ? 0 : 1;
+  }
+  return command(args);
+}
+
+main(process.argv.slice(2)).then(
+  (status) => process.exit(status),
+  (error: unknown) => {
+    if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
+    else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,23 @@
+import { catalog } from '../shared/catalog/catalog.js';
+import { isPeriod, type Period } from '../shared/period.js';
+
+/** A mistake in how the command was called: shown as its message alone, exit status 1. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function requireDepartment(value: string | undefined): string {
+  const known = catalog.departments.map((d) => d.id);
+  if (!value || !catalog.department(value)) throw new UsageError(`--department must be one of: ${known.join(', ')}`);
+  return value;
+}
+
+export function requirePeriod(value: string | undefined): Period {
+  if (!value || !isPeriod(value)) throw new UsageError('--period must be a month written YYYY-MM, e.g. 2026-11');
+  return value;
+}
+
+export function requireValue(value: string | undefined, option: string): string {
+  if (!value) throw new UsageError(`${option} is required`);
+  return value;
+}

@@ -1,0 +1,163 @@
+import { WorkbookFormatError, type Problem } from '../problem.js';
+
+/**
+ * Every problem an upload can raise, with its stable code and its general meaning.
+ * A reported message is this text followed by the specifics of the cell
+ * (what was found and what to type instead), Chinese first, then English.
+ */
+
+export interface BilingualText {
+  zh: string;
+  en: string;
+}
+
+type Severity = 'error' | 'warning';
+
+interface ProblemDefinition extends BilingualText {
+  /** An error rejects the upload; a warning is reported beside accepted figures. */
+  severity: Severity;
+}
+
+export const PROBLEM_CODES = {
+  'file.not_a_workbook': {
+    severity: 'error',
+    zh: '文件不是 Excel 工作簿（.xlsx），请用模板填写并保存为 .xlsx 后重新上传',
+    en: 'The file is not an Excel workbook (.xlsx); fill in the template, save it as .xlsx and upload it again',
+  },
+  'file.legacy_xls': {
+    severity: 'error',
+    zh: '文件是旧版 Excel 97-2003（.xls）格式，请在 Excel 中“另存为”Excel 工作簿（.xlsx）后重新上传',
+    en: 'The file is in the old Excel 97-2003 (.xls) format; use Save As → Excel Workbook (.xlsx) and upload it again',
+  },
+  'file.password_protected': {
+    severity: 'error',
+    zh: '文件设置了打开密码，无法读取，请取消密码并保存后重新上传',
+    en: 'The file is password-protected and cannot be read; remove the password, save it and upload it again',
+  },
+  'file.corrupt': {
+    severity: 'error',
+    zh: '文件已损坏或不完整，无法读取，请在 Excel 中打开确认无误后重新保存并上传',
+    en: 'The file is damaged or incomplete; open it in Excel, save it again and upload it again',
+  },
+  'file.too_large': {
+    severity: 'error',
+    zh: '文件过大，请只保留填报表后重新上传',
+    en: 'The file is too large; keep only the data sheet and upload it again',
+  },
+  'sheet.no_table': {
+    severity: 'error',
+    zh: '找不到填报表：没有哪个工作表的表头行同时有“指标”和“数值”两列，请使用模板并保留其表头行',
+    en: "No data table found: no sheet has a header row with both an 'Indicator' and a 'Value' column; use the template and keep its header row",
+  },
+  'sheet.no_figures': {
+    severity: 'error',
+    zh: '表中没有填写任何数值，请在“数值”列填写本月数据后重新上传',
+    en: "No figure is filled in; type this month's figures in the Value column and upload again",
+  },
+  'period.missing': {
+    severity: 'error',
+    zh: '找不到填报月份',
+    en: 'No reporting period found',
+  },
+  'period.invalid': {
+    severity: 'error',
+    zh: '填报月份无法识别',
+    en: 'The reporting period cannot be read',
+  },
+  'period.future': {
+    severity: 'error',
+    zh: '填报月份晚于本月',
+    en: 'The reporting period is in the future',
+  },
+  'period.conflict': {
+    severity: 'error',
+    zh: '两处填报月份不一致',
+    en: 'The reporting period is stated differently in two places',
+  },
+  'indicator.unknown': {
+    severity: 'error',
+    zh: '无法识别的指标',
+    en: 'Unknown indicator',
+  },
+  'indicator.other_department': {
+    severity: 'error',
+    zh: '该指标属于其他部门',
+    en: 'This indicator belongs to another department',
+  },
+  'indicator.duplicate': {
+    severity: 'error',
+    zh: '同一指标填写了两次且数值不同',
+    en: 'The same indicator is given twice with different values',
+  },
+  'indicator.not_listed': {
+    severity: 'warning',
+    zh: '表中没有该指标，视为本月未报送',
+    en: 'The indicator is not in the workbook and counts as not reported this month',
+  },
+  'value.missing': {
+    severity: 'warning',
+    zh: '数值为空，视为本月未报送',
+    en: 'The value is blank and counts as not reported this month',
+  },
+  'value.not_a_number': {
+    severity: 'error',
+    zh: '数值不是数字',
+    en: 'The value is not a number',
+  },
+  'value.not_whole': {
+    severity: 'error',
+    zh: '数值必须是整数',
+    en: 'The value must be a whole number',
+  },
+  'value.negative': {
+    severity: 'error',
+    zh: '数值不能为负数',
+    en: 'The value cannot be negative',
+  },
+  'value.percent_out_of_range': {
+    severity: 'error',
+    zh: '百分比必须在 0 到 100 之间（按百分点填写）',
+    en: 'A percentage must be between 0 and 100 (in percentage points)',
+  },
+  'value.not_boolean': {
+    severity: 'error',
+    zh: '完成情况请填写“是”或“否”',
+    en: 'Type 是 (done) or 否 (not done)',
+  },
+  'value.formula_error': {
+    severity: 'error',
+    zh: '公式计算出错',
+    en: 'The formula gives an error',
+  },
+  'value.formula_uncalculated': {
+    severity: 'error',
+    zh: '公式没有保存计算结果，请在 Excel 中打开并保存，或直接填写数值',
+    en: 'The formula was saved without its result; open and save the file in Excel, or type the number itself',
+  },
+  'unit.unknown': {
+    severity: 'error',
+    zh: '单位无法识别',
+    en: 'The unit is not recognised',
+  },
+} as const satisfies Record<string, ProblemDefinition>;
+
+export type ProblemCode = keyof typeof PROBLEM_CODES;
+
+/** The codes a whole file can fail with, before any sheet is looked at. */
+export type FileProblemCode = Extract<ProblemCode, `file.${string}`>;
+
+export function problemMessage(code: ProblemCode, detail?: BilingualText): string {
+  const { zh, en } = PROBLEM_CODES[code];
+  return detail ? `${zh}：${detail.zh} / ${en}; ${detail.en}` : `${zh} / ${en}`;
+}
+
+export function problemAt(code: ProblemCode, sheet: string | null, cell: string | null, detail?: BilingualText): Problem {
+  return { sheet, cell, code, message: problemMessage(code, detail) };
+}
+
+export function workbookFormatError(code: FileProblemCode, detail?: BilingualText, cause?: unknown): WorkbookFormatError {
+  const error = new WorkbookFormatError(code, problemMessage(code, detail));
+  // The constructor takes no ErrorOptions; the underlying failure is kept for the operators' logs.
+  if (cause !== undefined) error.cause = cause;
+  return error;
+}

@@ -1,0 +1,187 @@
+import { periodOf, type Period } from '../period.js';
+import type { Problem } from '../problem.js';
+import { problemAt, type BilingualText, type ProblemCode } from './problems.js';
+import type { CellValue, WorkbookCell } from './sheet.js';
+import type { DataTable } from './table.js';
+import { cellText, normaliseText, startsWithKeyword } from './text.js';
+
+/**
+ * The month a workbook reports on. It may be stated in a period cell above the table,
+ * in the title, and in the file name; the first found is taken, and every statement must agree,
+ * because a wrong month would silently replace another month's figures.
+ */
+
+const PERIOD_LABELS = [
+  '填报月份',
+  '报送月份',
+  '统计月份',
+  '所属月份',
+  '报告期',
+  '报表期',
+  '统计期',
+  '所属期',
+  '月份',
+  '期间',
+  'reporting period',
+  'period',
+  'month',
+] as const;
+
+/** "2026-11", "2026/11", "2026.11", "2026年11月", "202611", also with a day after it. */
+const YEAR_MONTH = /(?<!\d)(\d{4})\s*[-/._年]?\s*(\d{1,2})(?!\d)/;
+
+type Source = 'cell' | 'title' | 'file name';
+
+interface Statement {
+  source: Source;
+  sheet: string | null;
+  cell: string | null;
+  /** The text as written, quoted back when it is not a month. */
+  text: string;
+  /** Null when the text is not a real month. */
+  period: Period | null;
+}
+
+type StatedMonth = Statement & { period: Period };
+
+export interface ReportingPeriod {
+  period: Period | null;
+  errors: Problem[];
+}
+
+function monthOf(year: number, month: number): Period | null {
+  return month >= 1 && month <= 12 ? periodOf(year, month) : null;
+}
+
+/** The first year-month written in the text; null when it is not a real month (2026-13), undefined when none is written. */
+function yearMonthIn(text: string): Period | null | undefined {
+  const match = YEAR_MONTH.exec(normaliseText(text));
+  return match ? monthOf(Number(match[1]), Number(match[2])) : undefined;
+}
+
+/**
+ * Excel stores a typed "2026.11" as the number 2026.11, but "2026.10" and "2026.1" both as 2026.1,
+ * so that one cannot be told apart and is refused.
+ */
+function periodInNumber(number: number): Period | null {
+  const written = String(number);
+  const yearMonth = /^(\d{4})\.(\d{2}|[2-9])$/.exec(written) ?? /^(\d{4})(\d{2})$/.exec(written);
+  return yearMonth ? monthOf(Number(yearMonth[1]), Number(yearMonth[2])) : null;
+}
+
+function periodInCell(value: CellValue): Period | null {
+  if (value instanceof Date) return periodOf(value.getUTCFullYear(), value.getUTCMonth() + 1);
+  if (typeof value === 'number') return periodInNumber(value);
+  return yearMonthIn(cellText(value)) ?? null;
+}
+
+function cellStatement(cell: WorkbookCell, sheet: string): Statement {
+  return { source: 'cell', sheet, cell: cell.address, text: cellText(cell.value), period: periodInCell(cell.value) };
+}
+
+/** What follows a label in its own cell, once the label words (填报月份 Period) and separators are taken out. */
+function afterLabel(text: string, label: string): string {
+  const rest = normaliseText(text).toLowerCase().slice(label.length);
+  return PERIOD_LABELS.reduce((remaining, word) => remaining.replaceAll(word, ''), rest).replace(/[\s:：]/g, '');
+}
+
+function periodLabel(cell: WorkbookCell): string | undefined {
+  return typeof cell.value === 'string' ? startsWithKeyword(cell.value, PERIOD_LABELS) : undefined;
+}
+
+/** A label cell holds the period itself ("填报月份：2026-11") or has it in the next cell to its right. */
+function labelledStatements(row: readonly WorkbookCell[], sheet: string): Statement[] {
+  return row.flatMap((cell, index) => {
+    const label = periodLabel(cell);
+    if (label === undefined) return [];
+    const holder = afterLabel(cellText(cell.value), label) === '' ? row[index + 1] : cell;
+    return holder ? [cellStatement(holder, sheet)] : [];
+  });
+}
+
+/** The title is the first row above the table, when it is not itself a label row. */
+function titleStatements(table: DataTable): Statement[] {
+  const title = table.above[0];
+  if (!title || title.some((cell) => periodLabel(cell) !== undefined)) return [];
+  return title.flatMap((cell) => {
+    const period = typeof cell.value === 'string' ? yearMonthIn(cell.value) : undefined;
+    return period === undefined ? [] : [{ source: 'title', sheet: table.sheet, cell: cell.address, text: cellText(cell.value), period }];
+  });
+}
+
+function fileNameStatements(fileName: string): Statement[] {
+  const baseName = (fileName.split(/[\\/]/).pop() ?? fileName).replace(/\.[^.]*$/, '');
+  const period = yearMonthIn(baseName);
+  return period === undefined ? [] : [{ source: 'file name', sheet: null, cell: null, text: baseName, period }];
+}
+
+function describe(statement: Statement): BilingualText {
+  switch (statement.source) {
+    case 'cell':
+      return { zh: `单元格 ${statement.sheet}!${statement.cell}`, en: `cell ${statement.sheet}!${statement.cell}` };
+    case 'title':
+      return { zh: `标题 ${statement.sheet}!${statement.cell}`, en: `the title in ${statement.sheet}!${statement.cell}` };
+    case 'file name':
+      return { zh: `文件名“${statement.text}”`, en: `the file name '${statement.text}'` };
+  }
+}
+
+function problemIn(statement: Statement, code: ProblemCode, detail: BilingualText): Problem {
+  return problemAt(code, statement.sheet, statement.cell, detail);
+}
+
+function invalid(statement: Statement, currentPeriod: Period): Problem {
+  return problemIn(statement, 'period.invalid', {
+    zh: `“${statement.text}”不是明确的年月，请按“年-月”填写，如 ${currentPeriod}`,
+    en: `'${statement.text}' is not a clear year and month; type it as year-month, e.g. ${currentPeriod}`,
+  });
+}
+
+function missing(sheet: string | null, department: string, currentPeriod: Period): Problem {
+  const fileName = `${department}-${currentPeriod}.xlsx`;
+  return problemAt('period.missing', sheet, null, {
+    zh: `请在“填报月份”单元格填写如 ${currentPeriod}，或在文件名中写明，如 ${fileName}`,
+    en: `type it as ${currentPeriod} in the 填报月份 Period cell, or name the file like ${fileName}`,
+  });
+}
+
+/** Blamed on the statement that differs, or on the one taken when the other is the file name, which has no cell. */
+function conflict(stated: StatedMonth, taken: StatedMonth): Problem {
+  const [other, chosen] = [describe(stated), describe(taken)];
+  return problemIn(stated.cell === null ? taken : stated, 'period.conflict', {
+    zh: `${other.zh} 为 ${stated.period}，而 ${chosen.zh} 为 ${taken.period}，请改为一致`,
+    en: `${other.en} says ${stated.period} but ${chosen.en} says ${taken.period}; make them agree`,
+  });
+}
+
+function future(taken: StatedMonth, currentPeriod: Period): Problem[] {
+  if (taken.period <= currentPeriod) return [];
+  return [
+    problemIn(taken, 'period.future', {
+      zh: `${taken.period} 晚于本月 ${currentPeriod}，请填写已经开始的月份`,
+      en: `${taken.period} is after the current month ${currentPeriod}; report a month that has begun`,
+    }),
+  ];
+}
+
+export function readReportingPeriod(input: {
+  tables: readonly DataTable[];
+  fileName: string;
+  department: string;
+  currentPeriod: Period;
+}): ReportingPeriod {
+  const { tables, fileName, department, currentPeriod } = input;
+  const statements = [
+    ...tables.flatMap((table) => table.above.flatMap((row) => labelledStatements(row, table.sheet))),
+    ...tables.flatMap(titleStatements),
+    ...fileNameStatements(fileName),
+  ];
+  const months = statements.filter((statement): statement is StatedMonth => statement.period !== null);
+  const unreadable = statements.filter((statement) => statement.period === null).map((statement) => invalid(statement, currentPeriod));
+  const [taken] = months;
+  if (!taken) {
+    return { period: null, errors: unreadable.length > 0 ? unreadable : [missing(tables[0]?.sheet ?? null, department, currentPeriod)] };
+  }
+  const conflicts = months.filter((statement) => statement.period !== taken.period).map((statement) => conflict(statement, taken));
+  return { period: taken.period, errors: [...unreadable, ...conflicts, ...future(taken, currentPeriod)] };
+}

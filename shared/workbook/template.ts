@@ -1,0 +1,239 @@
+import ExcelJS from 'exceljs';
+import type { Catalog, Department, Indicator, Unit } from '../catalog/catalog.js';
+import { periodParts, type Period } from '../period.js';
+import { departmentOf, uploadFolder } from './department.js';
+import type { BilingualText } from './problems.js';
+import { columnLetters } from './sheet.js';
+
+/** Where everything sits in the template, for code that fills it in or points a clerk at a cell. */
+export const TEMPLATE = {
+  dataSheet: '填报 Data',
+  instructionsSheet: '说明 Instructions',
+  rows: { title: 1, department: 2, period: 3, header: 5, firstIndicator: 6 },
+  columns: { id: 1, zh: 2, en: 3, unit: 4, value: 5, note: 6 },
+} as const;
+
+const HEADERS: Record<keyof typeof TEMPLATE.columns, { text: string; width: number }> = {
+  id: { text: '指标编号 Indicator ID', width: 30 },
+  zh: { text: '指标名称 Indicator (中文)', width: 44 },
+  en: { text: 'Indicator (English)', width: 52 },
+  unit: { text: '单位 Unit', width: 18 },
+  value: { text: '数值 Value', width: 16 },
+  note: { text: '备注 Note', width: 36 },
+};
+
+type ColumnKey = keyof typeof TEMPLATE.columns;
+const COLUMN_KEYS = Object.keys(TEMPLATE.columns) as ColumnKey[];
+const LAST_COLUMN = columnLetters(Math.max(...Object.values(TEMPLATE.columns)));
+const PERIOD_CELL = `B${TEMPLATE.rows.period}`;
+const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } };
+/** The cells to fill in stand out from the ones to leave alone. */
+const VALUE_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } };
+const THIN: Partial<ExcelJS.Borders> = {
+  top: { style: 'thin' },
+  left: { style: 'thin' },
+  bottom: { style: 'thin' },
+  right: { style: 'thin' },
+};
+
+export function templateFileName(department: string, period: Period): string {
+  return `${department}-${period}.xlsx`;
+}
+
+/** How to type a value in each kind of unit; shared by the instructions and the message Excel shows for a wrong value. */
+function howToType(unit: Unit): BilingualText {
+  switch (unit.value) {
+    case 'integer':
+      return { zh: '填非负整数，如 12', en: 'a whole number of 0 or more, e.g. 12' };
+    case 'decimal':
+      return { zh: '填非负数，可带小数，如 3.5', en: 'a number of 0 or more, decimals allowed, e.g. 3.5' };
+    case 'percent':
+      return {
+        zh: '按百分点填写：92.5% 填 92.5（也可填“92.5%”）',
+        en: 'in percentage points: for 92.5 % type 92.5 (or "92.5%")',
+      };
+    case 'boolean':
+      return { zh: '已完成填“是”，未完成填“否”', en: 'type 是 if done, 否 if not' };
+  }
+}
+
+function otherUnits(unit: Unit): BilingualText | undefined {
+  const labels = unit.scales.flatMap((scale) => scale.labels.slice(0, 1));
+  if (labels.length === 0) return undefined;
+  return {
+    zh: `；如按${labels.join('或')}填写，请把单位列改为相应单位，系统自动换算`,
+    en: `; to report in ${labels.join(' or ')}, write that unit in the Unit column and it is converted`,
+  };
+}
+
+/** Excel checks the typed value itself, so most mistakes are caught before the upload. */
+function valueValidation(unit: Unit): ExcelJS.DataValidation {
+  const hint = howToType(unit);
+  const message = {
+    error: `${hint.zh} / ${hint.en}`,
+    errorTitle: '数值不符合要求 / Invalid value',
+    showErrorMessage: true,
+    allowBlank: true,
+  };
+  switch (unit.value) {
+    case 'integer':
+      return { type: 'whole', operator: 'greaterThanOrEqual', formulae: [0], ...message };
+    case 'decimal':
+      return { type: 'decimal', operator: 'greaterThanOrEqual', formulae: [0], ...message };
+    case 'percent':
+      return { type: 'decimal', operator: 'between', formulae: [0, 100], ...message };
+    case 'boolean':
+      return { type: 'list', formulae: ['"是,否"'], ...message };
+  }
+}
+
+function title(department: Department, period: Period): string {
+  const { year, month } = periodParts(period);
+  return `${department.zh} ${year}年${month}月 指标填报表 / ${department.en} monthly indicators, ${period}`;
+}
+
+function addHeading(sheet: ExcelJS.Worksheet, department: Department, period: Period): void {
+  const { rows } = TEMPLATE;
+  sheet.mergeCells(`A${rows.title}:${LAST_COLUMN}${rows.title}`);
+  const titleCell = sheet.getCell(`A${rows.title}`);
+  titleCell.value = title(department, period);
+  titleCell.font = { bold: true, size: 14 };
+  titleCell.alignment = { vertical: 'middle', horizontal: 'center' };
+  sheet.getRow(rows.title).height = 28;
+
+  sheet.getRow(rows.department).values = ['填报单位 Department', department.id, `${department.zh} / ${department.en}`];
+  sheet.mergeCells(`C${rows.department}:${LAST_COLUMN}${rows.department}`);
+  sheet.getRow(rows.period).values = ['填报月份 Period', period];
+  // Formatted as text, so that Excel does not turn a retyped "2026-12" into a date shown another way.
+  sheet.getCell(PERIOD_CELL).numFmt = '@';
+  for (const row of [rows.department, rows.period]) sheet.getCell(`A${row}`).font = { bold: true };
+}
+
+function addHeader(sheet: ExcelJS.Worksheet): void {
+  const header = sheet.getRow(TEMPLATE.rows.header);
+  for (const key of COLUMN_KEYS) {
+    const cell = header.getCell(TEMPLATE.columns[key]);
+    cell.value = HEADERS[key].text;
+    cell.font = { bold: true };
+    cell.fill = HEADER_FILL;
+    cell.border = THIN;
+    cell.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+  }
+  header.height = 24;
+}
+
+function addIndicator(sheet: ExcelJS.Worksheet, rowNumber: number, indicator: Indicator, unit: Unit): void {
+  const { columns } = TEMPLATE;
+  const row = sheet.getRow(rowNumber);
+  row.getCell(columns.id).value = indicator.id;
+  row.getCell(columns.zh).value = indicator.zh;
+  row.getCell(columns.en).value = indicator.en;
+  row.getCell(columns.unit).value = unit.zh;
+  for (const column of Object.values(columns)) {
+    row.getCell(column).border = THIN;
+    row.getCell(column).alignment = { vertical: 'middle', wrapText: true };
+  }
+  const value = row.getCell(columns.value);
+  value.fill = VALUE_FILL;
+  value.dataValidation = valueValidation(unit);
+}
+
+function addDataSheet(workbook: ExcelJS.Workbook, catalog: Catalog, department: Department, period: Period): void {
+  const sheet = workbook.addWorksheet(TEMPLATE.dataSheet, {
+    views: [{ state: 'frozen', ySplit: TEMPLATE.rows.header }],
+  });
+  for (const key of COLUMN_KEYS) sheet.getColumn(TEMPLATE.columns[key]).width = HEADERS[key].width;
+  addHeading(sheet, department, period);
+  addHeader(sheet);
+  catalog.indicatorsOf(department.id).forEach((indicator, index) => {
+    addIndicator(sheet, TEMPLATE.rows.firstIndicator + index, indicator, catalog.unit(indicator.unit));
+  });
+}
+
+function unitLine(unit: Unit): BilingualText {
+  const how = howToType(unit);
+  const other = otherUnits(unit);
+  return { zh: `· ${unit.zh}：${how.zh}${other?.zh ?? ''}`, en: `· ${unit.en}: ${how.en}${other?.en ?? ''}` };
+}
+
+function unitsOf(catalog: Catalog, department: Department): Unit[] {
+  return [...new Set(catalog.indicatorsOf(department.id).map((indicator) => indicator.unit))].map((id) => catalog.unit(id));
+}
+
+/** Each item is its lines, the numbered one first. */
+function instructions(catalog: Catalog, department: Department, period: Period): BilingualText[][] {
+  const [valueColumn, idColumn] = [columnLetters(TEMPLATE.columns.value), columnLetters(TEMPLATE.columns.id)];
+  const folder = uploadFolder(department.id);
+  const fileName = templateFileName(department.id, period);
+  return [
+    [
+      {
+        zh: `1. 只在“数值 Value”列（${valueColumn} 列）填写本月数据，需要说明的情况写在“备注 Note”列。`,
+        en: `1. Type this month's figures in the Value column (${valueColumn}) only; put any remark in the Note column.`,
+      },
+    ],
+    [
+      {
+        zh: `2. 不要修改指标编号（${idColumn} 列）和表头行。`,
+        en: `2. Do not change the indicator IDs (column ${idColumn}) or the header row.`,
+      },
+    ],
+    [
+      {
+        zh: `3. 填报月份在 ${PERIOD_CELL} 单元格，格式为“年-月”，如 ${period}。`,
+        en: `3. The reporting period is in cell ${PERIOD_CELL}, as year-month, e.g. ${period}.`,
+      },
+    ],
+    [
+      {
+        zh: '4. 按“单位”列的单位填写数字，可带千位分隔符：',
+        en: '4. Type numbers in the unit shown in the Unit column; thousands separators are fine:',
+      },
+      ...unitsOf(catalog, department).map(unitLine),
+    ],
+    [
+      {
+        zh: '5. 没有数据的指标留空，视为本月未报送。',
+        en: '5. Leave a value blank if you have no figure: it counts as not reported this month.',
+      },
+    ],
+    [
+      {
+        zh: `6. 填好后上传到 ${folder} 文件夹，文件名如 ${fileName}。`,
+        en: `6. Upload the file to the folder ${folder}, named like ${fileName}.`,
+      },
+    ],
+    [
+      {
+        zh: '7. 发现错误时，改正后重新上传同一月份的文件即可：新文件替换该月的全部数据。',
+        en: "7. To correct a mistake, upload the corrected file for the same month again: it replaces that month's figures.",
+      },
+    ],
+  ];
+}
+
+/** One row per language and line, so the text reads without wrapping; a blank row sets items apart. */
+function addInstructionsSheet(workbook: ExcelJS.Workbook, catalog: Catalog, department: Department, period: Period): void {
+  const sheet = workbook.addWorksheet(TEMPLATE.instructionsSheet);
+  sheet.columns = [{ width: 120 }];
+  sheet.addRow(['填报说明 / How to fill in this workbook']).font = { bold: true, size: 14 };
+  for (const item of instructions(catalog, department, period)) {
+    sheet.addRow([]);
+    for (const line of item) {
+      sheet.addRow([line.zh]);
+      sheet.addRow([line.en]).font = { color: { argb: 'FF595959' } };
+    }
+  }
+}
+
+/**
+ * The canonical workbook a department's clerk fills in for a month.
+ * Throws UnknownDepartmentError for a department the catalog does not have.
+ */
+export async function buildTemplate(catalog: Catalog, department: string, period: Period): Promise<Uint8Array> {
+  const owner = departmentOf(catalog, department);
+  const workbook = new ExcelJS.Workbook();
+  addDataSheet(workbook, catalog, owner, period);
+  addInstructionsSheet(workbook, catalog, owner, period);
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
+}

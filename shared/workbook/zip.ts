@@ -1,0 +1,241 @@
+import { crc32, inflateRawSync } from 'node:zlib';
+import { workbookFormatError } from './problems.js';
+
+/**
+ * The zip container of an .xlsx, handled before exceljs sees it. An upload is checked from its own bytes:
+ * that it is a zip, holds a workbook, unpacks to no more than a limit and that every entry inflates to the
+ * size and checksum it declares. A zip bomb is refused by the sizes it declares, and a damaged entry is
+ * refused here because the streaming reader can hang on one rather than fail. The checked zip is then
+ * repacked in the order the streaming reader reads reliably.
+ */
+
+const LOCAL_FILE_HEADER = 0x04034b50;
+const CENTRAL_DIRECTORY_ENTRY = 0x02014b50;
+const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
+const END_RECORD_SIZE = 22;
+const MAX_COMMENT_SIZE = 0xffff;
+/** A size field saturated at this value means the real size is in a ZIP64 field: 4 GiB or more. */
+const SATURATED_SIZE = 0xffffffff;
+const SATURATED_COUNT = 0xffff;
+const ZIP_VERSION = 20;
+const STORED = 0;
+const DEFLATED = 8;
+const ENCRYPTED_FLAG = 0x1;
+
+const WORKBOOK = 'xl/workbook.xml';
+const SHARED_STRINGS = 'xl/sharedStrings.xml';
+const READ_FIRST = [WORKBOOK, 'xl/_rels/workbook.xml.rels', SHARED_STRINGS, 'xl/styles.xml'];
+const EMPTY_SHARED_STRINGS =
+  '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>';
+
+/** Legacy .xls files and password-protected workbooks are both OLE compound files. */
+const COMPOUND_FILE_SIGNATURE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+/** Office stores an encrypted workbook as a compound file holding a stream by this (UTF-16) name. */
+const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
+
+export interface ZipEntry {
+  name: string;
+  flags: number;
+  method: number;
+  crc: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  localHeaderOffset: number;
+}
+
+function corrupt(cause?: unknown): Error {
+  return workbookFormatError('file.corrupt', undefined, cause);
+}
+
+function endOfCentralDirectory(bytes: Buffer): number {
+  const earliest = Math.max(0, bytes.length - END_RECORD_SIZE - MAX_COMMENT_SIZE);
+  for (let offset = bytes.length - END_RECORD_SIZE; offset >= earliest; offset -= 1) {
+    if (bytes.readUInt32LE(offset) === END_OF_CENTRAL_DIRECTORY) return offset;
+  }
+  throw corrupt();
+}
+
+function directoryEntry(bytes: Buffer, offset: number): ZipEntry {
+  const nameLength = bytes.readUInt16LE(offset + 28);
+  return {
+    name: bytes.toString('utf8', offset + 46, offset + 46 + nameLength),
+    flags: bytes.readUInt16LE(offset + 8),
+    method: bytes.readUInt16LE(offset + 10),
+    crc: bytes.readUInt32LE(offset + 16),
+    compressedSize: bytes.readUInt32LE(offset + 20),
+    uncompressedSize: bytes.readUInt32LE(offset + 24),
+    localHeaderOffset: bytes.readUInt32LE(offset + 42),
+  };
+}
+
+function directoryEntrySize(bytes: Buffer, offset: number): number {
+  return 46 + bytes.readUInt16LE(offset + 28) + bytes.readUInt16LE(offset + 30) + bytes.readUInt16LE(offset + 32);
+}
+
+/** The entries a zip declares in its central directory. */
+export function zipEntries(bytes: Buffer): ZipEntry[] {
+  const end = endOfCentralDirectory(bytes);
+  const count = bytes.readUInt16LE(end + 10);
+  const entries: ZipEntry[] = [];
+  for (let index = 0, offset = bytes.readUInt32LE(end + 16); index < count; index += 1) {
+    if (offset + 46 > end || bytes.readUInt32LE(offset) !== CENTRAL_DIRECTORY_ENTRY) throw corrupt();
+    entries.push(directoryEntry(bytes, offset));
+    offset += directoryEntrySize(bytes, offset);
+  }
+  return entries;
+}
+
+/** ZIP64 is only needed past 4 GiB or 65535 entries, far beyond any workbook this accepts. */
+function isZip64(bytes: Buffer): boolean {
+  const end = endOfCentralDirectory(bytes);
+  return bytes.readUInt16LE(end + 10) === SATURATED_COUNT || bytes.readUInt32LE(end + 16) === SATURATED_SIZE;
+}
+
+/** The entry's bytes as stored, found through its local header. */
+function storedData(bytes: Buffer, entry: ZipEntry): Buffer {
+  const header = entry.localHeaderOffset;
+  if (header + 30 > bytes.length || bytes.readUInt32LE(header) !== LOCAL_FILE_HEADER) throw corrupt();
+  const start = header + 30 + bytes.readUInt16LE(header + 26) + bytes.readUInt16LE(header + 28);
+  const data = bytes.subarray(start, start + entry.compressedSize);
+  if (data.length !== entry.compressedSize) throw corrupt();
+  return data;
+}
+
+function inflated(bytes: Buffer, entry: ZipEntry): Buffer {
+  const data = storedData(bytes, entry);
+  if (entry.method === STORED) return data;
+  if (entry.method !== DEFLATED) throw corrupt();
+  try {
+    // Inflating stops one byte past the declared size, so an entry that lies about it cannot grow unbounded.
+    return inflateRawSync(data, { maxOutputLength: entry.uncompressedSize + 1 });
+  } catch (error) {
+    throw corrupt(error);
+  }
+}
+
+/** Inflates one entry at a time and drops it: memory stays at the largest entry. */
+function verifyEntry(bytes: Buffer, entry: ZipEntry): void {
+  if ((entry.flags & ENCRYPTED_FLAG) !== 0) throw workbookFormatError('file.password_protected');
+  const content = inflated(bytes, entry);
+  if (content.length !== entry.uncompressedSize || crc32(content) !== entry.crc) throw corrupt();
+}
+
+function isCompoundFile(bytes: Buffer): boolean {
+  return bytes.subarray(0, COMPOUND_FILE_SIGNATURE.length).equals(COMPOUND_FILE_SIGNATURE);
+}
+
+function tooLarge(maxUncompressedBytes: number): Error {
+  const limit = Math.round(maxUncompressedBytes / 2 ** 20);
+  return workbookFormatError('file.too_large', {
+    zh: `解压后超过 ${limit} MB 的上限`,
+    en: `it unpacks to more than the ${limit} MB limit`,
+  });
+}
+
+/**
+ * Throws a WorkbookFormatError unless the bytes are an intact zip holding a workbook of at most
+ * `maxUncompressedBytes`; returns its entries.
+ */
+export function checkWorkbookContainer(bytes: Buffer, maxUncompressedBytes: number): ZipEntry[] {
+  if (isCompoundFile(bytes)) {
+    throw workbookFormatError(bytes.includes(ENCRYPTED_PACKAGE) ? 'file.password_protected' : 'file.legacy_xls');
+  }
+  if (bytes.length < END_RECORD_SIZE || bytes.readUInt32LE(0) !== LOCAL_FILE_HEADER) throw workbookFormatError('file.not_a_workbook');
+  if (isZip64(bytes)) throw tooLarge(maxUncompressedBytes);
+  const entries = zipEntries(bytes);
+  const unpacked = entries.reduce((total, entry) => total + entry.uncompressedSize, 0);
+  if (unpacked > maxUncompressedBytes) throw tooLarge(maxUncompressedBytes);
+  if (!entries.some((entry) => entry.name === WORKBOOK)) throw workbookFormatError('file.not_a_workbook');
+  for (const entry of entries) verifyEntry(bytes, entry);
+  return entries;
+}
+
+/** An entry ready to be written into a zip: its bytes as stored, and what the directory says of them. */
+export interface PackedEntry {
+  name: string;
+  method: number;
+  crc: number;
+  uncompressedSize: number;
+  data: Buffer;
+}
+
+function localHeader(entry: PackedEntry, name: Buffer): Buffer {
+  const header = Buffer.alloc(30);
+  header.writeUInt32LE(LOCAL_FILE_HEADER, 0);
+  header.writeUInt16LE(ZIP_VERSION, 4);
+  header.writeUInt16LE(entry.method, 8);
+  header.writeUInt32LE(entry.crc, 14);
+  header.writeUInt32LE(entry.data.length, 18);
+  header.writeUInt32LE(entry.uncompressedSize, 22);
+  header.writeUInt16LE(name.length, 26);
+  return header;
+}
+
+function directoryRecord(entry: PackedEntry, name: Buffer, localHeaderOffset: number): Buffer {
+  const record = Buffer.alloc(46);
+  record.writeUInt32LE(CENTRAL_DIRECTORY_ENTRY, 0);
+  record.writeUInt16LE(ZIP_VERSION, 4);
+  record.writeUInt16LE(ZIP_VERSION, 6);
+  record.writeUInt16LE(entry.method, 10);
+  record.writeUInt32LE(entry.crc, 16);
+  record.writeUInt32LE(entry.data.length, 20);
+  record.writeUInt32LE(entry.uncompressedSize, 24);
+  record.writeUInt16LE(name.length, 28);
+  record.writeUInt32LE(localHeaderOffset, 42);
+  return record;
+}
+
+function endRecord(count: number, directorySize: number, directoryOffset: number): Buffer {
+  const record = Buffer.alloc(END_RECORD_SIZE);
+  record.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, 0);
+  record.writeUInt16LE(count, 8);
+  record.writeUInt16LE(count, 10);
+  record.writeUInt32LE(directorySize, 12);
+  record.writeUInt32LE(directoryOffset, 16);
+  return record;
+}
+
+/** Writes a zip of the entries in the order given, without data descriptors or comments. */
+export function packZip(entries: readonly PackedEntry[]): Buffer {
+  const files: Buffer[] = [];
+  const directory: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = Buffer.from(entry.name, 'utf8');
+    const file = Buffer.concat([localHeader(entry, name), name, entry.data]);
+    files.push(file);
+    directory.push(directoryRecord(entry, name, offset), name);
+    offset += file.length;
+  }
+  const centralDirectory = Buffer.concat(directory);
+  return Buffer.concat([...files, centralDirectory, endRecord(entries.length, centralDirectory.length, offset)]);
+}
+
+function storedEntry(name: string, text: string): PackedEntry {
+  const data = Buffer.from(text, 'utf8');
+  return { name, method: STORED, crc: crc32(data), uncompressedSize: data.length, data };
+}
+
+/**
+ * exceljs's streaming reader sets aside a sheet that comes before the shared strings, as Excel orders its parts,
+ * and now and then stops before reading the parts after it, silently losing the shared strings and the number
+ * formats. Repacked with the workbook, its relationships, the shared strings and the styles first (an empty
+ * shared-string table when there is none), every sheet is read as it comes and nothing is set aside.
+ */
+export function repackForStreaming(bytes: Buffer, entries: readonly ZipEntry[]): Buffer {
+  const packed = entries.map(
+    (entry): PackedEntry => ({
+      name: entry.name,
+      method: entry.method,
+      crc: entry.crc,
+      uncompressedSize: entry.uncompressedSize,
+      data: storedData(bytes, entry),
+    }),
+  );
+  const strings = packed.some((entry) => entry.name === SHARED_STRINGS) ? [] : [storedEntry(SHARED_STRINGS, EMPTY_SHARED_STRINGS)];
+  const rank = (entry: PackedEntry) => {
+    const index = READ_FIRST.indexOf(entry.name);
+    return index === -1 ? READ_FIRST.length : index;
+  };
+  return packZip([...strings, ...packed].sort((a, b) => rank(a) - rank(b)));
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { parse, scienceSheet, sheetOf, type CellInput } from './workbook-fixtures.js';
+
+const FIGURE: CellInput[] = ['巴渝工匠', '人', 12];
+
+function withPeriodCell(period: CellInput, fileName = 'report.xlsx') {
+  return parse([scienceSheet([FIGURE], period)], { fileName });
+}
+
+describe('parseSubmission finds the reporting period', () => {
+  it.each<{ written: CellInput }>([
+    { written: '2026-11' },
+    { written: '2026/11' },
+    { written: '2026年11月' },
+    { written: '2026.11' },
+    { written: '２０２６年１１月' },
+    { written: ' 2026 年 11 月 ' },
+    { written: '2026-11-30' },
+    { written: '202611' },
+    { written: new Date(Date.UTC(2026, 10, 1)) },
+    { written: 2026.11 },
+    { written: 202611 },
+  ])('in the period cell written as $written', ({ written }) => {
+    const { period, errors, figures } = withPeriodCell(written);
+
+    expect(errors).toEqual([]);
+    expect(period).toBe('2026-11');
+    expect(figures.map((figure) => figure.period)).toEqual(['2026-11']);
+  });
+
+  it.each([
+    { row: ['填报月份：2026年11月'] },
+    { row: ['报告期', '2026-11'] },
+    { row: ['Reporting period:', '2026-11'] },
+    { row: ['月份：', '2026/11'] },
+    { row: ['填报单位', '区科技局', '填报月份', '2026-11'] },
+  ])('behind the label in $row', ({ row }) => {
+    const sheet = sheetOf('科技创新', [['大足区科技局科技创新指标报表'], row, ['指标', '数值'], ['巴渝工匠', 12]]);
+
+    expect(parse([sheet])).toMatchObject({ period: '2026-11', errors: [] });
+  });
+
+  it('in the title when no cell states it', () => {
+    const sheet = sheetOf('科技创新', [['大足区科技局2026年11月科技创新指标报表'], [], ['指标', '数值'], ['巴渝工匠', 12]]);
+
+    expect(parse([sheet])).toMatchObject({ period: '2026-11', errors: [] });
+  });
+
+  it.each(['science-2026-11.xlsx', '科技局2026年11月报表.xlsx', 'science_202611.xlsx', 'incoming/science/科技局 2026.11 (1).xlsx'])(
+    'in the file name %s when the workbook does not state it',
+    (fileName) => {
+      const sheet = sheetOf('科技创新', [['指标', '数值'], ['巴渝工匠', 12]]);
+
+      expect(parse([sheet], { fileName })).toMatchObject({ period: '2026-11', errors: [] });
+    },
+  );
+
+  it('accepts the current month', () => {
+    expect(withPeriodCell('2026-12')).toMatchObject({ period: '2026-12', errors: [] });
+  });
+});
+
+describe('parseSubmission refuses a period it cannot trust', () => {
+  it('when the period cell and the file name disagree, at the cell', () => {
+    const { period, errors } = withPeriodCell('2026-11', 'science-2026-10.xlsx');
+
+    expect(period).toBe('2026-11');
+    expect(errors).toEqual([
+      {
+        sheet: '科技创新',
+        cell: 'B2',
+        code: 'period.conflict',
+        message:
+          "两处填报月份不一致：文件名“science-2026-10” 为 2026-10，而 单元格 科技创新!B2 为 2026-11，请改为一致 / The reporting period is stated differently in two places; the file name 'science-2026-10' says 2026-10 but cell 科技创新!B2 says 2026-11; make them agree",
+      },
+    ]);
+  });
+
+  it('when the title and the period cell disagree, at the title', () => {
+    const sheet = sheetOf('科技创新', [['大足区科技局2026年10月科技创新指标报表'], ['填报月份', '2026-11'], ['指标', '数值'], ['巴渝工匠', 12]]);
+
+    const { errors } = parse([sheet]);
+
+    expect(errors.map(({ sheet: name, cell, code }) => ({ name, cell, code }))).toEqual([{ name: '科技创新', cell: 'A1', code: 'period.conflict' }]);
+  });
+
+  it('when two data sheets state different months', () => {
+    const { errors } = parse([scienceSheet([FIGURE], '2026-11', '十一月'), scienceSheet([['科技特派员', '人', 3]], '2026-10', '十月')]);
+
+    expect(errors.map(({ sheet, cell, code }) => ({ sheet, cell, code }))).toEqual([{ sheet: '十月', cell: 'B2', code: 'period.conflict' }]);
+  });
+
+  it('when no period is stated anywhere, and then gives no figures', () => {
+    const sheet = sheetOf('科技创新', [['指标', '数值'], ['巴渝工匠', 12]]);
+
+    expect(parse([sheet], { fileName: 'report.xlsx' })).toEqual({
+      period: null,
+      figures: [],
+      errors: [
+        {
+          sheet: '科技创新',
+          cell: null,
+          code: 'period.missing',
+          message:
+            '找不到填报月份：请在“填报月份”单元格填写如 2026-12，或在文件名中写明，如 science-2026-12.xlsx / No reporting period found; type it as 2026-12 in the 填报月份 Period cell, or name the file like science-2026-12.xlsx',
+        },
+      ],
+      warnings: expect.any(Array),
+    });
+  });
+
+  it('when the period is after the current month', () => {
+    const { errors } = withPeriodCell('2027-01');
+
+    expect(errors).toEqual([
+      {
+        sheet: '科技创新',
+        cell: 'B2',
+        code: 'period.future',
+        message: '填报月份晚于本月：2027-01 晚于本月 2026-12，请填写已经开始的月份 / The reporting period is in the future; 2027-01 is after the current month 2026-12; report a month that has begun',
+      },
+    ]);
+  });
+
+  it.each<{ written: CellInput }>([{ written: '2026-13' }, { written: '十一月' }, { written: 2026.1 }, { written: 2026 }, { written: '2026-00' }])(
+    'when the period cell holds $written, which is not a clear month',
+    ({ written }) => {
+      const { period, errors } = withPeriodCell(written);
+
+      expect(period).toBeNull();
+      expect(errors.map(({ cell, code }) => ({ cell, code }))).toEqual([{ cell: 'B2', code: 'period.invalid' }]);
+      expect(errors[0]?.message).toContain('type it as year-month, e.g. 2026-12');
+    },
+  );
+
+  it('when the file name holds a month that does not exist', () => {
+    const sheet = sheetOf('科技创新', [['指标', '数值'], ['巴渝工匠', 12]]);
+
+    const { errors } = parse([sheet], { fileName: 'science-2026-13.xlsx' });
+
+    expect(errors.map(({ sheet: name, cell, code }) => ({ name, cell, code }))).toEqual([{ name: null, cell: null, code: 'period.invalid' }]);
+  });
+
+  it('takes the file name when the period cell cannot be read, and still reports the cell', () => {
+    const { period, errors } = withPeriodCell('十一月', 'science-2026-11.xlsx');
+
+    expect(period).toBe('2026-11');
+    expect(errors.map(({ cell, code }) => ({ cell, code }))).toEqual([{ cell: 'B2', code: 'period.invalid' }]);
+  });
+});

@@ -1,0 +1,228 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { catalog, type Indicator } from '../../shared/catalog/catalog.js';
+import { UnknownDepartmentError } from '../../shared/workbook/department.js';
+import { readWorkbook } from '../../shared/workbook/read.js';
+import { parseSubmission, type ParsedSubmission } from '../../shared/workbook/submission.js';
+import { buildTemplate, TEMPLATE, templateFileName } from '../../shared/workbook/template.js';
+
+const PERIOD = '2026-11';
+
+async function load(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+  return workbook;
+}
+
+function dataSheet(workbook: ExcelJS.Workbook): ExcelJS.Worksheet {
+  const sheet = workbook.getWorksheet(TEMPLATE.dataSheet);
+  if (!sheet) throw new Error(`no sheet ${TEMPLATE.dataSheet}`);
+  return sheet;
+}
+
+function rowOf(sheet: ExcelJS.Worksheet, indicator: string): ExcelJS.Row {
+  const index = catalogRows(sheet).indexOf(indicator);
+  if (index === -1) throw new Error(`no row for ${indicator}`);
+  return sheet.getRow(TEMPLATE.rows.firstIndicator + index);
+}
+
+function catalogRows(sheet: ExcelJS.Worksheet): string[] {
+  const ids: string[] = [];
+  for (let row = TEMPLATE.rows.firstIndicator; sheet.getRow(row).getCell(TEMPLATE.columns.id).value !== null; row += 1) {
+    ids.push(String(sheet.getRow(row).getCell(TEMPLATE.columns.id).value));
+  }
+  return ids;
+}
+
+/** Opens the template as a clerk would, changes cells of indicator rows, and saves it. */
+async function fillIn(
+  department: string,
+  edits: Record<string, { value: ExcelJS.CellValue; numFmt?: string; unit?: string }>,
+): Promise<Uint8Array> {
+  const workbook = await load(await buildTemplate(catalog, department, PERIOD));
+  const sheet = dataSheet(workbook);
+  for (const [indicator, edit] of Object.entries(edits)) {
+    const row = rowOf(sheet, indicator);
+    const cell = row.getCell(TEMPLATE.columns.value);
+    cell.value = edit.value;
+    if (edit.numFmt) cell.numFmt = edit.numFmt;
+    if (edit.unit) row.getCell(TEMPLATE.columns.unit).value = edit.unit;
+  }
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
+
+async function parsed(bytes: Uint8Array, department: string): Promise<ParsedSubmission> {
+  return parseSubmission({
+    sheets: await readWorkbook(bytes),
+    catalog,
+    department,
+    fileName: templateFileName(department, PERIOD),
+    currentPeriod: '2026-12',
+  });
+}
+
+/** A value a clerk may type for each kind of unit, and what it means in the canonical unit. */
+function sample(indicator: Indicator, index: number): { typed: ExcelJS.CellValue; canonical: number | boolean } {
+  switch (catalog.unit(indicator.unit).value) {
+    case 'integer':
+      return { typed: 10 + index, canonical: 10 + index };
+    case 'decimal':
+      return { typed: index + 0.5, canonical: index + 0.5 };
+    case 'percent':
+      return { typed: 90 + index / 10, canonical: 90 + index / 10 };
+    case 'boolean':
+      return index % 2 === 0 ? { typed: '是', canonical: true } : { typed: '否', canonical: false };
+  }
+}
+
+describe('buildTemplate', () => {
+  it('lays out the data sheet: title, department, period, header, one row per indicator in catalog order', async () => {
+    const workbook = await load(await buildTemplate(catalog, 'science', PERIOD));
+    const sheet = dataSheet(workbook);
+
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['填报 Data', '说明 Instructions']);
+    expect(sheet.getCell('A1').value).toBe('区科技局 2026年11月 指标填报表 / Science & Technology Bureau monthly indicators, 2026-11');
+    expect(sheet.getCell('F1').isMerged).toBe(true);
+    expect(sheet.getCell('F1').master.address).toBe('A1');
+    expect(['A2', 'B2', 'C2'].map((address) => sheet.getCell(address).value)).toEqual([
+      '填报单位 Department',
+      'science',
+      '区科技局 / Science & Technology Bureau',
+    ]);
+    expect(sheet.getCell('F2').master.address).toBe('C2');
+    expect(sheet.getRow(3).values).toEqual([undefined, '填报月份 Period', '2026-11']);
+    expect(sheet.getRow(5).values).toEqual([
+      undefined,
+      '指标编号 Indicator ID',
+      '指标名称 Indicator (中文)',
+      'Indicator (English)',
+      '单位 Unit',
+      '数值 Value',
+      '备注 Note',
+    ]);
+    expect(catalogRows(sheet)).toEqual(catalog.indicatorsOf('science').map((indicator) => indicator.id));
+    expect(sheet.getRow(6).values).toEqual([undefined, 'sci.rd_intensity', '整体研发投入强度', 'District R&D spending intensity (R&D / GDP)', '%']);
+  });
+
+  it('leaves every value cell empty, marks milestones 是/否 and lets Excel check what is typed', async () => {
+    const sheet = dataSheet(await load(await buildTemplate(catalog, 'science', PERIOD)));
+    const milestone = rowOf(sheet, 'sci.incentive_app_rollout');
+    const persons = rowOf(sheet, 'sci.bayu_craftsmen');
+
+    expect(catalogRows(sheet).map((id) => rowOf(sheet, id).getCell(TEMPLATE.columns.value).value)).toEqual(
+      catalogRows(sheet).map(() => null),
+    );
+    expect(milestone.getCell(TEMPLATE.columns.unit).value).toBe('是/否');
+    expect(milestone.getCell(TEMPLATE.columns.value).dataValidation).toMatchObject({ type: 'list', formulae: ['"是,否"'] });
+    expect(persons.getCell(TEMPLATE.columns.value).dataValidation).toMatchObject({ type: 'whole', operator: 'greaterThanOrEqual' });
+    expect(sheet.columns.map((column) => column.width)).toEqual([30, 44, 52, 18, 16, 36]);
+  });
+
+  it('explains in Chinese and English how to fill in, where to upload and that a re-upload replaces the month', async () => {
+    const workbook = await load(await buildTemplate(catalog, 'science', PERIOD));
+    const lines: string[] = [];
+    workbook.getWorksheet(TEMPLATE.instructionsSheet)?.eachRow((row) => lines.push(String(row.getCell(1).value)));
+    const text = lines.join('\n');
+
+    expect(lines[0]).toBe('填报说明 / How to fill in this workbook');
+    expect(text).toContain('上传到 incoming/science/ 文件夹');
+    expect(text).toContain('Upload the file to the folder incoming/science/, named like science-2026-11.xlsx');
+    expect(text).toContain('92.5% 填 92.5');
+    expect(text).toContain('in percentage points');
+    expect(text).toContain('如按万元或元填写');
+    expect(text).toContain('已完成填“是”');
+    expect(text).toContain('不要修改指标编号');
+    expect(text).toContain("it replaces that month's figures");
+  });
+
+  it('throws for a department the catalog does not have, naming it', async () => {
+    await expect(buildTemplate(catalog, 'library', PERIOD)).rejects.toThrow(UnknownDepartmentError);
+    await expect(buildTemplate(catalog, 'library', PERIOD)).rejects.toThrow('Unknown department "library"');
+  });
+
+  it('names the file so that its period can be read back from the name', () => {
+    expect(templateFileName('science', PERIOD)).toBe('science-2026-11.xlsx');
+  });
+});
+
+describe('a filled-in template, read back', () => {
+  it.each(catalog.departments.map((department) => department.id))('gives exactly the typed figures for %s', async (department) => {
+    const indicators = catalog.indicatorsOf(department);
+    const samples = indicators.map(sample);
+    const bytes = await fillIn(department, Object.fromEntries(indicators.map((indicator, i) => [indicator.id, { value: samples[i]?.typed ?? null }])));
+
+    const result = await parsed(bytes, department);
+
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.period).toBe(PERIOD);
+    expect(result.figures).toEqual(
+      indicators.map((indicator, i) => ({
+        indicator: indicator.id,
+        period: PERIOD,
+        value: samples[i]?.canonical,
+        unit: indicator.unit,
+        sheet: '填报 Data',
+        cell: `E${TEMPLATE.rows.firstIndicator + i}`,
+      })),
+    );
+  });
+
+  it('reads a percent-formatted cell, money in 万元 and typed text the way the clerk meant them', async () => {
+    const bytes = await fillIn('science', {
+      'sci.rd_intensity': { value: 0.0215, numFmt: '0.00%' },
+      'sci.rd_intensity_city_avg': { value: '2.4%' },
+      'sci.bayu_craftsmen': { value: '1,200' },
+      'sci.tech_contract_turnover': { value: 3500, unit: '万元' },
+      'sci.incentive_app_rollout': { value: '已完成' },
+    });
+
+    const { figures, errors } = await parsed(bytes, 'science');
+
+    expect(errors).toEqual([]);
+    expect(figures.map(({ indicator, value, cell }) => ({ indicator, value, cell }))).toEqual([
+      { indicator: 'sci.rd_intensity', value: 2.15, cell: 'E6' },
+      { indicator: 'sci.rd_intensity_city_avg', value: 2.4, cell: 'E7' },
+      { indicator: 'sci.bayu_craftsmen', value: 1200, cell: 'E10' },
+      { indicator: 'sci.tech_contract_turnover', value: 0.35, cell: 'E15' },
+      { indicator: 'sci.incentive_app_rollout', value: true, cell: 'E16' },
+    ]);
+  });
+
+  it('refuses a template left untouched, with a warning at every blank value cell', async () => {
+    const { figures, errors, warnings, period } = await parsed(await buildTemplate(catalog, 'vocational', PERIOD), 'vocational');
+
+    expect(period).toBe(PERIOD);
+    expect(errors.map(({ sheet, cell, code }) => ({ sheet, cell, code }))).toEqual([{ sheet: '填报 Data', cell: null, code: 'sheet.no_figures' }]);
+    expect(figures).toEqual([]);
+    expect(warnings.map(({ sheet, cell, code }) => ({ sheet, cell, code }))).toEqual(
+      catalog.indicatorsOf('vocational').map((_, i) => ({ sheet: '填报 Data', cell: `E${TEMPLATE.rows.firstIndicator + i}`, code: 'value.missing' })),
+    );
+  });
+
+  it.each([
+    { typed: 12.5, code: 'value.not_whole', says: '数值必须是整数：请填整数（如 12），不要填 12.5 / The value must be a whole number; type a whole number such as 12, not 12.5' },
+    { typed: 'abc', code: 'value.not_a_number', says: "数值不是数字：“abc”无法识别为数字，请只填写数字，如 12 或 3.5 / The value is not a number; 'abc' cannot be read as a number; type digits only, e.g. 12 or 3.5" },
+  ])('points at the one bad cell when $typed persons are typed', async ({ typed, code, says }) => {
+    const bytes = await fillIn('science', { 'sci.bayu_craftsmen': { value: typed }, 'sci.st_commissioners': { value: 25 } });
+
+    const { errors, figures } = await parsed(bytes, 'science');
+
+    expect(errors).toEqual([{ sheet: '填报 Data', cell: 'E10', code, message: says }]);
+    expect(figures.map(({ indicator, value }) => ({ indicator, value }))).toEqual([{ indicator: 'sci.st_commissioners', value: 25 }]);
+  });
+
+  it('still reads the period after Excel turned a retyped 2026-11 into a date', async () => {
+    const workbook = await load(await buildTemplate(catalog, 'education', '2026-10'));
+    const sheet = dataSheet(workbook);
+    sheet.getCell(`B${TEMPLATE.rows.period}`).value = new Date(Date.UTC(2026, 10, 1));
+    sheet.getCell(`B${TEMPLATE.rows.period}`).numFmt = 'mmm-yy';
+    sheet.getCell('A1').value = '区教委 2026年11月 指标填报表';
+    sheet.getCell(TEMPLATE.rows.firstIndicator, TEMPLATE.columns.value).value = 80;
+
+    const result = await parsed(new Uint8Array(await workbook.xlsx.writeBuffer()), 'education');
+
+    expect(result.period).toBe('2026-11');
+    expect(result.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,83 @@
+import { crc32, deflateRawSync } from 'node:zlib';
+import { catalog } from '../../shared/catalog/catalog.js';
+import type { Period } from '../../shared/period.js';
+import type { CellValue, WorkbookCell, WorkbookSheet } from '../../shared/workbook/sheet.js';
+import { cellAddress } from '../../shared/workbook/sheet.js';
+import { parseSubmission, type ParsedSubmission, type SubmissionInput } from '../../shared/workbook/submission.js';
+import { packZip } from '../../shared/workbook/zip.js';
+
+/** A cell of a hand-made table: a value, or a value with its number format; undefined leaves the cell empty. */
+export type CellInput = CellValue | { value: CellValue; numFmt: string } | undefined;
+
+function hasFormat(input: CellInput): input is { value: CellValue; numFmt: string } {
+  return typeof input === 'object' && input !== null && 'numFmt' in input;
+}
+
+/** A sheet from a plain table: rows[i] is sheet row i + 1 and its j-th entry column j + 1; empty rows are left out, as the reader does. */
+export function sheetOf(name: string, rows: readonly (readonly CellInput[])[]): WorkbookSheet {
+  const cells = rows.map((row, r) =>
+    row.flatMap((input, c): WorkbookCell[] => {
+      if (input === undefined || input === null) return [];
+      const address = cellAddress(r + 1, c + 1);
+      const base = { address, row: r + 1, column: c + 1 };
+      return [hasFormat(input) ? { ...base, value: input.value, numFmt: input.numFmt } : { ...base, value: input }];
+    }),
+  );
+  return { name, rows: cells.filter((row) => row.length > 0) };
+}
+
+/** Title on row 1, period on row 2, header on row 4: the figures start on row 5. */
+export const FIRST_FIGURE_ROW = 5;
+
+/** A clerk's usual science sheet: a title, a period line, a blank row, then 指标 | 单位 | 数值 and the given rows. */
+export function scienceSheet(rows: readonly (readonly CellInput[])[], period: CellInput = '2026-11', name = '科技创新'): WorkbookSheet {
+  return sheetOf(name, [['大足区科技局科技创新指标报表'], ['填报月份', period], [], ['指标', '单位', '数值'], ...rows]);
+}
+
+export function parse(sheets: WorkbookSheet[], overrides: Partial<SubmissionInput> = {}): ParsedSubmission {
+  return parseSubmission({
+    sheets,
+    catalog,
+    department: 'science',
+    fileName: 'report.xlsx',
+    currentPeriod: '2026-12' satisfies Period,
+    ...overrides,
+  });
+}
+
+/** A deflated zip of the given files, to hand-craft workbook XML that exceljs's writer would not produce. */
+export function zipOf(files: Record<string, string>): Uint8Array {
+  return packZip(
+    Object.entries(files).map(([name, text]) => {
+      const content = Buffer.from(text, 'utf8');
+      return { name, method: 8, crc: crc32(content), uncompressedSize: content.length, data: deflateRawSync(content) };
+    }),
+  );
+}
+
+const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const RELATIONSHIPS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+
+/**
+ * An .xlsx written the way Excel orders its parts: the sheet comes before the styles and shared strings,
+ * so a streaming reader has to hold it back until they are known.
+ * Style 1 is the date format yyyy-mm, style 2 the built-in 0%.
+ */
+export function excelStyleWorkbook(input: { sheetData: string; sharedStrings?: string[]; date1904?: boolean }): Uint8Array {
+  const strings = input.sharedStrings ?? [];
+  return zipOf({
+    '[Content_Types].xml':
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+      '<Default Extension="xml" ContentType="application/xml"/></Types>',
+    '_rels/.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:r="${RELATIONSHIPS}"><workbookPr${input.date1904 ? ' date1904="1"' : ''}/><sheets><sheet name="报表" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    'xl/_rels/workbook.xml.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+    'xl/worksheets/sheet1.xml': `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetData>${input.sheetData}</sheetData></worksheet>`,
+    'xl/styles.xml':
+      `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="${MAIN}"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm"/></numFmts>` +
+      '<fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders>' +
+      '<cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/><xf numFmtId="9" applyNumberFormat="1"/></cellXfs></styleSheet>',
+    'xl/sharedStrings.xml': `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${MAIN}" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((text) => `<si><t>${text}</t></si>`).join('')}</sst>`,
+  });
+}

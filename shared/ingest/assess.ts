@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { Period } from '../period.js';
 import { WorkbookFormatError, type Problem } from '../problem.js';
+import { problemAt } from '../workbook/problems.js';
 import { readWorkbook } from '../workbook/read.js';
 import { parseSubmission, type Figure } from '../workbook/submission.js';
 
@@ -14,8 +15,6 @@ export interface Assessment {
   errors: Problem[];
   warnings: Problem[];
 }
-
-export const UNKNOWN_DEPARTMENT = 'upload.unknown_department';
 
 function rejected(department: string, problem: Problem): Assessment {
   return { status: 'rejected', department, period: null, figures: [], errors: [problem], warnings: [] };
@@ -35,13 +34,14 @@ export async function assessWorkbook(input: {
 }): Promise<Assessment> {
   const { catalog, bytes, fileName, department, currentPeriod } = input;
   if (!catalog.department(department)) {
-    const known = catalog.departments.map((d) => d.id).join(', ');
-    return rejected(department, {
-      sheet: null,
-      cell: null,
-      code: UNKNOWN_DEPARTMENT,
-      message: `未知部门“${department}”，请上传到本部门的文件夹（${known}）/ Unknown department "${department}": upload into your department's folder (${known})`,
-    });
+    const folders = catalog.departments.map((d) => `incoming/${d.id}/`).join(', ');
+    return rejected(
+      department,
+      problemAt('upload.unknown_department', null, null, {
+        zh: `“${department}”不是部门，可用的文件夹：${folders}`,
+        en: `"${department}" is not a department; the folders are ${folders}`,
+      }),
+    );
   }
   let sheets;
   try {

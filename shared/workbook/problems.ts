@@ -19,6 +19,11 @@ interface ProblemDefinition extends BilingualText {
 }
 
 export const PROBLEM_CODES = {
+  'upload.unknown_department': {
+    severity: 'error',
+    zh: '上传文件夹不是已知部门，请上传到本部门的文件夹',
+    en: "The upload folder is not a known department; upload into your department's folder",
+  },
   'file.not_a_workbook': {
     severity: 'error',
     zh: '文件不是 Excel 工作簿（.xlsx），请用模板填写并保存为 .xlsx 后重新上传',
@@ -156,8 +161,5 @@ export function problemAt(code: ProblemCode, sheet: string | null, cell: string 
 }
 
 export function workbookFormatError(code: FileProblemCode, detail?: BilingualText, cause?: unknown): WorkbookFormatError {
-  const error = new WorkbookFormatError(code, problemMessage(code, detail));
-  // The constructor takes no ErrorOptions; the underlying failure is kept for the operators' logs.
-  if (cause !== undefined) error.cause = cause;
-  return error;
+  return new WorkbookFormatError(code, problemMessage(code, detail), { cause });
 }

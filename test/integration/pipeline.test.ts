@@ -100,6 +100,12 @@ describe('ingesting uploads through S3 events', () => {
     expect(report).toMatchObject({ status: 'rejected', errors: [expect.objectContaining({ code: 'file.not_a_workbook' })] });
   });
 
+  it('rejects a file dropped into a folder that is no department', async () => {
+    const report = await upload('incoming/police/science-2026-11.xlsx', sample('science', '2026-11').bytes);
+    expect(report).toMatchObject({ status: 'rejected', reportKey: expect.stringMatching(/^reports\/police\//) });
+    expect(report.errors.map((e) => e.code)).toEqual(['upload.unknown_department']);
+  });
+
   it('replaces a month with a corrected upload: figures left out are no longer current', async () => {
     const corrected = await fillTemplate(
       await buildTemplate(catalog, 'education', '2026-09'),

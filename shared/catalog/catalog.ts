@@ -56,11 +56,14 @@ const indicatorSchema = z.object({
   kind: z.enum(['stock', 'flow', 'ratio', 'milestone']),
   aliases: z.array(z.string().min(1)).default([]),
   target: targetSchema.optional(),
+  /** A figure older than this many months no longer describes the indicator; the catalog default applies when absent. */
+  staleAfterMonths: z.number().int().positive().optional(),
 });
 
 const catalogSchema = z.object({
   version: z.string().min(1),
   source: z.string().optional(),
+  defaults: z.object({ staleAfterMonths: z.number().int().positive() }).default({ staleAfterMonths: 3 }),
   units: z.array(unitSchema).min(1),
   departments: z.array(departmentSchema).min(1),
   indicators: z.array(indicatorSchema).min(1),

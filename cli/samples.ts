@@ -11,7 +11,8 @@ const sampleFiguresSchema = z.object({
   departments: z.record(z.string(), z.record(z.string(), z.array(z.union([z.number(), z.boolean(), z.null()])))),
 });
 
-export type FigureValue = number | boolean;
+/** What a clerk types: numbers, text (a test may type something wrong), or done / not done. */
+export type FigureValue = number | string | boolean;
 
 export interface SampleWorkbook {
   department: string;

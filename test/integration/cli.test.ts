@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fillTemplate } from '../../cli/samples.js';
+import { fillTemplate, type FigureValue } from '../../cli/samples.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { TEMPLATE } from '../../shared/workbook/template.js';
 
@@ -35,7 +35,7 @@ beforeAll(async () => {
   expect((await cli('template', '--department', 'science', '--period', '2026-11', '--out', template)).status).toBe(0);
   const bytes = new Uint8Array(readFileSync(template));
   writeFileSync(join(directory, 'filled.xlsx'), await fillTemplate(bytes, figures));
-  writeFileSync(join(directory, 'bad.xlsx'), await fillTemplate(bytes, new Map([...figures, ['sci.bayu_craftsmen', 'thirty']])));
+  writeFileSync(join(directory, 'bad.xlsx'), await fillTemplate(bytes, new Map<string, FigureValue>([...figures, ['sci.bayu_craftsmen', 'thirty']])));
 });
 
 afterAll(() => rmSync(directory, { recursive: true, force: true }));

@@ -47,6 +47,31 @@ const targetSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('milestone'), deadline: isoDate.optional() }),
 ]);
 
+const severitySchema = z.enum(['error', 'warning']);
+
+/**
+ * The checks beyond a value's type, by the problem code each raises. Whether a failed check rejects the
+ * upload (error) or is reported beside the accepted figures (warning) is a choice of the catalog's owner.
+ */
+const severitiesSchema = z
+  .object({
+    'value.implausible': severitySchema.default('warning'),
+    'value.fell': severitySchema.default('error'),
+    'value.percent_out_of_range': severitySchema.default('error'),
+    'period.future': severitySchema.default('error'),
+    'indicator.duplicate': severitySchema.default('error'),
+    'indicator.other_department': severitySchema.default('error'),
+  })
+  .strict()
+  .prefault({});
+
+export type RuleCode = keyof z.infer<typeof severitiesSchema>;
+
+/** The range a month's figure falls in unless it was mistyped (in 元 instead of 亿元, a digit too many), in the canonical unit. */
+const plausibleSchema = z
+  .object({ min: z.number().optional(), max: z.number().optional(), severity: severitySchema.optional() })
+  .refine((range) => range.min === undefined || range.max === undefined || range.min <= range.max, 'min is above max');
+
 const indicatorSchema = z.object({
   id: z.string().regex(/^[a-z]+\.[a-z0-9_]+$/, 'an indicator id is "<prefix>.<snake_case>"'),
   department: z.string().min(1),
@@ -58,17 +83,22 @@ const indicatorSchema = z.object({
   target: targetSchema.optional(),
   /** A figure older than this many months no longer describes the indicator; the catalog default applies when absent. */
   staleAfterMonths: z.number().int().positive().optional(),
+  plausible: plausibleSchema.optional(),
+  /** A cumulative count (schools designated so far): a month's figure below an earlier month's is a mistake. */
+  neverFalls: z.boolean().optional(),
 });
 
 const catalogSchema = z.object({
   version: z.string().min(1),
   source: z.string().optional(),
   defaults: z.object({ staleAfterMonths: z.number().int().positive() }).default({ staleAfterMonths: 3 }),
+  severities: severitiesSchema,
   units: z.array(unitSchema).min(1),
   departments: z.array(departmentSchema).min(1),
   indicators: z.array(indicatorSchema).min(1),
 });
 
+export type Severity = z.infer<typeof severitySchema>;
 export type Unit = z.infer<typeof unitSchema>;
 export type Department = z.infer<typeof departmentSchema>;
 export type Target = z.infer<typeof targetSchema>;
@@ -113,6 +143,7 @@ function crossReferenceProblems(data: CatalogData): string[] {
     if ((indicator.kind === 'milestone') !== (unit?.value === 'boolean') && unit) {
       problems.push(`${at}: a ${indicator.kind} cannot be measured in unit "${unit.id}" (${unit.value})`);
     }
+    if (indicator.neverFalls && indicator.kind !== 'stock') problems.push(`${at}: only a stock can be marked neverFalls`);
     const target = indicator.target;
     if (target && (target.type === 'milestone') !== (indicator.kind === 'milestone')) {
       problems.push(`${at}: a ${indicator.kind} indicator cannot have a ${target.type} target`);

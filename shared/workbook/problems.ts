@@ -1,3 +1,4 @@
+import type { Catalog, RuleCode } from '../catalog/catalog.js';
 import { WorkbookFormatError, type Problem } from '../problem.js';
 
 /**
@@ -14,8 +15,11 @@ export interface BilingualText {
 type Severity = 'error' | 'warning';
 
 interface ProblemDefinition extends BilingualText {
-  /** An error rejects the upload; a warning is reported beside accepted figures. */
-  severity: Severity;
+  /**
+   * An error rejects the upload; a warning is reported beside accepted figures.
+   * A rule's severity is the catalog's to choose (its `severities`).
+   */
+  severity: Severity | 'catalog';
 }
 
 export const PROBLEM_CODES = {
@@ -26,8 +30,8 @@ export const PROBLEM_CODES = {
   },
   'file.not_a_workbook': {
     severity: 'error',
-    zh: '文件不是 Excel 工作簿（.xlsx），请用模板填写并保存为 .xlsx 后重新上传',
-    en: 'The file is not an Excel workbook (.xlsx); fill in the template, save it as .xlsx and upload it again',
+    zh: '文件不是 Excel 工作簿（.xlsx、.xlsm）或 .csv 表格，请用模板填写并保存为 .xlsx 后重新上传',
+    en: 'The file is not an Excel workbook (.xlsx, .xlsm) or a .csv table; fill in the template, save it as .xlsx and upload it again',
   },
   'file.legacy_xls': {
     severity: 'error',
@@ -38,6 +42,16 @@ export const PROBLEM_CODES = {
     severity: 'error',
     zh: '文件设置了打开密码，无法读取，请取消密码并保存后重新上传',
     en: 'The file is password-protected and cannot be read; remove the password, save it and upload it again',
+  },
+  'file.empty': {
+    severity: 'error',
+    zh: '文件是空的，请确认保存了填好的工作簿后重新上传',
+    en: 'The file is empty; make sure the filled-in workbook was saved and upload it again',
+  },
+  'file.text_encoding': {
+    severity: 'error',
+    zh: '文件（CSV）的文字编码无法识别，请另存为“CSV UTF-8”或 Excel 工作簿（.xlsx）后重新上传',
+    en: "The CSV file's text encoding is not recognised; save it as 'CSV UTF-8' or as an Excel workbook (.xlsx) and upload it again",
   },
   'file.corrupt': {
     severity: 'error',
@@ -53,6 +67,11 @@ export const PROBLEM_CODES = {
     severity: 'error',
     zh: '找不到填报表：没有哪个工作表的表头行同时有“指标”和“数值”两列，请使用模板并保留其表头行',
     en: "No data table found: no sheet has a header row with both an 'Indicator' and a 'Value' column; use the template and keep its header row",
+  },
+  'sheet.unreadable': {
+    severity: 'warning',
+    zh: '该工作表像是填报数据，但找不到表头行，未读取其中的数值；如需报送请按模板保留表头行',
+    en: "This sheet looks like figures but has no header row, so nothing in it was read; keep the template's header row to report them",
   },
   'sheet.no_figures': {
     severity: 'error',
@@ -70,7 +89,7 @@ export const PROBLEM_CODES = {
     en: 'The reporting period cannot be read',
   },
   'period.future': {
-    severity: 'error',
+    severity: 'catalog',
     zh: '填报月份晚于本月',
     en: 'The reporting period is in the future',
   },
@@ -85,12 +104,12 @@ export const PROBLEM_CODES = {
     en: 'Unknown indicator',
   },
   'indicator.other_department': {
-    severity: 'error',
+    severity: 'catalog',
     zh: '该指标属于其他部门',
     en: 'This indicator belongs to another department',
   },
   'indicator.duplicate': {
-    severity: 'error',
+    severity: 'catalog',
     zh: '同一指标填写了两次且数值不同',
     en: 'The same indicator is given twice with different values',
   },
@@ -120,9 +139,19 @@ export const PROBLEM_CODES = {
     en: 'The value cannot be negative',
   },
   'value.percent_out_of_range': {
-    severity: 'error',
+    severity: 'catalog',
     zh: '百分比必须在 0 到 100 之间（按百分点填写）',
     en: 'A percentage must be between 0 and 100 (in percentage points)',
+  },
+  'value.implausible': {
+    severity: 'catalog',
+    zh: '数值超出该指标的合理范围，请核对单位和位数',
+    en: "The value is outside the indicator's plausible range; check the unit and the number of digits",
+  },
+  'value.fell': {
+    severity: 'catalog',
+    zh: '累计数不应比之前月份减少',
+    en: 'A cumulative figure cannot be lower than an earlier month',
   },
   'value.not_boolean': {
     severity: 'error',
@@ -147,6 +176,20 @@ export const PROBLEM_CODES = {
 } as const satisfies Record<string, ProblemDefinition>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
+
+function isProblemCode(code: string): code is ProblemCode {
+  return Object.hasOwn(PROBLEM_CODES, code);
+}
+
+function isRuleCode(code: string, severities: Catalog['severities']): code is RuleCode {
+  return Object.hasOwn(severities, code);
+}
+
+/** Whether a problem rejects the upload: fixed for most codes, the catalog's choice for a rule. */
+export function severityOf(code: string, severities: Catalog['severities']): Severity {
+  if (isRuleCode(code, severities)) return severities[code];
+  return isProblemCode(code) && PROBLEM_CODES[code].severity === 'warning' ? 'warning' : 'error';
+}
 
 /** The codes a whole file can fail with, before any sheet is looked at. */
 export type FileProblemCode = Extract<ProblemCode, `file.${string}`>;

@@ -1,19 +1,14 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { WorkbookFormatError } from '../problem.js';
-import { workbookFormatError } from './problems.js';
-import { cellAddress, type CellValue, type WorkbookCell, type WorkbookSheets } from './sheet.js';
-import { checkWorkbookContainer, repackForStreaming } from './zip.js';
+import { readCsv } from './csv.js';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from './limits.js';
+import { workbookFormatError, type BilingualText } from './problems.js';
+import { cellAddress, dateOfSerial, type CellValue, type WorkbookCell, type WorkbookSheet, type WorkbookSheets } from './sheet.js';
+import { fileBaseName } from './text.js';
+import { checkWorkbookContainer, isCompoundFile, isZip, repackForStreaming } from './zip.js';
 
-export interface ReadLimits {
-  /** The most the zip may unpack to, by the sizes it declares (and is checked to keep). */
-  maxUncompressedBytes: number;
-  /** The most non-empty cells kept in memory: a sheet within the size limit can still hold millions. */
-  maxCells: number;
-}
-
-/** A monthly workbook has a few dozen cells; these leave room for clerks' own sheets and stay far below a function's memory. */
-export const DEFAULT_READ_LIMITS: ReadLimits = { maxUncompressedBytes: 64 * 2 ** 20, maxCells: 200_000 };
+export { DEFAULT_READ_LIMITS, type ReadLimits } from './limits.js';
 
 /**
  * The streaming reader keeps memory flat per row. Shared strings and styles are cached so that
@@ -27,22 +22,10 @@ const READER_OPTIONS = {
   entries: 'emit',
 } as const;
 
-/**
- * Days from Excel's day 0 (1899-12-30) to 1970-01-01. Serials before 1900-03-01 come out a day off
- * (Excel counts a 1900-02-29 that never was); no reporting month is that early.
- */
-const UNIX_EPOCH_SERIAL = 25569;
-/** The 1904 date system counts days from 1904-01-01, 1462 days after the 1900 system's day 0. */
-const DATE_1904_SHIFT = 1462;
-const MS_PER_DAY = 86_400_000;
 
 /** The rule exceljs applies to plain cells (bracketed and quoted parts are not date codes), so formula results follow it too. */
 function isDateFormat(numFmt: string | undefined): boolean {
   return numFmt !== undefined && /[ymdhMsb]/.test(numFmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
-}
-
-function excelDate(serial: number, date1904: boolean): Date {
-  return new Date(Math.round((serial + (date1904 ? DATE_1904_SHIFT : 0) - UNIX_EPOCH_SERIAL) * MS_PER_DAY));
 }
 
 type FormulaResult = ExcelJS.CellFormulaValue['result'];
@@ -54,7 +37,7 @@ function scalarValue(value: NonNullable<FormulaResult>, numFmt: string | undefin
   if (typeof value === 'object') return { error: value.error };
   // The streaming reader parses a cached error (t="e") as a number, leaving NaN with the error text lost.
   if (Number.isNaN(value)) return { error: '#ERROR' };
-  return isDateFormat(numFmt) ? excelDate(value, date1904) : value;
+  return isDateFormat(numFmt) ? dateOfSerial(value, date1904) : value;
 }
 
 /**
@@ -95,7 +78,25 @@ function usesDate1904(reader: ExcelJS.stream.xlsx.WorkbookReader): boolean {
   return properties?.model?.date1904 === true;
 }
 
-async function streamSheets(buffer: Buffer, maxCells: number): Promise<WorkbookSheets> {
+function tooLarge(detail: BilingualText): WorkbookFormatError {
+  return workbookFormatError('file.too_large', detail);
+}
+
+/** Refuses a row past the limits as soon as it is read, before the rest of the sheet is. */
+function checkRow(row: ExcelJS.Row, cells: readonly WorkbookCell[], limits: ReadLimits): void {
+  if (row.number > limits.maxRows) throw tooLarge({ zh: `超过 ${limits.maxRows} 行`, en: `it has more than ${limits.maxRows} rows` });
+  if (cells.some((cell) => cell.column > limits.maxColumns)) {
+    throw tooLarge({ zh: `超过 ${limits.maxColumns} 列`, en: `it has more than ${limits.maxColumns} columns` });
+  }
+}
+
+/** The typings leave out the name and visibility the reader sets on each worksheet. */
+interface ReadWorksheet {
+  name: string;
+  state?: 'visible' | 'hidden' | 'veryHidden';
+}
+
+async function streamSheets(buffer: Buffer, limits: ReadLimits): Promise<WorkbookSheets> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(buffer), READER_OPTIONS);
   const sheets: WorkbookSheets = [];
   let cellCount = 0;
@@ -104,29 +105,55 @@ async function streamSheets(buffer: Buffer, maxCells: number): Promise<WorkbookS
     const rows: WorkbookCell[][] = [];
     for await (const row of worksheet) {
       const cells = rowCells(row, date1904);
+      checkRow(row, cells, limits);
       cellCount += cells.length;
-      if (cellCount > maxCells) {
-        throw workbookFormatError('file.too_large', { zh: `超过 ${maxCells} 个单元格`, en: `it has more than ${maxCells} cells` });
-      }
+      if (cellCount > limits.maxCells) throw tooLarge({ zh: `超过 ${limits.maxCells} 个单元格`, en: `it has more than ${limits.maxCells} cells` });
       if (cells.length > 0) rows.push(cells);
     }
-    // The typings leave out the sheet name the reader sets.
-    sheets.push({ name: (worksheet as unknown as { name: string }).name, rows });
+    const { name, state } = worksheet as unknown as ReadWorksheet;
+    const sheet: WorkbookSheet = { name, rows };
+    if (state === 'hidden' || state === 'veryHidden') sheet.hidden = true;
+    if (date1904) sheet.date1904 = true;
+    sheets.push(sheet);
   }
   return sheets;
 }
 
+function isCsvName(fileName: string | undefined): boolean {
+  return fileName !== undefined && /\.csv$/i.test(fileName.trim());
+}
+
+export interface WorkbookSource {
+  /** The uploaded file's name: a ".csv" name is read as a one-sheet workbook when the bytes are not a zip. */
+  fileName?: string;
+}
+
 /**
- * Reads every sheet of an .xlsx file. Anything that cannot be read as one (not a zip, a legacy .xls,
- * password-protected, corrupt, too large) becomes a WorkbookFormatError with a stable code.
+ * Reads every sheet of an .xlsx or .xlsm file (values only: macros are never run), or of a .csv file as one sheet.
+ * Anything that cannot be read as one (empty, not a workbook, a legacy .xls, password-protected, corrupt,
+ * too large) becomes a WorkbookFormatError with a stable code.
  */
-export async function readWorkbook(bytes: Uint8Array, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<WorkbookSheets> {
+export async function readWorkbook(bytes: Uint8Array, limits: Partial<ReadLimits> = {}, source: WorkbookSource = {}): Promise<WorkbookSheets> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const entries = checkWorkbookContainer(buffer, limits.maxUncompressedBytes);
+  const limitsInForce = { ...DEFAULT_READ_LIMITS, ...limits };
+  if (buffer.length === 0) throw workbookFormatError('file.empty');
+  if (isCsvName(source.fileName) && !isZip(buffer) && !isCompoundFile(buffer)) return readText(buffer, limitsInForce, source.fileName ?? '');
+  const entries = checkWorkbookContainer(buffer, limitsInForce.maxUncompressedBytes);
   try {
-    return await streamSheets(repackForStreaming(buffer, entries), limits.maxCells);
+    return await streamSheets(repackForStreaming(buffer, entries), limitsInForce);
   } catch (error) {
     if (error instanceof WorkbookFormatError) throw error;
     throw workbookFormatError('file.corrupt', undefined, error);
   }
+}
+
+function readText(buffer: Buffer, limits: ReadLimits, fileName: string): WorkbookSheets {
+  if (buffer.length > limits.maxUncompressedBytes) {
+    const limit = Math.round(limits.maxUncompressedBytes / 2 ** 20);
+    throw tooLarge({ zh: `超过 ${limit} MB 的上限`, en: `it is larger than the ${limit} MB limit` });
+  }
+  const sheet = readCsv(buffer, fileBaseName(fileName), limits);
+  const cells = sheet.rows.reduce((total, row) => total + row.length, 0);
+  if (cells > limits.maxCells) throw tooLarge({ zh: `超过 ${limits.maxCells} 个单元格`, en: `it has more than ${limits.maxCells} cells` });
+  return [sheet];
 }

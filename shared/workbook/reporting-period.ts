@@ -1,9 +1,9 @@
-import { periodOf, type Period } from '../period.js';
+import { periodOf, periodParts, type Period } from '../period.js';
 import type { Problem } from '../problem.js';
 import { problemAt, type BilingualText, type ProblemCode } from './problems.js';
-import type { CellValue, WorkbookCell } from './sheet.js';
+import { dateOfSerial, type CellValue, type WorkbookCell } from './sheet.js';
 import type { DataTable } from './table.js';
-import { cellText, normaliseText, startsWithKeyword } from './text.js';
+import { cellText, fileBaseName, normaliseText, startsWithKeyword } from './text.js';
 
 /**
  * The month a workbook reports on. It may be stated in a period cell above the table,
@@ -29,6 +29,12 @@ const PERIOD_LABELS = [
 
 /** "2026-11", "2026/11", "2026.11", "2026年11月", "202611", also with a day after it. */
 const YEAR_MONTH = /(?<!\d)(\d{4})\s*[-/._年]?\s*(\d{1,2})(?!\d)/;
+/** "2026年1-11月", "2026年1至11月": a year-to-date title reports on its last month. */
+const YEAR_MONTH_RANGE = /(?<!\d)(\d{4})\s*年\s*\d{1,2}\s*月?\s*[-~～—至到]\s*(\d{1,2})\s*月/;
+/** "11月" or 11 alone: a month of a year-to-date sheet, whose year is stated elsewhere. */
+const MONTH_ONLY = /^(\d{1,2})\s*月?$/;
+/** A year written anywhere ("2026年科技创新进度表"), for month-only rows. */
+const YEAR = /(?<!\d)(20\d{2})(?!\d)/;
 
 type Source = 'cell' | 'title' | 'file name';
 
@@ -45,7 +51,10 @@ interface Statement {
 type StatedMonth = Statement & { period: Period };
 
 export interface ReportingPeriod {
+  /** The month the workbook states; null when it states none, or none that can be read. */
   period: Period | null;
+  /** The year a month-only row ("11月") belongs to: the stated period's, else one in a title or the file name. */
+  year: number | null;
   errors: Problem[];
 }
 
@@ -55,28 +64,40 @@ function monthOf(year: number, month: number): Period | null {
 
 /** The first year-month written in the text; null when it is not a real month (2026-13), undefined when none is written. */
 function yearMonthIn(text: string): Period | null | undefined {
-  const match = YEAR_MONTH.exec(normaliseText(text));
+  const folded = normaliseText(text);
+  const match = YEAR_MONTH_RANGE.exec(folded) ?? YEAR_MONTH.exec(folded);
   return match ? monthOf(Number(match[1]), Number(match[2])) : undefined;
 }
+
+/** Five digits are a date serial shown without a date format (46327 is 2026-11-01): no other reading of them is a month. */
+const DATE_SERIAL = /^\d{5}$/;
 
 /**
  * Excel stores a typed "2026.11" as the number 2026.11, but "2026.10" and "2026.1" both as 2026.1,
  * so that one cannot be told apart and is refused.
  */
-function periodInNumber(number: number): Period | null {
+function periodInNumber(number: number, date1904: boolean): Period | null {
   const written = String(number);
+  if (DATE_SERIAL.test(written)) return periodOfDate(dateOfSerial(number, date1904));
   const yearMonth = /^(\d{4})\.(\d{2}|[2-9])$/.exec(written) ?? /^(\d{4})(\d{2})$/.exec(written);
   return yearMonth ? monthOf(Number(yearMonth[1]), Number(yearMonth[2])) : null;
 }
 
-function periodInCell(value: CellValue): Period | null {
-  if (value instanceof Date) return periodOf(value.getUTCFullYear(), value.getUTCMonth() + 1);
-  if (typeof value === 'number') return periodInNumber(value);
+function periodOfDate(date: Date): Period {
+  return periodOf(date.getUTCFullYear(), date.getUTCMonth() + 1);
+}
+
+function periodInCell(value: CellValue, date1904: boolean): Period | null {
+  if (value instanceof Date) return periodOfDate(value);
+  if (typeof value === 'number') return periodInNumber(value, date1904);
   return yearMonthIn(cellText(value)) ?? null;
 }
 
-function cellStatement(cell: WorkbookCell, sheet: string): Statement {
-  return { source: 'cell', sheet, cell: cell.address, text: cellText(cell.value), period: periodInCell(cell.value) };
+/** The parts of a table that say how its cells are read. */
+export type TableTraits = Pick<DataTable, 'sheet' | 'layout' | 'date1904'>;
+
+function cellStatement(cell: WorkbookCell, table: TableTraits): Statement {
+  return { source: 'cell', sheet: table.sheet, cell: cell.address, text: cellText(cell.value), period: periodInCell(cell.value, table.date1904) };
 }
 
 /** What follows a label in its own cell, once the label words (填报月份 Period) and separators are taken out. */
@@ -90,12 +111,12 @@ function periodLabel(cell: WorkbookCell): string | undefined {
 }
 
 /** A label cell holds the period itself ("填报月份：2026-11") or has it in the next cell to its right. */
-function labelledStatements(row: readonly WorkbookCell[], sheet: string): Statement[] {
+function labelledStatements(row: readonly WorkbookCell[], table: TableTraits): Statement[] {
   return row.flatMap((cell, index) => {
     const label = periodLabel(cell);
     if (label === undefined) return [];
     const holder = afterLabel(cellText(cell.value), label) === '' ? row[index + 1] : cell;
-    return holder ? [cellStatement(holder, sheet)] : [];
+    return holder ? [cellStatement(holder, table)] : [];
   });
 }
 
@@ -110,7 +131,7 @@ function titleStatements(table: DataTable): Statement[] {
 }
 
 function fileNameStatements(fileName: string): Statement[] {
-  const baseName = (fileName.split(/[\\/]/).pop() ?? fileName).replace(/\.[^.]*$/, '');
+  const baseName = fileBaseName(fileName);
   const period = yearMonthIn(baseName);
   return period === undefined ? [] : [{ source: 'file name', sheet: null, cell: null, text: baseName, period }];
 }
@@ -137,7 +158,8 @@ function invalid(statement: Statement, currentPeriod: Period): Problem {
   });
 }
 
-function missing(sheet: string | null, department: string, currentPeriod: Period): Problem {
+/** A figure has no month: the workbook states none and its row gives none. */
+export function missingPeriod(sheet: string | null, department: string, currentPeriod: Period): Problem {
   const fileName = `${department}-${currentPeriod}.xlsx`;
   return problemAt('period.missing', sheet, null, {
     zh: `请在“填报月份”单元格填写如 ${currentPeriod}，或在文件名中写明，如 ${fileName}`,
@@ -164,24 +186,71 @@ function future(taken: StatedMonth, currentPeriod: Period): Problem[] {
   ];
 }
 
-export function readReportingPeriod(input: {
-  tables: readonly DataTable[];
-  fileName: string;
-  department: string;
-  currentPeriod: Period;
-}): ReportingPeriod {
-  const { tables, fileName, department, currentPeriod } = input;
+function yearWritten(tables: readonly DataTable[], fileName: string): number | null {
+  const texts = [...tables.flatMap((table) => table.above.flat().map((cell) => cellText(cell.value))), fileName];
+  const year = texts.map((text) => YEAR.exec(normaliseText(text))?.[1]).find((found) => found !== undefined);
+  return year === undefined ? null : Number(year);
+}
+
+export function readReportingPeriod(input: { tables: readonly DataTable[]; fileName: string; currentPeriod: Period }): ReportingPeriod {
+  const { tables, fileName, currentPeriod } = input;
   const statements = [
-    ...tables.flatMap((table) => table.above.flatMap((row) => labelledStatements(row, table.sheet))),
+    ...tables.flatMap((table) => table.above.flatMap((row) => labelledStatements(row, table))),
     ...tables.flatMap(titleStatements),
     ...fileNameStatements(fileName),
   ];
   const months = statements.filter((statement): statement is StatedMonth => statement.period !== null);
   const unreadable = statements.filter((statement) => statement.period === null).map((statement) => invalid(statement, currentPeriod));
   const [taken] = months;
-  if (!taken) {
-    return { period: null, errors: unreadable.length > 0 ? unreadable : [missing(tables[0]?.sheet ?? null, department, currentPeriod)] };
-  }
+  if (!taken) return { period: null, year: yearWritten(tables, fileName), errors: unreadable };
   const conflicts = months.filter((statement) => statement.period !== taken.period).map((statement) => conflict(statement, taken));
-  return { period: taken.period, errors: [...unreadable, ...conflicts, ...future(taken, currentPeriod)] };
+  return { period: taken.period, year: periodParts(taken.period).year, errors: [...unreadable, ...conflicts, ...future(taken, currentPeriod)] };
+}
+
+/** A month number alone ("11月", 11), whose year the workbook states elsewhere. */
+function monthNumber(value: CellValue): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 1 && value <= 12 ? value : undefined;
+  const match = MONTH_ONLY.exec(normaliseText(cellText(value)));
+  return match ? Number(match[1]) : undefined;
+}
+
+function periodInRow(value: CellValue, year: number | null, date1904: boolean): Period | null {
+  const month = monthNumber(value);
+  if (month === undefined) return periodInCell(value, date1904);
+  return year === null ? null : monthOf(year, month);
+}
+
+/** The cell stating a row's month, and the table it is in. */
+export interface PeriodCell {
+  cell: WorkbookCell;
+  table: TableTraits;
+}
+
+/** A row's month, null when it cannot be taken; a month in the future is still given, beside its problem. */
+export interface RowPeriod {
+  period: Period | null;
+  problems: Problem[];
+}
+
+/**
+ * The month of a row in a table with a period column. A long table's rows must state the workbook's month;
+ * a wide table's rows run up to it (a year-to-date sheet titled 1-11月 has no row for December).
+ */
+export function rowPeriod(input: { periodCell: PeriodCell; reporting: ReportingPeriod; currentPeriod: Period }): RowPeriod {
+  const { periodCell, reporting, currentPeriod } = input;
+  const { cell, table } = periodCell;
+  const { sheet, layout } = table;
+  const text = cellText(cell.value);
+  const period = periodInRow(cell.value, reporting.year, table.date1904);
+  if (period === null) return { period, problems: [invalid({ source: 'cell', sheet, cell: cell.address, text, period }, currentPeriod)] };
+  const statement: StatedMonth = { source: 'cell', sheet, cell: cell.address, text, period };
+  const stated = reporting.period;
+  if (stated !== null && (layout === 'long' ? period !== stated : period > stated)) {
+    const problem = problemIn(statement, 'period.conflict', {
+      zh: `本行月份为 ${period}，而表中填报月份为 ${stated}，请改为一致`,
+      en: `this row says ${period} but the workbook reports on ${stated}; make them agree`,
+    });
+    return { period: null, problems: [problem] };
+  }
+  return { period, problems: future(statement, currentPeriod) };
 }

@@ -1,10 +1,12 @@
 import type { Catalog, Department, Indicator } from '../catalog/catalog.js';
+import type { Period } from '../period.js';
 import type { Problem } from '../problem.js';
 import { departmentOf, uploadFolder } from './department.js';
 import { indicatorNames, matchIndicator, nearestIndicators, type IndicatorIndex, type IndicatorMatch } from './indicators.js';
 import { problemAt } from './problems.js';
 import { cellAddress, type WorkbookCell } from './sheet.js';
-import { tableHeader, type DataTable } from './table.js';
+import type { PeriodCell } from './reporting-period.js';
+import { isNotFigureHeading, tableHeader, type LongTable, type WideTable } from './table.js';
 import { cellText, isBlank, normaliseText } from './text.js';
 import { readValue, unitFactor, type UnitStatement, type ValueReading } from './value.js';
 
@@ -13,6 +15,8 @@ export interface RowContext {
   index: IndicatorIndex;
   /** The department whose folder the workbook was uploaded to. */
   department: Department;
+  /** The month now, to show in messages how a month is written. */
+  currentPeriod: Period;
 }
 
 /** A row naming one of the department's indicators, and what its value cell holds. */
@@ -22,6 +26,8 @@ export interface FigureRow {
   /** The value cell's address. */
   cell: string;
   reading: ValueReading;
+  /** The cell stating this row's month in a table with a period column; without one the workbook's reporting period applies. */
+  periodCell?: PeriodCell;
 }
 
 export type RowOutcome = FigureRow | { problem: Problem };
@@ -61,7 +67,7 @@ function isSectionHeading(name: WorkbookCell, value: WorkbookCell | undefined): 
   return SECTION_HEADING.test(normaliseText(cellText(name.value))) && isBlank(value?.value);
 }
 
-function unknownIndicator(table: DataTable, cell: WorkbookCell, context: RowContext): Problem {
+function unknownIndicator(table: { sheet: string }, cell: WorkbookCell, context: RowContext): Problem {
   const text = cellText(cell.value);
   const nearest = nearestIndicators(text, context.catalog.indicatorsOf(context.department.id)).map(indicatorNames);
   const [zh, en] = [nearest.map((name) => name.zh).join('、'), nearest.map((name) => name.en).join(', ')];
@@ -71,20 +77,23 @@ function unknownIndicator(table: DataTable, cell: WorkbookCell, context: RowCont
   });
 }
 
-function unnamedRow(table: DataTable, row: number): Problem {
+function unnamedRow(table: LongTable, row: number): Problem {
   return problemAt('indicator.unknown', table.sheet, cellAddress(row, table.identifierColumns[0]), {
     zh: `第 ${row} 行有数值但没有指标，请填写指标编号或名称，或删除该行`,
     en: `row ${row} has a value but no indicator; type the indicator ID or name, or delete the row`,
   });
 }
 
-function otherDepartment(table: DataTable, cell: WorkbookCell, indicator: Indicator, context: RowContext): Problem {
+const ROW = { zh: '此行', en: 'this row' };
+const COLUMN = { zh: '此列', en: 'this column' };
+
+function otherDepartment(table: { sheet: string }, cell: WorkbookCell, indicator: Indicator, context: RowContext, what = ROW): Problem {
   const owner = departmentOf(context.catalog, indicator.department);
   const folder = uploadFolder(owner.id);
   const name = indicatorNames(indicator);
   return problemAt('indicator.other_department', table.sheet, cell.address, {
-    zh: `${name.zh}属于${owner.zh}，不属于${context.department.zh}；请删除此行，或上传到 ${folder}`,
-    en: `${name.en} belongs to ${owner.en}, not ${context.department.en}; delete this row or upload it to ${folder}`,
+    zh: `${name.zh}属于${owner.zh}，不属于${context.department.zh}；请删除${what.zh}，或上传到 ${folder}`,
+    en: `${name.en} belongs to ${owner.en}, not ${context.department.en}; delete ${what.en} or upload it to ${folder}`,
   });
 }
 
@@ -103,16 +112,21 @@ interface NamedRow {
  * its name, then one in the value header. A bracket after a name counts only when it is a unit at all
  * ("(累计)" is not); a header's unit only for the rows it fits, since "数值（万元）" says nothing about a count.
  */
-function unitStatements(table: DataTable, row: readonly WorkbookCell[], named: NamedRow, context: RowContext): UnitStatement[] {
+function unitStatements(table: LongTable, row: readonly WorkbookCell[], named: NamedRow, context: RowContext): UnitStatement[] {
   const unit = context.catalog.unit(named.match.indicator.unit);
   const column = row.find((cell) => cell.column === table.unitColumn);
-  const { bracket } = named.match;
   const header = table.valueHeaderUnit;
   return [
     ...(column && !isBlank(column.value) ? [{ label: cellText(column.value), cell: column.address }] : []),
-    ...(bracket !== undefined && isUnitWord(context.catalog, bracket) ? [{ label: bracket, cell: named.cell.address }] : []),
+    ...bracketUnit(named, context),
     ...(header && unitFactor(unit, header.label) !== undefined ? [header] : []),
   ];
+}
+
+/** A bracket after a name counts only when it is a unit at all: "(累计)" is not. */
+function bracketUnit(named: NamedRow, context: RowContext): UnitStatement[] {
+  const { bracket } = named.match;
+  return bracket !== undefined && isUnitWord(context.catalog, bracket) ? [{ label: bracket, cell: named.cell.address }] : [];
 }
 
 /** The id column is tried first, then the name columns: a mistyped id does not hide a correct name. */
@@ -124,7 +138,7 @@ function firstMatch(cells: readonly WorkbookCell[], context: RowContext): NamedR
   return undefined;
 }
 
-function readRow(table: DataTable, row: readonly WorkbookCell[], context: RowContext): RowOutcome | undefined {
+function readRow(table: LongTable, row: readonly WorkbookCell[], context: RowContext): RowOutcome | undefined {
   const rowNumber = row[0]?.row;
   if (rowNumber === undefined || tableHeader(row) || isNoteRow(row)) return undefined;
   const valueCell = row.find((cell) => cell.column === table.valueColumn);
@@ -143,10 +157,77 @@ function readRow(table: DataTable, row: readonly WorkbookCell[], context: RowCon
     unit: context.catalog.unit(indicator.unit),
     units: unitStatements(table, row, named, context),
   });
-  return { indicator, sheet: table.sheet, cell: address, reading };
+  const periodCell = row.find((cell) => cell.column === table.periodColumn && !isBlank(cell.value));
+  return { indicator, sheet: table.sheet, cell: address, reading, ...(periodCell ? { periodCell: { cell: periodCell, table } } : {}) };
 }
 
-/** Each row below the table's header, as a figure or a problem; blank, note and heading rows give nothing. */
-export function readTableRows(table: DataTable, context: RowContext): RowOutcome[] {
+/** Each row below a long table's header, as a figure or a problem; blank, note and heading rows give nothing. */
+export function readTableRows(table: LongTable, context: RowContext): RowOutcome[] {
   return table.body.map((row) => readRow(table, row, context)).filter((outcome) => outcome !== undefined);
+}
+
+/** "合计", "1-11月累计", "Total": a wide table's summary row, not a month. */
+const SUMMARY_ROW = /^(?:合计|总计|小计|累计|全年|total)|(?:合计|累计)$/i;
+
+function isSummaryRow(row: readonly WorkbookCell[]): boolean {
+  return row.some((cell) => typeof cell.value === 'string' && SUMMARY_ROW.test(normaliseText(cell.value)));
+}
+
+interface WideColumn {
+  column: number;
+  named: NamedRow;
+}
+
+function hasNumberBelow(table: WideTable, column: number): boolean {
+  return table.body.some((row) => row.some((cell) => cell.column === column && typeof cell.value === 'number'));
+}
+
+/** What each heading of a wide table names: an indicator of the department, or a problem once for the whole column. */
+function wideColumns(table: WideTable, context: RowContext): { columns: WideColumn[]; problems: RowOutcome[] } {
+  const columns: WideColumn[] = [];
+  const problems: RowOutcome[] = [];
+  for (const heading of table.headings) {
+    const named = firstMatch([heading], context);
+    if (named && named.match.indicator.department !== context.department.id) {
+      problems.push({ problem: otherDepartment(table, heading, named.match.indicator, context, COLUMN) });
+    } else if (named) {
+      columns.push({ column: heading.column, named });
+    } else if (!isNotFigureHeading(heading) && hasNumberBelow(table, heading.column)) {
+      problems.push({ problem: unknownIndicator(table, heading, context) });
+    }
+  }
+  return { columns, problems };
+}
+
+function undatedRow(table: WideTable, row: number, context: RowContext): Problem {
+  return problemAt('period.missing', table.sheet, cellAddress(row, table.periodColumn), {
+    zh: `第 ${row} 行有数值但没有月份，请在此填写如 ${context.currentPeriod}`,
+    en: `row ${row} has figures but no month; type it here, e.g. ${context.currentPeriod}`,
+  });
+}
+
+function readWideRow(table: WideTable, row: readonly WorkbookCell[], columns: readonly WideColumn[], context: RowContext): RowOutcome[] {
+  const rowNumber = row[0]?.row;
+  const periodCell = row.find((cell) => cell.column === table.periodColumn && !isBlank(cell.value));
+  const given = columns.filter(({ column }) => row.some((cell) => cell.column === column && !isBlank(cell.value)));
+  if (rowNumber === undefined || given.length === 0 || isNoteRow(row) || isSummaryRow(row)) return [];
+  if (!periodCell) return [{ problem: undatedRow(table, rowNumber, context) }];
+  return columns.map(({ column, named }) => {
+    const { indicator } = named.match;
+    const address = cellAddress(rowNumber, column);
+    const reading = readValue({
+      sheet: table.sheet,
+      address,
+      cell: row.find((cell) => cell.column === column),
+      unit: context.catalog.unit(indicator.unit),
+      units: bracketUnit(named, context),
+    });
+    return { indicator, sheet: table.sheet, cell: address, reading, periodCell: { cell: periodCell, table } };
+  });
+}
+
+/** Each month's row of a wide table as one figure per indicator column, after a problem for each column it cannot attribute. */
+export function readWideRows(table: WideTable, context: RowContext): RowOutcome[] {
+  const { columns, problems } = wideColumns(table, context);
+  return [...problems, ...table.body.flatMap((row) => readWideRow(table, row, columns, context))];
 }

@@ -27,11 +27,29 @@ export interface WorkbookCell {
 
 export interface WorkbookSheet {
   name: string;
+  /** Hidden or very hidden in Excel: the clerk does not see it. */
+  hidden?: boolean;
+  /** Saved in the 1904 date system, which counts date serials from 1904-01-01. */
+  date1904?: boolean;
   /** Rows holding at least one non-empty cell, top to bottom; cells left to right. */
   rows: WorkbookCell[][];
 }
 
 export type WorkbookSheets = WorkbookSheet[];
+
+/**
+ * Days from Excel's day 0 (1899-12-30) to 1970-01-01. Serials before 1900-03-01 come out a day off
+ * (Excel counts a 1900-02-29 that never was); no reporting month is that early.
+ */
+const UNIX_EPOCH_SERIAL = 25569;
+/** The 1904 date system counts days from 1904-01-01, 1462 days after the 1900 system's day 0. */
+const DATE_1904_SHIFT = 1462;
+const MS_PER_DAY = 86_400_000;
+
+/** The instant an Excel date serial stands for. */
+export function dateOfSerial(serial: number, date1904: boolean): Date {
+  return new Date(Math.round((serial + (date1904 ? DATE_1904_SHIFT : 0) - UNIX_EPOCH_SERIAL) * MS_PER_DAY));
+}
 
 /** Column letters of a 1-based column number: 1 → "A", 27 → "AA". */
 export function columnLetters(column: number): string {

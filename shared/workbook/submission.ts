@@ -2,12 +2,13 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Period } from '../period.js';
 import type { Problem } from '../problem.js';
 import { departmentOf } from './department.js';
-import { indexIndicators, indicatorNames } from './indicators.js';
-import { problemAt, type BilingualText } from './problems.js';
-import { readReportingPeriod } from './reporting-period.js';
-import { readTableRows, type FigureRow, type RowContext, type RowOutcome } from './rows.js';
+import { indexIndicators, indicatorNames, matchIndicator } from './indicators.js';
+import { problemAt, severityOf, type BilingualText } from './problems.js';
+import { missingPeriod, readReportingPeriod, rowPeriod, type ReportingPeriod } from './reporting-period.js';
+import { readTableRows, readWideRows, type FigureRow, type RowContext, type RowOutcome } from './rows.js';
+import { checkRules, type Finding, type RuledFigure } from './rules.js';
 import type { WorkbookSheets } from './sheet.js';
-import { findTables } from './table.js';
+import { findTables, looksLikeFigures, type DataTable, type NamesIndicator } from './table.js';
 
 /** One figure read from the workbook, in the catalog's canonical unit, with the cell it came from. */
 export interface Figure {
@@ -25,7 +26,10 @@ export interface Figure {
  * may show them; a submission with any error must not be stored.
  */
 export interface ParsedSubmission {
+  /** The month the workbook reports on: the one it states, else the latest of its figures. */
   period: Period | null;
+  /** Every month the figures are for, oldest first; more than one when a wide table has a row per month. */
+  periods: Period[];
   figures: Figure[];
   errors: Problem[];
   warnings: Problem[];
@@ -39,10 +43,16 @@ export interface SubmissionInput {
   fileName: string;
   /** The month now: a later period cannot have been reported yet. */
   currentPeriod: Period;
+  /**
+   * The department's figures already stored up to the current month (ObservationRepository.observationsUpTo),
+   * for the rules that compare months, such as a cumulative count that may not fall. Without them only the
+   * upload's own months are compared.
+   */
+  previous?: readonly RuledFigure[];
 }
 
 /** A row that gave a value. */
-type GivenFigure = FigureRow & { value: number | boolean };
+type GivenFigure = FigureRow & { value: number | boolean; period: Period };
 
 function shown(value: number | boolean): BilingualText {
   if (typeof value === 'number') return { zh: String(value), en: String(value) };
@@ -53,8 +63,8 @@ function duplicate(earlier: GivenFigure, later: GivenFigure): Problem {
   const [before, now] = [shown(earlier.value), shown(later.value)];
   const where = `${earlier.sheet}!${earlier.cell}`;
   return problemAt('indicator.duplicate', later.sheet, later.cell, {
-    zh: `${indicatorNames(later.indicator).zh} 已在 ${where} 填为 ${before.zh}，此处为 ${now.zh}，请只保留一行`,
-    en: `${indicatorNames(later.indicator).en} is already given as ${before.en} in ${where}, here ${now.en}; keep only one row`,
+    zh: `${indicatorNames(later.indicator).zh} ${later.period} 已在 ${where} 填为 ${before.zh}，此处为 ${now.zh}，请只保留一个`,
+    en: `${indicatorNames(later.indicator).en} for ${later.period} is already given as ${before.en} in ${where}, here ${now.en}; keep only one`,
   });
 }
 
@@ -85,51 +95,115 @@ function notListed(rows: readonly FigureRow[], context: RowContext): Problem[] {
     );
 }
 
-/** The first value given for each indicator, and an error for every later row that gives a different one. */
-function firstValues(rows: readonly RowOutcome[]): { values: GivenFigure[]; errors: Problem[] } {
-  const values = new Map<string, GivenFigure>();
-  const errors: Problem[] = [];
-  for (const row of rows) {
-    if ('problem' in row) errors.push(row.problem);
-    else if (row.reading.outcome === 'problem') errors.push(row.reading.problem);
-    else if (row.reading.outcome === 'value') {
-      const figure = { ...row, value: row.reading.value };
-      const earlier = values.get(row.indicator.id);
-      if (!earlier) values.set(row.indicator.id, figure);
-      else if (earlier.value !== figure.value) errors.push(duplicate(earlier, figure));
-    }
-  }
-  return { values: [...values.values()], errors };
-}
-
-function figureOf({ indicator, value, sheet, cell }: GivenFigure, period: Period): Figure {
-  return { indicator: indicator.id, period, value, unit: indicator.unit, sheet, cell };
+interface Dated {
+  values: GivenFigure[];
+  problems: Problem[];
 }
 
 /**
- * Reads a department's monthly workbook: finds its table and reporting period, recognises each row's
- * indicator and reads its value in the catalog's canonical unit, reporting every problem at its cell.
- * Throws UnknownDepartmentError when the department is not in the catalog.
+ * Each row's value with its month: its own period cell's, else the workbook's. A figure that has neither
+ * is refused once, pointing at where the month should be stated.
+ */
+function datedValues(rows: readonly RowOutcome[], reporting: ReportingPeriod, input: SubmissionInput & { tables: readonly DataTable[] }): Dated {
+  const values: GivenFigure[] = [];
+  const problems: Problem[] = [];
+  let undated = false;
+  for (const row of rows) {
+    if ('problem' in row) {
+      problems.push(row.problem);
+      continue;
+    }
+    // Said even of a row whose value is wrong, so that every problem is reported at once.
+    undated ||= !row.periodCell && reporting.period === null;
+    if (row.reading.outcome === 'problem') problems.push(row.reading.problem);
+    else if (row.reading.outcome === 'value') {
+      const dated = row.periodCell
+        ? rowPeriod({ periodCell: row.periodCell, reporting, currentPeriod: input.currentPeriod })
+        : { period: reporting.period, problems: [] };
+      problems.push(...dated.problems);
+      if (dated.period !== null) values.push({ ...row, value: row.reading.value, period: dated.period });
+    }
+  }
+  if (undated && reporting.errors.length === 0) problems.push(missingPeriod(input.tables[0]?.sheet ?? null, input.department, input.currentPeriod));
+  return { values, problems: dedupe(problems) };
+}
+
+/** A row's month cell is checked once per figure of the row; its problem is reported once. */
+function dedupe(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = `${problem.sheet}!${problem.cell}:${problem.code}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The first value given for each indicator and month, and an error for every later one that differs. */
+function firstValues(given: readonly GivenFigure[]): { values: GivenFigure[]; problems: Problem[] } {
+  const values = new Map<string, GivenFigure>();
+  const problems: Problem[] = [];
+  for (const figure of given) {
+    const key = `${figure.indicator.id}@${figure.period}`;
+    const earlier = values.get(key);
+    if (!earlier) values.set(key, figure);
+    else if (earlier.value !== figure.value) problems.push(duplicate(earlier, figure));
+  }
+  return { values: [...values.values()], problems };
+}
+
+function figureOf({ indicator, value, sheet, cell, period }: GivenFigure): Figure {
+  return { indicator: indicator.id, period, value, unit: indicator.unit, sheet, cell };
+}
+
+function unreadableSheets(input: SubmissionInput, tables: readonly DataTable[], namesIndicator: NamesIndicator): Problem[] {
+  const read = new Set(tables.map((table) => table.sheet));
+  return input.sheets
+    .filter((sheet) => !read.has(sheet.name) && looksLikeFigures(sheet, namesIndicator))
+    .map((sheet) => problemAt('sheet.unreadable', sheet.name, null));
+}
+
+/** Errors reject the upload, warnings do not; which a rule's problem is, the catalog says. */
+function bySeverity(catalog: Catalog, problems: readonly Problem[], findings: readonly Finding[]): Pick<ParsedSubmission, 'errors' | 'warnings'> {
+  const all = [...problems.map((problem) => ({ problem, severity: severityOf(problem.code, catalog.severities) })), ...findings];
+  return {
+    errors: all.filter((entry) => entry.severity === 'error').map((entry) => entry.problem),
+    warnings: all.filter((entry) => entry.severity === 'warning').map((entry) => entry.problem),
+  };
+}
+
+/**
+ * Reads a department's workbook: finds its tables (a row per indicator, or a row per month) and reporting
+ * period, recognises each indicator and reads its value in the catalog's canonical unit, checks the catalog's
+ * rules, and reports every problem at its cell. Throws UnknownDepartmentError when the department is not in the catalog.
  */
 export function parseSubmission(input: SubmissionInput): ParsedSubmission {
   const { sheets, catalog, fileName, currentPeriod } = input;
   const department = departmentOf(catalog, input.department);
-  const tables = findTables(sheets);
+  const index = indexIndicators(catalog);
+  const namesIndicator: NamesIndicator = (text) => matchIndicator(index, text, department.id) !== undefined;
+  const tables = findTables(sheets, namesIndicator);
   if (tables.length === 0) {
-    return { period: null, figures: [], errors: [problemAt('sheet.no_table', null, null)], warnings: [] };
+    return { period: null, periods: [], figures: [], errors: [problemAt('sheet.no_table', null, null)], warnings: [] };
   }
-  const context: RowContext = { catalog, index: indexIndicators(catalog), department };
-  const reporting = readReportingPeriod({ tables, fileName, department: department.id, currentPeriod });
-  const rows = tables.flatMap((table) => readTableRows(table, context));
+  const context: RowContext = { catalog, index, department, currentPeriod };
+  const reporting = readReportingPeriod({ tables, fileName, currentPeriod });
+  const rows = tables.flatMap((table) => (table.layout === 'long' ? readTableRows(table, context) : readWideRows(table, context)));
   const figureRows = rows.filter((row): row is FigureRow => !('problem' in row));
-  const { values, errors } = firstValues(rows);
+  const dated = datedValues(rows, reporting, { ...input, tables });
+  const { values, problems } = firstValues(dated.values);
+  const figures = values.map(figureOf);
+  const findings = checkRules({ catalog, figures, ...(input.previous ? { previous: input.previous } : {}) });
   // A workbook with nothing filled in is a mistake, not a month in which nothing happened.
-  const empty = values.length === 0 && errors.length === 0 ? [problemAt('sheet.no_figures', tables[0]?.sheet ?? null, null)] : [];
-  const { period } = reporting;
+  const answered = figureRows.some((row) => row.reading.outcome === 'value');
+  const empty = !answered && dated.problems.length === 0 ? [problemAt('sheet.no_figures', tables[0]?.sheet ?? null, null)] : [];
+  const periods = [...new Set(figures.map((figure) => figure.period))].sort();
+  const { errors, warnings } = bySeverity(catalog, [...reporting.errors, ...dated.problems, ...problems, ...empty], findings);
   return {
-    period,
-    figures: period === null ? [] : values.map((given) => figureOf(given, period)),
-    errors: [...reporting.errors, ...errors, ...empty],
-    warnings: [...notReported(figureRows), ...notListed(figureRows, context)],
+    period: reporting.period ?? periods.at(-1) ?? null,
+    periods,
+    figures,
+    errors,
+    warnings: [...warnings, ...notReported(figureRows), ...notListed(figureRows, context), ...unreadableSheets(input, tables, namesIndicator)],
   };
 }

@@ -65,3 +65,8 @@ export function cellText(value: CellValue): string {
 export function isBlank(value: CellValue | undefined): boolean {
   return value === undefined || cellText(value) === '';
 }
+
+/** A file name without its folders and extension: "incoming/science/科技局 2026.11.xlsx" → "科技局 2026.11". */
+export function fileBaseName(fileName: string): string {
+  return (fileName.split(/[\\/]/).pop() ?? fileName).replace(/\.[^.]*$/, '');
+}

@@ -44,18 +44,19 @@ const DONE_WORDS: ReadonlyMap<string, boolean> = new Map([
   ...['否', '未完成', 'no', 'n', 'false', '0', 'not done', '×', '✗'].map((word) => [wordKey(word), false] as const),
 ]);
 
-type RuleCode = Extract<ProblemCode, 'value.not_whole' | 'value.negative' | 'value.percent_out_of_range'>;
+type TypeCheckCode = Extract<ProblemCode, 'value.not_whole' | 'value.negative'>;
 
-/** Each rule's message is its problem code, so that a failed check names the problem directly. */
-const rule = (code: RuleCode) => ({ error: code });
+/** Each check's message is its problem code, so that a failed check names the problem directly. */
+const check = (code: TypeCheckCode) => ({ error: code });
 
-const NUMBER_RULES: Record<NumberType, z.ZodType<number>> = {
-  integer: z.number().int(rule('value.not_whole')).min(0, rule('value.negative')),
-  decimal: z.number().min(0, rule('value.negative')),
-  percent: z.number().min(0, rule('value.percent_out_of_range')).max(100, rule('value.percent_out_of_range')),
+/** Whether 120 % is possible is a rule of the catalog's (see rules.ts); here only what no figure can be. */
+const NUMBER_CHECKS: Record<NumberType, z.ZodType<number>> = {
+  integer: z.number().int(check('value.not_whole')).min(0, check('value.negative')),
+  decimal: z.number().min(0, check('value.negative')),
+  percent: z.number().min(0, check('value.negative')),
 };
 
-const RULE_DETAILS: Record<RuleCode, (value: number, unit: Unit) => BilingualText> = {
+const CHECK_DETAILS: Record<TypeCheckCode, (value: number, unit: Unit) => BilingualText> = {
   'value.not_whole': (value) => ({
     zh: `请填整数（如 ${Math.trunc(value)}），不要填 ${value}`,
     en: `type a whole number such as ${Math.trunc(value)}, not ${value}`,
@@ -64,14 +65,10 @@ const RULE_DETAILS: Record<RuleCode, (value: number, unit: Unit) => BilingualTex
     zh: `读到 ${value} ${unit.zh}，请填写 0 或正数`,
     en: `read ${value} ${unit.en}; type 0 or more`,
   }),
-  'value.percent_out_of_range': (value) => ({
-    zh: `读到 ${value}（百分点）；如 92.5% 请填 92.5`,
-    en: `read as ${value} percentage points; for 92.5 % type 92.5`,
-  }),
 };
 
-function isRuleCode(text: string | undefined): text is RuleCode {
-  return text !== undefined && Object.hasOwn(RULE_DETAILS, text);
+function isTypeCheckCode(text: string | undefined): text is TypeCheckCode {
+  return text !== undefined && Object.hasOwn(CHECK_DETAILS, text);
 }
 
 /** Thousands separators and full-width digits are fine; a unit may follow the number (92%, 3500万元). */
@@ -90,13 +87,23 @@ function isPercentFormat(numFmt: string | undefined): boolean {
   return numFmt !== undefined && numFmt.replace(/"[^"]*"/g, '').replace(/\\./g, '').includes('%');
 }
 
-function writtenNumber(cell: WorkbookCell): WrittenNumber | undefined {
-  if (typeof cell.value === 'number') return { number: cell.value, percentFormat: isPercentFormat(cell.numFmt) };
-  if (typeof cell.value !== 'string') return undefined;
-  const match = NUMBER_TEXT.exec(normaliseText(cell.value).replace(/\s/g, ''));
+/** Accountants write a negative amount in brackets: "(1,200)" is -1200. */
+const BRACKETED = /^\(([^+-].*)\)$/;
+
+function numberInText(text: string): WrittenNumber | undefined {
+  const bracketed = BRACKETED.exec(text)?.[1];
+  const written = bracketed === undefined ? undefined : numberInText(bracketed);
+  if (written) return { ...written, number: -written.number };
+  const match = NUMBER_TEXT.exec(text);
   if (!match?.[1]) return undefined;
   const number = Number(match[1].replaceAll(',', ''));
   return match[2] ? { number, suffix: match[2], percentFormat: false } : { number, percentFormat: false };
+}
+
+function writtenNumber(cell: WorkbookCell): WrittenNumber | undefined {
+  if (typeof cell.value === 'number') return { number: cell.value, percentFormat: isPercentFormat(cell.numFmt) };
+  if (typeof cell.value !== 'string') return undefined;
+  return numberInText(normaliseText(cell.value).replace(/\s/g, ''));
 }
 
 /** Scaling 3500 万元 by 0.0001 leaves binary noise (0.35000000000000003); 15 significant digits is what a clerk can type. */
@@ -132,10 +139,10 @@ function writtenUnit(unit: Unit, stated: UnitStatement | undefined): { factor: n
 }
 
 function checkedNumber(input: ValueInput, cell: WorkbookCell, type: NumberType, value: number): ValueReading {
-  const checked = NUMBER_RULES[type].safeParse(value);
+  const checked = NUMBER_CHECKS[type].safeParse(value);
   if (checked.success) return { outcome: 'value', value: checked.data };
   const code = checked.error.issues[0]?.message;
-  return isRuleCode(code) ? problemIn(input, code, input.address, RULE_DETAILS[code](value, input.unit)) : notANumber(input, cell.value);
+  return isTypeCheckCode(code) ? problemIn(input, code, input.address, CHECK_DETAILS[code](value, input.unit)) : notANumber(input, cell.value);
 }
 
 function readNumber(input: ValueInput, cell: WorkbookCell, type: NumberType): ValueReading {

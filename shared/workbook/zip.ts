@@ -92,7 +92,7 @@ function isZip64(bytes: Buffer): boolean {
 }
 
 /** The entry's bytes as stored, found through its local header. */
-function storedData(bytes: Buffer, entry: ZipEntry): Buffer {
+export function storedData(bytes: Buffer, entry: ZipEntry): Buffer {
   const header = entry.localHeaderOffset;
   if (header + 30 > bytes.length || bytes.readUInt32LE(header) !== LOCAL_FILE_HEADER) throw corrupt();
   const start = header + 30 + bytes.readUInt16LE(header + 26) + bytes.readUInt16LE(header + 28);
@@ -120,8 +120,22 @@ function verifyEntry(bytes: Buffer, entry: ZipEntry): void {
   if (content.length !== entry.uncompressedSize || crc32(content) !== entry.crc) throw corrupt();
 }
 
-function isCompoundFile(bytes: Buffer): boolean {
+export function isCompoundFile(bytes: Buffer): boolean {
   return bytes.subarray(0, COMPOUND_FILE_SIGNATURE.length).equals(COMPOUND_FILE_SIGNATURE);
+}
+
+export function isZip(bytes: Buffer): boolean {
+  return bytes.length >= END_RECORD_SIZE && bytes.readUInt32LE(0) === LOCAL_FILE_HEADER;
+}
+
+const PDF_SIGNATURE = Buffer.from('%PDF-');
+
+/** A PDF is the usual wrong file (the report printed rather than the workbook saved), so it is named. */
+function notAWorkbook(bytes: Buffer): Error {
+  if (bytes.subarray(0, PDF_SIGNATURE.length).equals(PDF_SIGNATURE)) {
+    return workbookFormatError('file.not_a_workbook', { zh: '这是 PDF 文件', en: 'it is a PDF document' });
+  }
+  return workbookFormatError('file.not_a_workbook');
 }
 
 function tooLarge(maxUncompressedBytes: number): Error {
@@ -140,7 +154,7 @@ export function checkWorkbookContainer(bytes: Buffer, maxUncompressedBytes: numb
   if (isCompoundFile(bytes)) {
     throw workbookFormatError(bytes.includes(ENCRYPTED_PACKAGE) ? 'file.password_protected' : 'file.legacy_xls');
   }
-  if (bytes.length < END_RECORD_SIZE || bytes.readUInt32LE(0) !== LOCAL_FILE_HEADER) throw workbookFormatError('file.not_a_workbook');
+  if (!isZip(bytes)) throw notAWorkbook(bytes);
   if (isZip64(bytes)) throw tooLarge(maxUncompressedBytes);
   const entries = zipEntries(bytes);
   const unpacked = entries.reduce((total, entry) => total + entry.uncompressedSize, 0);

@@ -61,6 +61,37 @@ describe('the shipped catalog', () => {
   });
 });
 
+describe('the rules in the shipped catalog', () => {
+  it('makes an implausible figure a warning and every other rule an error', () => {
+    expect(catalog.severities).toEqual({
+      'value.implausible': 'warning',
+      'value.fell': 'error',
+      'value.percent_out_of_range': 'error',
+      'period.future': 'error',
+      'indicator.duplicate': 'error',
+      'indicator.other_department': 'error',
+    });
+  });
+
+  it('marks the cumulative counts as never falling', () => {
+    expect(catalog.indicators.filter((indicator) => indicator.neverFalls).map((indicator) => indicator.id)).toEqual([
+      'sci.national_incubators',
+      'edu.traditional_feature_schools',
+    ]);
+  });
+
+  it('gives a plausible range to every count, amount and ratio that has a natural ceiling', () => {
+    expect(catalog.indicator('sci.tech_contract_turnover')?.plausible).toEqual({ max: 30 });
+    expect(catalog.indicator('voc.haitang_enrolment')?.plausible).toEqual({ max: 20000 });
+  });
+
+  it('defaults every severity when a catalog leaves them out', () => {
+    const { severities: _left, ...data } = structuredClone(catalogData);
+
+    expect(loadCatalog(data).severities).toEqual(catalog.severities);
+  });
+});
+
 describe('loading a catalog', () => {
   it.each([
     [
@@ -105,6 +136,26 @@ describe('loading a catalog', () => {
       'a malformed date',
       withIndicator('sci.tech_managers', (e) => ({ ...e, target: { ...(e.target as object), deadline: '2027-13-01' } })),
       'indicators "sci.tech_managers" (target.deadline)',
+    ],
+    [
+      'a plausible range whose minimum is above its maximum',
+      withIndicator('voc.majors', (e) => ({ ...e, plausible: { min: 50, max: 10 } })),
+      'indicators "voc.majors" (plausible): min is above max',
+    ],
+    [
+      'a flow marked as never falling',
+      withIndicator('sci.bayu_craftsmen', (e) => ({ ...e, neverFalls: true })),
+      'indicator "sci.bayu_craftsmen": only a stock can be marked neverFalls',
+    ],
+    [
+      'a severity that is neither error nor warning',
+      { ...structuredClone(catalogData), severities: { ...catalogData.severities, 'value.fell': 'fatal' } },
+      'severities.value.fell',
+    ],
+    [
+      'a severity for a rule that does not exist',
+      { ...structuredClone(catalogData), severities: { ...catalogData.severities, 'value.odd': 'error' } },
+      'value.odd',
     ],
   ])('rejects %s, naming the entry', (_case, data, message) => {
     expect(() => loadCatalog(data)).toThrow(CatalogError);

@@ -80,7 +80,7 @@ describe('parseSubmission refuses a row it cannot attribute', () => {
         cell: 'C7',
         code: 'indicator.duplicate',
         message:
-          '同一指标填写了两次且数值不同：巴渝工匠（sci.bayu_craftsmen） 已在 科技创新!C5 填为 12，此处为 15，请只保留一行 / The same indicator is given twice with different values; Bayu craftsmen trained (sci.bayu_craftsmen) is already given as 12 in 科技创新!C5, here 15; keep only one row',
+          '同一指标填写了两次且数值不同：巴渝工匠（sci.bayu_craftsmen） 2026-11 已在 科技创新!C5 填为 12，此处为 15，请只保留一个 / The same indicator is given twice with different values; Bayu craftsmen trained (sci.bayu_craftsmen) for 2026-11 is already given as 12 in 科技创新!C5, here 15; keep only one',
       },
     ]);
   });

@@ -20,6 +20,7 @@ describe('parseSubmission finds the reporting period', () => {
     { written: new Date(Date.UTC(2026, 10, 1)) },
     { written: 2026.11 },
     { written: 202611 },
+    { written: 46327 },
   ])('in the period cell written as $written', ({ written }) => {
     const { period, errors, figures } = withPeriodCell(written);
 
@@ -54,6 +55,12 @@ describe('parseSubmission finds the reporting period', () => {
       expect(parse([sheet], { fileName })).toMatchObject({ period: '2026-11', errors: [] });
     },
   );
+
+  it('in a bare date serial, counted from 1904 when the workbook is saved so', () => {
+    const sheet = { ...scienceSheet([FIGURE], 46327 - 1462), date1904: true };
+
+    expect(parse([sheet])).toMatchObject({ period: '2026-11', errors: [] });
+  });
 
   it('accepts the current month', () => {
     expect(withPeriodCell('2026-12')).toMatchObject({ period: '2026-12', errors: [] });
@@ -95,6 +102,7 @@ describe('parseSubmission refuses a period it cannot trust', () => {
 
     expect(parse([sheet], { fileName: 'report.xlsx' })).toEqual({
       period: null,
+      periods: [],
       figures: [],
       errors: [
         {
@@ -107,6 +115,17 @@ describe('parseSubmission refuses a period it cannot trust', () => {
       ],
       warnings: expect.any(Array),
     });
+  });
+
+  it('when no period is stated, beside the problems of rows it cannot read', () => {
+    const sheet = sheetOf('科技创新', [['指标', '数值'], ['巴渝工匠', 'abc']]);
+
+    const { errors } = parse([sheet], { fileName: 'report.xlsx' });
+
+    expect(errors.map(({ cell, code }) => ({ cell, code }))).toEqual([
+      { cell: 'B2', code: 'value.not_a_number' },
+      { cell: null, code: 'period.missing' },
+    ]);
   });
 
   it('when the period is after the current month', () => {

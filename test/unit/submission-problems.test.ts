@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { catalog } from '../../shared/catalog/catalog.js';
 import { PROBLEM_CODES, problemAt, problemMessage } from '../../shared/workbook/problems.js';
 
 const entries = Object.entries(PROBLEM_CODES);
@@ -37,10 +38,16 @@ describe('PROBLEM_CODES', () => {
     expect(`${zh}${en}`).not.toContain(' / ');
   });
 
-  it('makes only a blank value and an unlisted indicator warnings', () => {
+  it('makes only a sheet it could not read, a blank value and an unlisted indicator warnings by themselves', () => {
     const warnings = entries.filter(([, { severity }]) => severity === 'warning').map(([code]) => code);
 
-    expect(warnings).toEqual(['indicator.not_listed', 'value.missing']);
+    expect(warnings).toEqual(['sheet.unreadable', 'indicator.not_listed', 'value.missing']);
+  });
+
+  it("leaves exactly the catalog's rules to the catalog", () => {
+    const ruled = entries.filter(([, { severity }]) => severity === 'catalog').map(([code]) => code);
+
+    expect(ruled.sort()).toEqual(Object.keys(catalog.severities).sort());
   });
 });
 

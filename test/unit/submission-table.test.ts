@@ -83,6 +83,7 @@ describe('parseSubmission finds the table', () => {
   ])('and says so when there is none: $workbook', ({ sheets }) => {
     expect(parse(sheets)).toEqual({
       period: null,
+      periods: [],
       figures: [],
       errors: [
         {
@@ -124,6 +125,7 @@ describe('parseSubmission is driven by the catalog', () => {
 
     expect(result).toEqual({
       period: '2026-11',
+      periods: ['2026-11'],
       figures: [{ indicator: 'lib.visitors', period: '2026-11', value: 12345, unit: 'visits', sheet: '图书馆', cell: 'C3' }],
       errors: [],
       warnings: [],

@@ -55,6 +55,22 @@ describe('readWorkbook', () => {
     expect(sheets[1]?.rows).toEqual([[{ address: 'B2', row: 2, column: 2, value: 'notes' }]]);
   });
 
+  it('marks hidden and very hidden sheets, which the clerk cannot see', async () => {
+    const bytes = await written((workbook) => {
+      workbook.addWorksheet('填报').addRow([1]);
+      workbook.addWorksheet('旧表', { state: 'hidden' }).addRow([2]);
+      workbook.addWorksheet('代码', { state: 'veryHidden' }).addRow([3]);
+    });
+
+    const sheets = await readWorkbook(bytes);
+
+    expect(sheets.map(({ name, hidden }) => ({ name, hidden }))).toEqual([
+      { name: '填报', hidden: undefined },
+      { name: '旧表', hidden: true },
+      { name: '代码', hidden: true },
+    ]);
+  });
+
   it('takes the cached result of formulas and shared formulas, including a result of 0', async () => {
     const bytes = await written((workbook) => {
       const sheet = workbook.addWorksheet('S');
@@ -265,7 +281,8 @@ describe('cellValueOf', () => {
 
 describe('readWorkbook refuses what is not a readable workbook', () => {
   it.each([
-    { file: 'no bytes at all', bytes: new Uint8Array(), code: 'file.not_a_workbook' },
+    { file: 'no bytes at all', bytes: new Uint8Array(), code: 'file.empty' },
+    { file: 'a PDF', bytes: Buffer.from('%PDF-1.7\n%%EOF\n', 'latin1'), code: 'file.not_a_workbook' },
     { file: 'a plain text file', bytes: Buffer.from('指标,数值\n巴渝工匠,12\n', 'utf8'), code: 'file.not_a_workbook' },
     { file: 'random bytes', bytes: Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251), code: 'file.not_a_workbook' },
     { file: 'a zip without a workbook in it', bytes: zipOf({ 'word/document.xml': '<w:document/>' }), code: 'file.not_a_workbook' },
@@ -342,6 +359,24 @@ describe('readWorkbook refuses what is not a readable workbook', () => {
     const bytes = await written((workbook) => workbook.addWorksheet('S').addRow(['x'.repeat(10_000)]));
 
     expect((await formatErrorOf(bytes, { maxUncompressedBytes: 5_000, maxCells: 10 })).code).toBe('file.too_large');
+  });
+
+  it.each([
+    { limit: 'rows', limits: { maxRows: 100 }, cell: 'A101', detail: '100 行' },
+    { limit: 'columns', limits: { maxColumns: 20 }, cell: 'U1', detail: '20 列' },
+  ])('refuses a sheet past the limit of $limit, saying which', async ({ limits, cell, detail }) => {
+    const bytes = await written((workbook) => {
+      workbook.addWorksheet('S').getCell(cell).value = 1;
+    });
+
+    const error = await formatErrorOf(bytes, limits);
+
+    expect(error.code).toBe('file.too_large');
+    expect(error.message).toContain(detail);
+  });
+
+  it('says which PDF it was given', async () => {
+    expect((await formatErrorOf(Buffer.from('%PDF-1.4\n', 'latin1'))).message).toContain('这是 PDF 文件');
   });
 
   it('refuses a zip that is not a workbook even when a file is renamed to look like one', async () => {

@@ -44,3 +44,17 @@ export interface Submission {
   /** Where the import summary was written. */
   reportKey: string;
 }
+
+/** Which upload replaced a submission: enough to find its report and its S3 object version. */
+export type UploadRef = Pick<Submission, 'key' | 'versionId' | 'sequencer' | 'uploadedAt' | 'reportKey'>;
+
+/** An earlier submission of a department-period, kept as history beside the upload that replaced it. */
+export interface SupersededSubmission extends Submission {
+  supersededBy: UploadRef;
+}
+
+/** A slice that is no longer current: the submission and the figures it had made current. */
+export interface SupersededSlice {
+  submission: SupersededSubmission;
+  observations: Observation[];
+}

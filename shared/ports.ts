@@ -1,4 +1,4 @@
-import type { Observation, Submission } from './observation.js';
+import type { Observation, Submission, SupersededSlice } from './observation.js';
 import type { Period } from './period.js';
 
 /**
@@ -20,7 +20,7 @@ export interface ObjectStore {
 /**
  * What happened when an upload was offered as its department-period's current submission:
  * - committed: it is now current, its observations replaced the slice;
- * - duplicate: this very upload is already current (a redelivered event);
+ * - duplicate: the same bytes are already current (a redelivered event, or the same file uploaded again);
  * - superseded: a later upload of the slice is already current (events out of order).
  */
 export type CommitOutcome = 'committed' | 'duplicate' | 'superseded';
@@ -32,6 +32,12 @@ export interface ObservationRepository {
   observationsUpTo(department: string, to: Period): Promise<Observation[]>;
   /** A department's current submission for a period, if any. */
   submission(department: string, period: Period): Promise<Submission | undefined>;
+}
+
+/** What corrections leave behind: the slices of a month that later uploads replaced. */
+export interface ObservationHistory {
+  /** The department-period's earlier slices, oldest first, each with the upload that replaced it. */
+  history(department: string, period: Period): Promise<SupersededSlice[]>;
 }
 
 export interface Clock {

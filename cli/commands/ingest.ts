@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { catalog } from '../../shared/catalog/catalog.js';
-import { assessmentJson, assessWorkbook, type ImportSummary } from '../../shared/ingest/assess.js';
+import { assessmentJson, assessWorkbook, type Assessment, type ImportSummary } from '../../shared/ingest/assess.js';
+import type { Change } from '../../shared/ingest/changes.js';
 import type { ImportReport } from '../../shared/ingest/ingest.js';
+import { annotateWorkbook, findingsOf, isXlsxContainer } from '../../shared/workbook/annotate.js';
 import { periodAt } from '../../shared/period.js';
 import { startLocalPipeline } from '../local/pipeline.js';
 import { LOCAL_RESOURCES } from '../local/stores.js';
@@ -21,6 +23,44 @@ async function readInput(file: string): Promise<Uint8Array> {
   }
 }
 
+const figureText = (value: number | boolean) => (typeof value === 'boolean' ? (value ? 'done' : 'not done') : String(value));
+
+function changeText(change: Change): string {
+  const what = `${change.period} ${change.indicator}`;
+  switch (change.change) {
+    case 'changed':
+      return `  changed  ${what}: ${figureText(change.from)} → ${figureText(change.to)}`;
+    case 'added':
+      return `  added    ${what}: ${figureText(change.to)}`;
+    case 'removed':
+      return `  removed  ${what}: ${figureText(change.from)} (no longer current)`;
+  }
+}
+
+function reportText(file: string, report: ImportReport, directory: string): string {
+  const where = (key: string) => `s3://${LOCAL_RESOURCES.uploadBucket}/${key} (local, in ${directory})`;
+  return [
+    summaryText(file, report),
+    `  outcome: ${report.outcome ?? 'nothing written'}`,
+    ...report.slices.flatMap((slice) => [
+      ...(slice.replaced ? [`  ${slice.period} replaces ${slice.replaced.key} uploaded ${slice.replaced.uploadedAt}`] : []),
+      ...slice.changes.map(changeText),
+    ]),
+    `  report:  ${where(report.reportKey)}`,
+    ...(report.annotatedKey ? [`  marked:  ${where(report.annotatedKey)}`] : []),
+  ].join('\n');
+}
+
+/** With --out, the workbook with its problems marked is written there too (only for a file that could be read as an .xlsx). */
+async function writeAnnotated(out: string | undefined, bytes: Uint8Array, assessment: Assessment): Promise<void> {
+  if (!out) return;
+  if (!assessment.workbookRead || !isXlsxContainer(bytes)) {
+    console.error(`not writing ${out}: the file could not be opened as an .xlsx workbook`);
+    return;
+  }
+  await writeFile(out, await annotateWorkbook(bytes, findingsOf(assessment)));
+}
+
 /** Validates a workbook; without --dry-run, uploads it to the local stores for the real ingest function. */
 export async function ingestCommand({ positionals, values }: CliArgs): Promise<number> {
   const file = requireValue(positionals[1], 'FILE');
@@ -30,6 +70,7 @@ export async function ingestCommand({ positionals, values }: CliArgs): Promise<n
   if (values['dry-run']) {
     const assessment = await assessWorkbook({ catalog, bytes, fileName: basename(file), department, currentPeriod: periodAt(new Date()) });
     const summary = assessmentJson(assessment);
+    await writeAnnotated(values.out, bytes, assessment);
     console.log(values.json ? JSON.stringify(summary) : summaryText(file, summary));
     return exitStatusOf(summary);
   }
@@ -41,12 +82,8 @@ export async function ingestCommand({ positionals, values }: CliArgs): Promise<n
     const report = JSON.parse(
       new TextDecoder().decode(await pipeline.read(LOCAL_RESOURCES.uploadBucket, ingested.reportKey)),
     ) as ImportReport;
-    console.log(
-      values.json
-        ? JSON.stringify(report)
-        : `${summaryText(file, report)}\n  outcome: ${report.outcome ?? 'nothing written'}\n` +
-            `  report:  s3://${LOCAL_RESOURCES.uploadBucket}/${report.reportKey} (local, in ${values.data})`,
-    );
+    if (values.out && report.annotatedKey) await writeFile(values.out, await pipeline.read(LOCAL_RESOURCES.uploadBucket, report.annotatedKey));
+    console.log(values.json ? JSON.stringify(report) : reportText(file, report, values.data));
     return exitStatusOf(report);
   } finally {
     await pipeline.close();

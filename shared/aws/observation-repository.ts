@@ -11,9 +11,9 @@ import {
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { uploadedAfter } from '../ingest/upload.js';
-import type { Observation, Submission } from '../observation.js';
+import type { Observation, Submission, SupersededSlice, SupersededSubmission, UploadRef } from '../observation.js';
 import type { Period } from '../period.js';
-import type { CommitOutcome, ObservationRepository } from '../ports.js';
+import type { CommitOutcome, ObservationHistory, ObservationRepository } from '../ports.js';
 import { OBSERVATION_TABLE_KEY } from './observation-table.js';
 
 /**
@@ -23,12 +23,15 @@ import { OBSERVATION_TABLE_KEY } from './observation-table.js';
  * A month's figures are a versioned slice: each upload writes its own observations, and the
  * submission item points at the upload whose slice is current. Switching that pointer is one
  * conditional write, so a slice becomes current whole or not at all, and earlier slices stay
- * as history. Sort keys start with the period, so "everything up to a month" is one key range.
+ * as history. The submission item also carries that history (`history`: each earlier submission
+ * with the upload that replaced it), so the record of who replaced what changes in the same write.
+ * Sort keys start with the period, so "everything up to a month" is one key range.
  */
 const { partitionKey: PK, sortKey: SK } = OBSERVATION_TABLE_KEY;
 const departmentKey = (department: string) => `department#${department}`;
 const submissionKey = (period: Period) => `submission#${period}`;
-const observationKey = (o: Observation, upload: string) => `observation#${o.period}#${upload}#${o.indicator}`;
+const sliceKey = (period: Period, upload: string) => `observation#${period}#${upload}#`;
+const observationKey = (o: Observation, upload: string) => `${sliceKey(o.period, upload)}${o.indicator}`;
 /** "$" sorts right after "#": a range ending at `<prefix>#<period>$` takes in every key of that period. */
 const upTo = (prefix: string, period: Period) => `${prefix}#${period}$`;
 
@@ -59,16 +62,27 @@ function toObservation(item: Item): Observation {
   return { department, indicator, period, value, unit, lineage };
 }
 
+/** What the submission item stores beside the Submission itself. */
+interface SubmissionItem extends Item {
+  upload: string;
+  history?: (SupersededSubmission & { upload: string })[];
+}
+
 function toSubmission(item: Item): Submission {
-  const { [PK]: _pk, [SK]: _sk, entity: _entity, upload: _upload, ...submission } = item;
+  const { [PK]: _pk, [SK]: _sk, entity: _entity, upload: _upload, history: _history, ...submission } = item;
   return submission as unknown as Submission;
+}
+
+/** Without undefined attributes, which the document client refuses inside a list unless told to drop them. */
+function uploadRefOf({ key, versionId, sequencer, uploadedAt, reportKey }: Submission): UploadRef {
+  return { key, ...(versionId === undefined ? {} : { versionId }), sequencer, uploadedAt, reportKey };
 }
 
 export function dynamoObservationRepository(
   client: DynamoDBDocumentClient,
   tableName: string,
   retry: RetryPolicy = DEFAULT_RETRY,
-): ObservationRepository {
+): ObservationRepository & ObservationHistory {
   async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
     const items: Item[] = [];
     let startKey: Item | undefined;
@@ -88,7 +102,7 @@ export function dynamoObservationRepository(
       ConsistentRead: true,
     });
 
-  async function submissionItem(department: string, period: Period): Promise<Item | undefined> {
+  async function submissionItem(department: string, period: Period): Promise<SubmissionItem | undefined> {
     const { Item } = await client.send(
       new GetCommand({
         TableName: tableName,
@@ -96,7 +110,14 @@ export function dynamoObservationRepository(
         ConsistentRead: true,
       }),
     );
-    return Item;
+    return Item as SubmissionItem | undefined;
+  }
+
+  async function sliceOf(department: string, period: Period, upload: string): Promise<Observation[]> {
+    const prefix = sliceKey(period, upload);
+    // "$" sorts right after "#", so the range holds exactly the keys that start with the prefix.
+    const items = await queryRange(department, prefix, `${prefix.slice(0, -1)}$`);
+    return items.map(toObservation);
   }
 
   async function writeAll(items: Item[]): Promise<void> {
@@ -113,8 +134,8 @@ export function dynamoObservationRepository(
     }
   }
 
-  /** Points the month at this upload's slice, if the pointer still is what was read. */
-  async function switchSlice(submission: Submission, upload: string, previous: Item | undefined): Promise<boolean> {
+  /** Points the month at this upload's slice, if the pointer still is what was read; the slice it replaces joins the history. */
+  async function switchSlice(submission: Submission, upload: string, previous: SubmissionItem | undefined): Promise<boolean> {
     const guard: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> = previous
       ? { ConditionExpression: '#upload = :previous', ExpressionAttributeNames: { '#upload': 'upload' }, ExpressionAttributeValues: { ':previous': previous.upload } }
       : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } };
@@ -122,7 +143,14 @@ export function dynamoObservationRepository(
       await client.send(
         new PutCommand({
           TableName: tableName,
-          Item: { [PK]: departmentKey(submission.department), [SK]: submissionKey(submission.period), entity: 'Submission', upload, ...submission },
+          Item: {
+            [PK]: departmentKey(submission.department),
+            [SK]: submissionKey(submission.period),
+            entity: 'Submission',
+            upload,
+            ...submission,
+            history: previous ? [...(previous.history ?? []), { ...toSubmission(previous), upload: previous.upload, supersededBy: uploadRefOf(submission) }] : [],
+          },
           ...guard,
         }),
       );
@@ -166,6 +194,16 @@ export function dynamoObservationRepository(
     async submission(department, period) {
       const item = await submissionItem(department, period);
       return item ? toSubmission(item) : undefined;
+    },
+
+    async history(department, period) {
+      const item = await submissionItem(department, period);
+      return Promise.all(
+        (item?.history ?? []).map(async ({ upload, ...submission }): Promise<SupersededSlice> => ({
+          submission,
+          observations: await sliceOf(department, period, upload),
+        })),
+      );
     },
   };
 }

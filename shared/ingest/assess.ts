@@ -1,13 +1,16 @@
 import type { Catalog } from '../catalog/catalog.js';
+import type { Observation } from '../observation.js';
 import type { Period } from '../period.js';
 import { WorkbookFormatError, type Problem } from '../problem.js';
 import { problemAt } from '../workbook/problems.js';
-import { readWorkbook } from '../workbook/read.js';
+import { readWorkbook, type ReadLimits } from '../workbook/read.js';
 import { parseSubmission, type Figure } from '../workbook/submission.js';
 
 /** The verdict on one workbook, in the shape of the CLI contract and the import summary. */
 export interface Assessment {
   status: 'accepted' | 'rejected';
+  /** Whether the file got past the container checks and was read as a workbook: only then may it be opened again to annotate. */
+  workbookRead: boolean;
   department: string;
   period: Period | null;
   /** Accepted figures in canonical units, with the cell each came from. */
@@ -17,7 +20,7 @@ export interface Assessment {
 }
 
 function rejected(department: string, problem: Problem): Assessment {
-  return { status: 'rejected', department, period: null, figures: [], errors: [problem], warnings: [] };
+  return { status: 'rejected', workbookRead: false, department, period: null, figures: [], errors: [problem], warnings: [] };
 }
 
 /**
@@ -31,8 +34,12 @@ export async function assessWorkbook(input: {
   fileName: string;
   department: string;
   currentPeriod: Period;
+  /** Defaults to DEFAULT_READ_LIMITS for whatever is not given. */
+  limits?: Partial<ReadLimits>;
+  /** The department's stored figures, for the rules that compare with earlier months. */
+  previous?: readonly Observation[];
 }): Promise<Assessment> {
-  const { catalog, bytes, fileName, department, currentPeriod } = input;
+  const { catalog, bytes, fileName, department, currentPeriod, limits, previous } = input;
   if (!catalog.department(department)) {
     const folders = catalog.departments.map((d) => `incoming/${d.id}/`).join(', ');
     return rejected(
@@ -45,16 +52,17 @@ export async function assessWorkbook(input: {
   }
   let sheets;
   try {
-    sheets = await readWorkbook(bytes);
+    sheets = await readWorkbook(bytes, limits, { fileName });
   } catch (error) {
     if (error instanceof WorkbookFormatError) {
       return rejected(department, { sheet: null, cell: null, code: error.code, message: error.message });
     }
     throw error;
   }
-  const parsed = parseSubmission({ sheets, catalog, department, fileName, currentPeriod });
+  const parsed = parseSubmission({ sheets, catalog, department, fileName, currentPeriod, ...(previous ? { previous } : {}) });
   return {
     status: parsed.errors.length === 0 ? 'accepted' : 'rejected',
+    workbookRead: true,
     department,
     period: parsed.period,
     figures: parsed.errors.length === 0 ? parsed.figures : [],

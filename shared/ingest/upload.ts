@@ -44,7 +44,17 @@ export function uploadedAfter(
   return a.key === b.key ? compareSequencers(a.sequencer, b.sequencer) > 0 : a.uploadedAt > b.uploadedAt;
 }
 
-/** Where the import summary of an upload is written: beside the department's other reports, one per upload. */
+/** The name every file reported on an upload starts with: beside the department's other reports, one per upload (object version). */
+function reportStemOf(upload: Pick<Upload, 'key' | 'versionId' | 'sequencer'>, department: string): string {
+  return `${REPORTS_PREFIX}${department}/${fileNameOfKey(upload.key)}.${upload.versionId ?? upload.sequencer}`;
+}
+
+/** Where the import summary of an upload is written. */
 export function reportKeyOf(upload: Pick<Upload, 'key' | 'versionId' | 'sequencer'>, department: string): string {
-  return `${REPORTS_PREFIX}${department}/${fileNameOfKey(upload.key)}.${upload.versionId ?? upload.sequencer}.json`;
+  return `${reportStemOf(upload, department)}.json`;
+}
+
+/** Where the clerk's workbook is written back with its problems marked, beside the summary. */
+export function annotatedKeyOf(upload: Pick<Upload, 'key' | 'versionId' | 'sequencer'>, department: string): string {
+  return `${reportStemOf(upload, department)}.annotated.xlsx`;
 }

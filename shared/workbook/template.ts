@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Catalog, Department, Indicator, Unit } from '../catalog/catalog.js';
+import type { Observation } from '../observation.js';
 import { periodParts, type Period } from '../period.js';
 import { departmentOf, uploadFolder } from './department.js';
 import type { BilingualText } from './problems.js';
@@ -9,8 +10,10 @@ import { columnLetters } from './sheet.js';
 export const TEMPLATE = {
   dataSheet: '填报 Data',
   instructionsSheet: '说明 Instructions',
+  /** Hidden: the lists the dropdowns offer, too long to write into the validation itself. */
+  listsSheet: '选项 Lists',
   rows: { title: 1, department: 2, period: 3, header: 5, firstIndicator: 6 },
-  columns: { id: 1, zh: 2, en: 3, unit: 4, value: 5, note: 6 },
+  columns: { id: 1, zh: 2, en: 3, unit: 4, value: 5, note: 6, lastReported: 7 },
 } as const;
 
 const HEADERS: Record<keyof typeof TEMPLATE.columns, { text: string; width: number }> = {
@@ -20,6 +23,7 @@ const HEADERS: Record<keyof typeof TEMPLATE.columns, { text: string; width: numb
   unit: { text: '单位 Unit', width: 18 },
   value: { text: '数值 Value', width: 16 },
   note: { text: '备注 Note', width: 36 },
+  lastReported: { text: '上次填报（仅供参考）Last reported (for reference)', width: 30 },
 };
 
 type ColumnKey = keyof typeof TEMPLATE.columns;
@@ -29,6 +33,19 @@ const PERIOD_CELL = `B${TEMPLATE.rows.period}`;
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } };
 /** The cells to fill in stand out from the ones to leave alone. */
 const VALUE_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } };
+const REFERENCE_FONT: Partial<ExcelJS.Font> = { color: { argb: 'FF808080' }, italic: true };
+/** What a clerk types in; every other cell is locked. */
+const INPUT_COLUMNS = [TEMPLATE.columns.unit, TEMPLATE.columns.value, TEMPLATE.columns.note];
+/**
+ * The sheet is protected without a password, only against slips: Review → Unprotect Sheet lifts it.
+ * Formatting rows and columns stays allowed, so a clerk can still widen a column to read a long name.
+ */
+const PROTECTION: Partial<ExcelJS.WorksheetProtection> = {
+  selectLockedCells: true,
+  selectUnlockedCells: true,
+  formatColumns: true,
+  formatRows: true,
+};
 const THIN: Partial<ExcelJS.Borders> = {
   top: { style: 'thin' },
   left: { style: 'thin' },
@@ -87,6 +104,47 @@ function valueValidation(unit: Unit): ExcelJS.DataValidation {
   }
 }
 
+/** The unit column offers the unit and the others the reader converts from (亿元, 万元, 元). */
+function unitValidation(unit: Unit): ExcelJS.DataValidation {
+  const labels = [unit.zh, ...unit.scales.flatMap((scale) => scale.labels.slice(0, 1))];
+  return {
+    type: 'list',
+    allowBlank: true,
+    formulae: [`"${labels.join(',')}"`],
+    showErrorMessage: true,
+    errorTitle: '单位不符合要求 / Invalid unit',
+    error: `请从列表中选择：${labels.join('、')} / Choose from the list: ${labels.join(', ')}`,
+  };
+}
+
+/** The department's indicator ids, kept on the hidden lists sheet: an inline list is limited to 255 characters. */
+function indicatorValidation(listRange: string): ExcelJS.DataValidation {
+  return {
+    type: 'list',
+    allowBlank: false,
+    formulae: [listRange],
+    showErrorMessage: true,
+    errorTitle: '指标编号不符合要求 / Unknown indicator ID',
+    error: '请从列表中选择本部门的指标编号 / Choose one of your department\'s indicator IDs from the list',
+  };
+}
+
+/** For each indicator, its latest figure up to and including the month, to show beside the cell to fill in. */
+export function lastReported(observations: readonly Observation[], period: Period): Map<string, Observation> {
+  const latest = new Map<string, Observation>();
+  for (const observation of observations) {
+    const known = latest.get(observation.indicator);
+    if (observation.period <= period && (!known || observation.period > known.period)) latest.set(observation.indicator, observation);
+  }
+  return latest;
+}
+
+/** Text, so that no reader takes it for a figure of this month: "30（2026-10）", milestones as 是/否. */
+function referenceText(observation: Observation): string {
+  const value = typeof observation.value === 'boolean' ? (observation.value ? '是' : '否') : String(observation.value);
+  return `${value}（${observation.period}）`;
+}
+
 function title(department: Department, period: Period): string {
   const { year, month } = periodParts(period);
   return `${department.zh} ${year}年${month}月 指标填报表 / ${department.en} monthly indicators, ${period}`;
@@ -106,6 +164,8 @@ function addHeading(sheet: ExcelJS.Worksheet, department: Department, period: Pe
   sheet.getRow(rows.period).values = ['填报月份 Period', period];
   // Formatted as text, so that Excel does not turn a retyped "2026-12" into a date shown another way.
   sheet.getCell(PERIOD_CELL).numFmt = '@';
+  // A clerk reusing last month's file retypes the month.
+  sheet.getCell(PERIOD_CELL).protection = { locked: false };
   for (const row of [rows.department, rows.period]) sheet.getCell(`A${row}`).font = { bold: true };
 }
 
@@ -122,7 +182,15 @@ function addHeader(sheet: ExcelJS.Worksheet): void {
   header.height = 24;
 }
 
-function addIndicator(sheet: ExcelJS.Worksheet, rowNumber: number, indicator: Indicator, unit: Unit): void {
+interface IndicatorRow {
+  indicator: Indicator;
+  unit: Unit;
+  previous: Observation | undefined;
+  /** The range of the lists sheet holding the department's indicator ids. */
+  indicatorList: string;
+}
+
+function addIndicator(sheet: ExcelJS.Worksheet, rowNumber: number, { indicator, unit, previous, indicatorList }: IndicatorRow): void {
   const { columns } = TEMPLATE;
   const row = sheet.getRow(rowNumber);
   row.getCell(columns.id).value = indicator.id;
@@ -133,21 +201,58 @@ function addIndicator(sheet: ExcelJS.Worksheet, rowNumber: number, indicator: In
     row.getCell(column).border = THIN;
     row.getCell(column).alignment = { vertical: 'middle', wrapText: true };
   }
+  for (const column of INPUT_COLUMNS) row.getCell(column).protection = { locked: false };
+  // The ids are locked; should a clerk lift the protection, the dropdown still keeps them to the catalog's.
+  row.getCell(columns.id).dataValidation = indicatorValidation(indicatorList);
+  row.getCell(columns.unit).dataValidation = unitValidation(unit);
   const value = row.getCell(columns.value);
   value.fill = VALUE_FILL;
   value.dataValidation = valueValidation(unit);
+  if (previous) {
+    const reference = row.getCell(columns.lastReported);
+    reference.value = referenceText(previous);
+    reference.font = REFERENCE_FONT;
+  }
 }
 
-function addDataSheet(workbook: ExcelJS.Workbook, catalog: Catalog, department: Department, period: Period): void {
+/** Where the lists sheet holds the department's indicator ids: column A, one per row. */
+const indicatorListRange = (count: number) => `'${TEMPLATE.listsSheet}'!$A$1:$A$${Math.max(count, 1)}`;
+
+function addListsSheet(workbook: ExcelJS.Workbook, indicators: readonly Indicator[]): void {
+  const sheet = workbook.addWorksheet(TEMPLATE.listsSheet, { state: 'hidden' });
+  indicators.forEach((indicator, index) => {
+    sheet.getCell(index + 1, 1).value = indicator.id;
+  });
+}
+
+async function addDataSheet(
+  workbook: ExcelJS.Workbook,
+  catalog: Catalog,
+  department: Department,
+  period: Period,
+  previous: readonly Observation[],
+): Promise<void> {
   const sheet = workbook.addWorksheet(TEMPLATE.dataSheet, {
     views: [{ state: 'frozen', ySplit: TEMPLATE.rows.header }],
   });
   for (const key of COLUMN_KEYS) sheet.getColumn(TEMPLATE.columns[key]).width = HEADERS[key].width;
   addHeading(sheet, department, period);
   addHeader(sheet);
-  catalog.indicatorsOf(department.id).forEach((indicator, index) => {
-    addIndicator(sheet, TEMPLATE.rows.firstIndicator + index, indicator, catalog.unit(indicator.unit));
+  const latest = lastReported(
+    previous.filter((o) => o.department === department.id),
+    period,
+  );
+  const indicators = catalog.indicatorsOf(department.id);
+  const indicatorList = indicatorListRange(indicators.length);
+  indicators.forEach((indicator, index) => {
+    addIndicator(sheet, TEMPLATE.rows.firstIndicator + index, {
+      indicator,
+      unit: catalog.unit(indicator.unit),
+      previous: latest.get(indicator.id),
+      indicatorList,
+    });
   });
+  await sheet.protect('', PROTECTION);
 }
 
 function unitLine(unit: Unit): BilingualText {
@@ -209,6 +314,18 @@ function instructions(catalog: Catalog, department: Department, period: Period):
         en: "7. To correct a mistake, upload the corrected file for the same month again: it replaces that month's figures.",
       },
     ],
+    [
+      {
+        zh: '8. “上次填报”列是系统中已有的最近一次数据（括号内为月份），仅供参考，不会被读取。',
+        en: '8. The "Last reported" column shows the latest figure already received (its month in brackets), for reference only; it is not read.',
+      },
+    ],
+    [
+      {
+        zh: '9. 只有单位、数值、备注列和填报月份可以修改，其余单元格已锁定（无密码，可在“审阅 → 撤销工作表保护”中解除）。',
+        en: '9. Only the Unit, Value and Note columns and the period can be changed; the other cells are locked (no password: Review → Unprotect Sheet lifts it).',
+      },
+    ],
   ];
 }
 
@@ -226,14 +343,20 @@ function addInstructionsSheet(workbook: ExcelJS.Workbook, catalog: Catalog, depa
   }
 }
 
+export interface TemplateOptions {
+  /** Figures already in the table (any months, any departments): the latest of each indicator up to the month is shown for reference. */
+  previous?: readonly Observation[];
+}
+
 /**
  * The canonical workbook a department's clerk fills in for a month.
  * Throws UnknownDepartmentError for a department the catalog does not have.
  */
-export async function buildTemplate(catalog: Catalog, department: string, period: Period): Promise<Uint8Array> {
+export async function buildTemplate(catalog: Catalog, department: string, period: Period, options: TemplateOptions = {}): Promise<Uint8Array> {
   const owner = departmentOf(catalog, department);
   const workbook = new ExcelJS.Workbook();
-  addDataSheet(workbook, catalog, owner, period);
+  await addDataSheet(workbook, catalog, owner, period, options.previous ?? []);
   addInstructionsSheet(workbook, catalog, owner, period);
+  addListsSheet(workbook, catalog.indicatorsOf(owner.id));
   return new Uint8Array(await workbook.xlsx.writeBuffer());
 }

@@ -6,13 +6,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_RESOURCES, startLocalStores, type LocalStores } from '../../cli/local/stores.js';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
 import type { Submission } from '../../shared/observation.js';
-import type { ObservationRepository } from '../../shared/ports.js';
+import type { ObservationHistory, ObservationRepository } from '../../shared/ports.js';
 import { observation as baseObservation, submission as baseSubmission } from '../fixtures.js';
 
 let directory: string;
 let stores: LocalStores;
 let documents: DynamoDBDocumentClient;
-let repository: ObservationRepository;
+let repository: ObservationRepository & ObservationHistory;
 let run = 0;
 
 beforeAll(async () => {
@@ -65,6 +65,29 @@ describe('committing a submission to DynamoDB', () => {
     expect(await repository.commit(later, [observation('x.a', 5)])).toBe('committed');
     expect(await currentValues('2026-11')).toEqual([['2026-11', 'x.a', 5]]);
     expect((await repository.submission(department, '2026-11'))?.sequencer).toBe('0B');
+  });
+
+  it('keeps each replaced slice as history, marked with the upload that replaced it', async () => {
+    const first = submission();
+    const second = submission({ key: 'science/2026-11-v2.xlsx', sequencer: '0B', contentSha256: 'sha-2', reportKey: 'reports/v2.json' });
+    const third = submission({ sequencer: '0C', contentSha256: 'sha-3', uploadedAt: '2026-11-29T09:00:00.000Z', reportKey: 'reports/v3.json' });
+    await repository.commit(first, [observation('x.a', 1), observation('x.b', 2)]);
+    await repository.commit(second, [observation('x.a', 5)]);
+    await repository.commit(third, [observation('x.b', 7)]);
+
+    const refOf = ({ key, versionId, sequencer, uploadedAt, reportKey }: Submission) => ({ key, versionId, sequencer, uploadedAt, reportKey });
+    expect(await repository.history(department, '2026-11')).toEqual([
+      { submission: { ...first, supersededBy: refOf(second) }, observations: [observation('x.a', 1), observation('x.b', 2)] },
+      { submission: { ...second, supersededBy: refOf(third) }, observations: [observation('x.a', 5)] },
+    ]);
+    expect(await repository.submission(department, '2026-11')).toEqual(third);
+    expect(await currentValues('2026-11')).toEqual([['2026-11', 'x.b', 7]]);
+  });
+
+  it('has no history for a month uploaded once or never', async () => {
+    await repository.commit(submission(), [observation('x.a', 1)]);
+    expect(await repository.history(department, '2026-11')).toEqual([]);
+    expect(await repository.history(department, '2026-10')).toEqual([]);
   });
 
   it('never lets an older upload arriving late overwrite a newer one', async () => {

@@ -4,7 +4,8 @@ import { catalog, type Indicator } from '../../shared/catalog/catalog.js';
 import { UnknownDepartmentError } from '../../shared/workbook/department.js';
 import { readWorkbook } from '../../shared/workbook/read.js';
 import { parseSubmission, type ParsedSubmission } from '../../shared/workbook/submission.js';
-import { buildTemplate, TEMPLATE, templateFileName } from '../../shared/workbook/template.js';
+import { buildTemplate, lastReported, TEMPLATE, templateFileName, type TemplateOptions } from '../../shared/workbook/template.js';
+import { observation } from '../fixtures.js';
 
 const PERIOD = '2026-11';
 
@@ -38,8 +39,9 @@ function catalogRows(sheet: ExcelJS.Worksheet): string[] {
 async function fillIn(
   department: string,
   edits: Record<string, { value: ExcelJS.CellValue; numFmt?: string; unit?: string }>,
+  options: TemplateOptions = {},
 ): Promise<Uint8Array> {
-  const workbook = await load(await buildTemplate(catalog, department, PERIOD));
+  const workbook = await load(await buildTemplate(catalog, department, PERIOD, options));
   const sheet = dataSheet(workbook);
   for (const [indicator, edit] of Object.entries(edits)) {
     const row = rowOf(sheet, indicator);
@@ -80,16 +82,20 @@ describe('buildTemplate', () => {
     const workbook = await load(await buildTemplate(catalog, 'science', PERIOD));
     const sheet = dataSheet(workbook);
 
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['填报 Data', '说明 Instructions']);
+    expect(workbook.worksheets.map((s) => [s.name, s.state])).toEqual([
+      ['填报 Data', 'visible'],
+      ['说明 Instructions', 'visible'],
+      ['选项 Lists', 'hidden'],
+    ]);
     expect(sheet.getCell('A1').value).toBe('区科技局 2026年11月 指标填报表 / Science & Technology Bureau monthly indicators, 2026-11');
-    expect(sheet.getCell('F1').isMerged).toBe(true);
-    expect(sheet.getCell('F1').master.address).toBe('A1');
+    expect(sheet.getCell('G1').isMerged).toBe(true);
+    expect(sheet.getCell('G1').master.address).toBe('A1');
     expect(['A2', 'B2', 'C2'].map((address) => sheet.getCell(address).value)).toEqual([
       '填报单位 Department',
       'science',
       '区科技局 / Science & Technology Bureau',
     ]);
-    expect(sheet.getCell('F2').master.address).toBe('C2');
+    expect(sheet.getCell('G2').master.address).toBe('C2');
     expect(sheet.getRow(3).values).toEqual([undefined, '填报月份 Period', '2026-11']);
     expect(sheet.getRow(5).values).toEqual([
       undefined,
@@ -99,6 +105,7 @@ describe('buildTemplate', () => {
       '单位 Unit',
       '数值 Value',
       '备注 Note',
+      '上次填报（仅供参考）Last reported (for reference)',
     ]);
     expect(catalogRows(sheet)).toEqual(catalog.indicatorsOf('science').map((indicator) => indicator.id));
     expect(sheet.getRow(6).values).toEqual([undefined, 'sci.rd_intensity', '整体研发投入强度', 'District R&D spending intensity (R&D / GDP)', '%']);
@@ -115,7 +122,54 @@ describe('buildTemplate', () => {
     expect(milestone.getCell(TEMPLATE.columns.unit).value).toBe('是/否');
     expect(milestone.getCell(TEMPLATE.columns.value).dataValidation).toMatchObject({ type: 'list', formulae: ['"是,否"'] });
     expect(persons.getCell(TEMPLATE.columns.value).dataValidation).toMatchObject({ type: 'whole', operator: 'greaterThanOrEqual' });
-    expect(sheet.columns.map((column) => column.width)).toEqual([30, 44, 52, 18, 16, 36]);
+    expect(sheet.columns.map((column) => column.width)).toEqual([30, 44, 52, 18, 16, 36, 30]);
+  });
+
+  it('offers dropdowns: the department\'s indicator ids from the hidden lists sheet, and each unit with the units it converts from', async () => {
+    const workbook = await load(await buildTemplate(catalog, 'science', PERIOD));
+    const sheet = dataSheet(workbook);
+    const turnover = rowOf(sheet, 'sci.tech_contract_turnover');
+    const lists = workbook.getWorksheet(TEMPLATE.listsSheet);
+
+    expect(turnover.getCell(TEMPLATE.columns.unit).dataValidation).toMatchObject({ type: 'list', formulae: ['"亿元,万元,元"'], showErrorMessage: true });
+    expect(rowOf(sheet, 'sci.bayu_craftsmen').getCell(TEMPLATE.columns.unit).dataValidation).toMatchObject({ type: 'list', formulae: ['"人"'] });
+    const ids = catalog.indicatorsOf('science').map((indicator) => indicator.id);
+    expect(turnover.getCell(TEMPLATE.columns.id).dataValidation).toMatchObject({ type: 'list', formulae: [`'选项 Lists'!$A$1:$A$${ids.length}`] });
+    expect(ids.map((_, i) => lists?.getCell(i + 1, 1).value)).toEqual(ids);
+  });
+
+  it('protects the sheet without a password, leaving only the period, unit, value and note cells open', async () => {
+    const sheet = dataSheet(await load(await buildTemplate(catalog, 'education', PERIOD)));
+    const row = TEMPLATE.rows.firstIndicator;
+    const locked = (address: string) => sheet.getCell(address).protection?.locked !== false;
+    // The typings leave out what protect() sets.
+    const { sheetProtection } = sheet as unknown as { sheetProtection: Record<string, unknown> };
+
+    expect(sheetProtection).toMatchObject({ sheet: true, formatColumns: true, formatRows: true });
+    expect(sheetProtection).not.toHaveProperty('hashValue');
+    expect(['B3', `D${row}`, `E${row}`, `F${row}`].map(locked)).toEqual([false, false, false, false]);
+    expect(['A1', 'B2', 'A5', 'E5', `A${row}`, `B${row}`, `C${row}`, `G${row}`].map(locked)).toEqual(Array(8).fill(true));
+  });
+
+  it('shows each indicator\'s latest figure up to the month, with its month, for reference only', async () => {
+    const previous = [
+      observation('edu.group_schooling_coverage', '2026-09', 80, 'education'),
+      observation('edu.group_schooling_coverage', '2026-10', 81.5, 'education'),
+      observation('edu.national_designations', '2026-11', true, 'education'),
+      // Later than the month, and another department's: neither is shown.
+      observation('edu.quality_community_share', '2026-12', 90, 'education'),
+      observation('edu.traditional_feature_schools', '2026-10', 50, 'science'),
+    ];
+    const sheet = dataSheet(await load(await buildTemplate(catalog, 'education', PERIOD, { previous })));
+    const shown = (id: string) => rowOf(sheet, id).getCell(TEMPLATE.columns.lastReported).value;
+
+    expect(catalog.indicatorsOf('education').map((indicator) => [indicator.id, shown(indicator.id)])).toEqual([
+      ['edu.group_schooling_coverage', '81.5（2026-10）'],
+      ['edu.quality_community_share', null],
+      ['edu.traditional_feature_schools', null],
+      ['edu.national_designations', '是（2026-11）'],
+    ]);
+    expect(rowOf(sheet, 'edu.group_schooling_coverage').getCell(TEMPLATE.columns.value).value).toBeNull();
   });
 
   it('explains in Chinese and English how to fill in, where to upload and that a re-upload replaces the month', async () => {
@@ -133,11 +187,23 @@ describe('buildTemplate', () => {
     expect(text).toContain('已完成填“是”');
     expect(text).toContain('不要修改指标编号');
     expect(text).toContain("it replaces that month's figures");
+    expect(text).toContain('for reference only; it is not read');
+    expect(text).toContain('no password: Review → Unprotect Sheet lifts it');
   });
 
   it('throws for a department the catalog does not have, naming it', async () => {
     await expect(buildTemplate(catalog, 'library', PERIOD)).rejects.toThrow(UnknownDepartmentError);
     await expect(buildTemplate(catalog, 'library', PERIOD)).rejects.toThrow('Unknown department "library"');
+  });
+
+  it.each([
+    ['the latest month wins', [['a', '2026-09', 1], ['a', '2026-10', 2]], { a: 2 }],
+    ['the month itself counts (a correction)', [['a', '2026-11', 3], ['a', '2026-10', 2]], { a: 3 }],
+    ['later months are left out', [['a', '2026-12', 4]], {}],
+    ['each indicator on its own', [['a', '2026-08', 1], ['b', '2026-10', 5]], { a: 1, b: 5 }],
+  ] as const)('lastReported: %s', (_case, figures, expected) => {
+    const latest = lastReported(figures.map(([id, period, value]) => observation(id, period, value)), PERIOD);
+    expect(Object.fromEntries([...latest].map(([id, o]) => [id, o.value]))).toEqual(expected);
   });
 
   it('names the file so that its period can be read back from the name', () => {
@@ -166,6 +232,19 @@ describe('a filled-in template, read back', () => {
         cell: `E${TEMPLATE.rows.firstIndicator + i}`,
       })),
     );
+  });
+
+  it('never reads the last reported figures shown for reference as figures of the month', async () => {
+    const previous = [observation('sci.bayu_craftsmen', '2026-10', 30), observation('sci.tech_contract_turnover', '2026-10', 1.25)];
+    const bytes = await fillIn('science', { 'sci.st_commissioners': { value: 25 } }, { previous });
+
+    const { figures, errors, period } = await parsed(bytes, 'science');
+
+    expect(errors).toEqual([]);
+    expect(period).toBe(PERIOD);
+    expect(figures.map(({ indicator, period, value }) => ({ indicator, period, value }))).toEqual([
+      { indicator: 'sci.st_commissioners', period: PERIOD, value: 25 },
+    ]);
   });
 
   it('reads a percent-formatted cell, money in 万元 and typed text the way the clerk meant them', async () => {

@@ -1,7 +1,7 @@
 import type { S3Event } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { decodeS3Key, uploadsOf } from '../../shared/ingest/s3-event.js';
-import { compareSequencers, departmentOfKey, reportKeyOf, uploadedAfter } from '../../shared/ingest/upload.js';
+import { annotatedKeyOf, compareSequencers, departmentOfKey, reportKeyOf, uploadedAfter } from '../../shared/ingest/upload.js';
 
 describe('S3 sequencers', () => {
   it.each([
@@ -47,11 +47,13 @@ describe('upload keys', () => {
     expect(decodeS3Key(raw)).toBe(key);
   });
 
-  it('writes one report per upload, beside the department reports', () => {
-    expect(reportKeyOf({ key: 'incoming/science/a.xlsx', sequencer: '0A1B' }, 'science')).toBe('reports/science/a.xlsx.0A1B.json');
-    expect(reportKeyOf({ key: 'incoming/science/a.xlsx', sequencer: '0A1B', versionId: 'v7' }, 'science')).toBe(
-      'reports/science/a.xlsx.v7.json',
-    );
+  it.each([
+    [{ key: 'incoming/science/a.xlsx', sequencer: '0A1B' }, 'reports/science/a.xlsx.0A1B.json', 'reports/science/a.xlsx.0A1B.annotated.xlsx'],
+    [{ key: 'incoming/science/a.xlsx', sequencer: '0A1B', versionId: 'v7' }, 'reports/science/a.xlsx.v7.json', 'reports/science/a.xlsx.v7.annotated.xlsx'],
+    [{ key: 'incoming/science/2026/科技 (v2).xlsx', sequencer: '0A' }, 'reports/science/科技 (v2).xlsx.0A.json', 'reports/science/科技 (v2).xlsx.0A.annotated.xlsx'],
+  ])('writes the summary and the annotated workbook of %o side by side, one pair per upload', (upload, report, annotated) => {
+    expect(reportKeyOf(upload, 'science')).toBe(report);
+    expect(annotatedKeyOf(upload, 'science')).toBe(annotated);
   });
 });
 

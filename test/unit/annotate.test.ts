@@ -1,0 +1,111 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { annotateWorkbook, findingsOf, isXlsxContainer, SUMMARY_SHEET, type Finding } from '../../shared/workbook/annotate.js';
+
+const NOT_WHOLE = '数值必须是整数：请填整数（如 12），不要填 12.5 / The value must be a whole number; type a whole number such as 12, not 12.5';
+const BLANK = '数值为空，视为本月未报送 / The value is blank and counts as not reported this month';
+const NO_PERIOD = '找不到填报月份 / No reporting period found';
+
+const INPUT_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } };
+
+/** A clerk's sheet: a merged title, a header, two figures, one cell already carrying the clerk's own note. */
+async function clerksWorkbook(): Promise<Uint8Array> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('科技创新');
+  sheet.mergeCells('A1:C1');
+  sheet.getCell('A1').value = '大足区科技局科技创新指标报表';
+  sheet.addRow([]);
+  sheet.getRow(3).values = ['指标', '单位', '数值'];
+  sheet.getRow(4).values = ['巴渝工匠', '人', 12.5];
+  sheet.getRow(5).values = ['特派员', '人', null];
+  sheet.getCell('C4').note = '按季度累计';
+  // One style for the input cells, as templates have: marking one of them must not mark the others.
+  for (const address of ['C4', 'C5', 'C6']) sheet.getCell(address).fill = INPUT_FILL;
+  workbook.addWorksheet('备注');
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
+
+async function load(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+  return workbook;
+}
+
+const noteText = (cell: ExcelJS.Cell) => {
+  const note = cell.note as ExcelJS.Comment | string | undefined;
+  return typeof note === 'string' ? note : note?.texts?.map((run) => run.text).join('');
+};
+const fillColour = (cell: ExcelJS.Cell) => (cell.fill?.type === 'pattern' ? cell.fill.fgColor?.argb : undefined);
+
+function sheetOf(workbook: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
+  const sheet = workbook.getWorksheet(name);
+  if (!sheet) throw new Error(`no sheet ${name}`);
+  return sheet;
+}
+
+const findings: Finding[] = findingsOf({
+  errors: [
+    { sheet: '科技创新', cell: 'C4', code: 'value.not_whole', message: NOT_WHOLE },
+    { sheet: null, cell: null, code: 'period.missing', message: NO_PERIOD },
+    // A merged child: Excel shows the master cell, so that is where the mark goes.
+    { sheet: '科技创新', cell: 'B1', code: 'period.invalid', message: '填报月份无法识别 / The reporting period cannot be read' },
+  ],
+  warnings: [{ sheet: '科技创新', cell: 'C5', code: 'value.missing', message: BLANK }],
+});
+
+describe('the annotated copy of a clerk workbook', () => {
+  it('fills each problem cell and notes in Chinese and English what is wrong, keeping the clerk note below', async () => {
+    const sheet = sheetOf(await load(await annotateWorkbook(await clerksWorkbook(), findings)), '科技创新');
+
+    expect(fillColour(sheet.getCell('C4'))).toBe('FFFFC7CE');
+    expect(noteText(sheet.getCell('C4'))).toBe(`【错误 Error】value.not_whole\n${NOT_WHOLE}\n\n原批注 Original note:\n按季度累计`);
+    expect(fillColour(sheet.getCell('C5'))).toBe('FFFFEB9C');
+    expect(noteText(sheet.getCell('C5'))).toBe(`【提醒 Warning】value.missing\n${BLANK}`);
+    expect(fillColour(sheet.getCell('A1'))).toBe('FFFFC7CE');
+    expect(noteText(sheet.getCell('A1'))).toContain('period.invalid');
+    // The clerk's figures and the cells without a problem are left as they were.
+    expect(sheet.getCell('C4').value).toBe(12.5);
+    expect(sheet.getCell('A4').fill).toBeUndefined();
+    expect(fillColour(sheet.getCell('C6'))).toBe('FFFFF2CC');
+    expect(sheet.getCell('A4').note).toBeUndefined();
+  });
+
+  it('puts a summary sheet first, listing every problem with a link to its cell', async () => {
+    const workbook = await load(await annotateWorkbook(await clerksWorkbook(), findings));
+    const summary = sheetOf(workbook, SUMMARY_SHEET);
+    const rows = summary.getSheetValues().slice(1).map((row) => (row as ExcelJS.CellValue[]).slice(1));
+
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([SUMMARY_SHEET, '科技创新', '备注']);
+    expect(rows).toEqual([
+      ['序号 No.', '类别 Severity', '工作表 Sheet', '单元格 Cell', '代码 Code', '问题及改正方法 Problem and what to type instead'],
+      [1, '错误 Error', '科技创新', { text: 'C4', hyperlink: "#'科技创新'!C4" }, 'value.not_whole', NOT_WHOLE],
+      [2, '错误 Error', '', '', 'period.missing', NO_PERIOD],
+      [3, '错误 Error', '科技创新', { text: 'A1', hyperlink: "#'科技创新'!A1" }, 'period.invalid', '填报月份无法识别 / The reporting period cannot be read'],
+      [4, '提醒 Warning', '科技创新', { text: 'C5', hyperlink: "#'科技创新'!C5" }, 'value.missing', BLANK],
+    ]);
+  });
+
+  it('says so on the summary sheet when there is nothing to correct', async () => {
+    const summary = sheetOf(await load(await annotateWorkbook(await clerksWorkbook(), [])), SUMMARY_SHEET);
+    expect(summary.getCell('F2').value).toBe('没有发现问题 / No problems found');
+    expect(summary.rowCount).toBe(2);
+  });
+
+  it('lists a problem on a sheet the workbook does not have without marking any cell', async () => {
+    const elsewhere = findingsOf({ errors: [{ sheet: '汇总', cell: 'B2', code: 'value.not_a_number', message: 'x / x' }], warnings: [] });
+    const workbook = await load(await annotateWorkbook(await clerksWorkbook(), elsewhere));
+    expect(sheetOf(workbook, SUMMARY_SHEET).getRow(2).getCell(4).value).toBe('B2');
+    expect(sheetOf(workbook, '科技创新').getCell('B2').note).toBeUndefined();
+  });
+});
+
+describe('which uploads can be annotated in place', () => {
+  it.each([
+    ['an .xlsx (zip) file', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14]), true],
+    ['a CSV file', new TextEncoder().encode('指标,数值\n'), false],
+    ['a legacy .xls file', new Uint8Array([0xd0, 0xcf, 0x11, 0xe0]), false],
+    ['an empty file', new Uint8Array(), false],
+  ])('%s: %s', (_name, bytes, expected) => {
+    expect(isXlsxContainer(bytes)).toBe(expected);
+  });
+});

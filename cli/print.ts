@@ -1,28 +1,6 @@
-import { catalog } from '../shared/catalog/catalog.js';
 import type { ImportSummary } from '../shared/ingest/assess.js';
-import type { Snapshot, SnapshotIndicator } from '../shared/snapshot/index.js';
-
-const SYMBOL = { at_least: '≥', greater_than: '>' } as const;
-
-function targetText(row: SnapshotIndicator): string {
-  const symbol = row.comparison ? SYMBOL[row.comparison] : '';
-  switch (row.targetType) {
-    case 'reach':
-      return `${symbol} ${row.targetValue} by ${row.deadline}`;
-    case 'hold':
-      return `hold ${symbol} ${row.targetValue}`;
-    case 'relative':
-      return `${symbol} ${row.reference} until ${row.deadline}`;
-    case 'milestone':
-      return row.deadline ? `done by ${row.deadline}` : 'done';
-    default:
-      return '–';
-  }
-}
-
-const percent = (share: number | null) => (share === null ? '–' : `${(share * 100).toFixed(0)}%`);
-const valueText = (row: SnapshotIndicator) =>
-  row.value === null ? '–' : typeof row.value === 'boolean' ? (row.value ? 'done' : 'not done') : `${row.value} ${row.unit}`;
+import type { Snapshot } from '../shared/snapshot/index.js';
+import { percentText, targetText, valueText } from '../shared/snapshot/report-model.js';
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -38,14 +16,21 @@ export function snapshotTable(snapshot: Snapshot): string {
       valueText(row),
       row.asOf ?? '–',
       targetText(row),
-      percent(row.progress),
-      percent(row.expected),
+      percentText(row.progress),
+      percentText(row.expected),
       row.status,
     ]),
   );
   const departments = table(
-    ['department', 'reported', 'submitted at', 'file'],
-    snapshot.departments.map((d) => [d.department, d.reported ? 'yes' : 'NO', d.submittedAt ?? '–', d.sourceKey ?? '–']),
+    ['department', 'reported', 'on time', 'year received', 'submitted at', 'left empty'],
+    snapshot.departments.map((d) => [
+      d.department,
+      d.reported ? 'yes' : 'NO',
+      d.onTime === null ? '–' : d.onTime ? 'yes' : 'LATE',
+      `${d.monthsReceived}/${d.monthsExpected}`,
+      d.submittedAt ?? '–',
+      d.emptyIndicators.length === 0 ? '–' : String(d.emptyIndicators.length),
+    ]),
   );
   return `Progress ${snapshot.period} (catalog ${snapshot.catalogVersion})\n\n${indicators}\n\n${departments}`;
 }

@@ -12,8 +12,8 @@ export function requireDepartment(value: string | undefined): string {
   return value;
 }
 
-export function requirePeriod(value: string | undefined): Period {
-  if (!value || !isPeriod(value)) throw new UsageError('--period must be a month written YYYY-MM, e.g. 2026-11');
+export function requirePeriod(value: string | undefined, option = '--period'): Period {
+  if (!value || !isPeriod(value)) throw new UsageError(`${option} must be a month written YYYY-MM, e.g. 2026-11`);
   return value;
 }
 

@@ -1,14 +1,25 @@
 import type { Comparison, Indicator, Target } from './catalog/catalog.js';
 import type { Observation } from './observation.js';
-import { periodEnd, periodOfDate, type Period } from './period.js';
+import { addMonths, monthsBetween, periodEnd, periodOfDate, type Period } from './period.js';
 
 /**
  * Where an indicator stands in a month: its figure as of that month, the target's terms,
  * progress toward the target, where a straight line from baseline to deadline says it
- * should be by now, and a status.
+ * should be by now, the run-rates that say whether it will get there, and a status.
  */
 
-export type ProgressStatus = 'achieved' | 'on_track' | 'behind' | 'no_data' | 'no_target';
+export const PROGRESS_STATUSES = ['achieved', 'on_track', 'at_risk', 'off_track', 'no_data', 'stale', 'no_target'] as const;
+export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
+
+/**
+ * A reach target that is neither met nor on track is at risk while its projection at the recent
+ * run-rate still covers this share of the distance from baseline to target, or while it is on
+ * or above the straight line; below both it is off track.
+ */
+export const AT_RISK_SHARE = 0.8;
+/** Months of the short and the long run-rate. */
+export const RECENT_MONTHS = 3;
+export const YEAR_MONTHS = 12;
 
 /** The target as a reader sees it; what a target type does not have is null. */
 export interface TargetTerms {
@@ -25,18 +36,37 @@ export interface TargetTerms {
   deadline: string | null;
 }
 
-export interface IndicatorProgress extends TargetTerms {
+/** How fast a reach target moves, in the indicator's unit per month; null where it has no meaning. */
+export interface RunRates {
+  /** Change of the level over the last 3 months, per month. */
+  runRate3m: number | null;
+  /** Change of the level over the last 12 months, per month. */
+  runRate12m: number | null;
+  /** Change per month needed from the current level to meet the target by the deadline month. */
+  requiredRunRate: number | null;
+  /** The level at the deadline if the 3-month run-rate holds. */
+  projectedValue: number | null;
+}
+
+export interface IndicatorProgress extends TargetTerms, RunRates {
   indicator: string;
   /** Stock and ratio: the latest level; flow: the cumulative level; milestone: done. */
   value: number | boolean | null;
   /** The latest month the value draws on. */
   asOf: Period | null;
-  /** The reference indicator's latest value up to the month, for a relative target. */
+  /** The reference indicator's figure of the month `asOf`, for a relative target. */
   referenceValue: number | null;
   progress: number | null;
   /** Where progress should be by the end of the month. */
   expected: number | null;
   status: ProgressStatus;
+}
+
+export interface ProgressOptions {
+  /** Observations of the indicator a relative target compares with. */
+  referenceHistory?: Observation[];
+  /** A figure older than this many months no longer describes the indicator. */
+  staleAfterMonths?: number;
 }
 
 const PROGRESS_DIGITS = 4;
@@ -56,6 +86,11 @@ interface Reading {
   asOf: Period;
 }
 
+/** A numeric indicator's level and the month it is from. */
+interface Level extends Reading {
+  value: number;
+}
+
 interface Assessment {
   progress: number | null;
   status: ProgressStatus;
@@ -63,41 +98,56 @@ interface Assessment {
 
 const NO_DATA: Assessment = { progress: null, status: 'no_data' };
 const NO_TARGET: Assessment = { progress: null, status: 'no_target' };
+const NO_RATES: RunRates = { runRate3m: null, runRate12m: null, requiredRunRate: null, projectedValue: null };
 
 const isNumber = (o: Observation): o is Figure<number> => typeof o.value === 'number';
 const isDone = (o: Observation): o is Figure<boolean> => typeof o.value === 'boolean';
 
-/** The figure of the latest month; of two figures for one month, the later in the list. */
-function latest<T extends Observation>(figures: T[]): T | undefined {
-  return figures.reduce<T | undefined>((found, o) => (!found || o.period >= found.period ? o : found), undefined);
-}
-
-function upTo(history: Observation[], period: Period): Observation[] {
-  return history.filter((o) => o.period <= period);
+/**
+ * One figure per month up to `period`, oldest first. Of two figures for one month (a correction
+ * read beside the figure it replaced) the later in the list counts, so a flow never counts both.
+ */
+function monthly<T extends Observation>(figures: T[], period: Period): T[] {
+  const byMonth = new Map<Period, T>();
+  for (const o of figures) if (o.period <= period) byMonth.set(o.period, o);
+  return [...byMonth.values()].sort((a, b) => a.period.localeCompare(b.period));
 }
 
 function readingFrom(figure: Observation | undefined): Reading | undefined {
   return figure && { value: figure.value, asOf: figure.period };
 }
 
+function baselineOf(target: Target | undefined): ReachTarget['baseline'] | undefined {
+  return target?.type === 'reach' ? target.baseline : undefined;
+}
+
 /**
- * A flow's cumulative level: the baseline plus the monthly amounts of the months after the
- * baseline's month. A flow without a baseline counts every amount from zero.
+ * The level a numeric indicator's own figures give as of a month: a stock's or ratio's latest
+ * figure; a flow's baseline plus the monthly amounts of the months after the baseline's month
+ * (every amount from zero without a baseline).
  */
-function cumulative(amounts: Figure<number>[], target: Target | undefined): Reading | undefined {
-  const baseline = target?.type === 'reach' ? target.baseline : undefined;
-  const counted = baseline ? amounts.filter((o) => o.period > periodOfDate(baseline.date)) : amounts;
-  const last = latest(counted);
+function reportedLevel(indicator: Indicator, amounts: Figure<number>[], period: Period): Level | undefined {
+  const baseline = baselineOf(indicator.target);
+  const known = monthly(amounts, period);
+  const latest = known.at(-1);
+  if (indicator.kind !== 'flow') return latest && { value: latest.value, asOf: latest.period };
+  const counted = baseline ? known.filter((o) => o.period > periodOfDate(baseline.date)) : known;
+  const last = counted.at(-1);
   if (!last) return undefined;
   const total = counted.reduce((sum, o) => sum + o.value, baseline?.value ?? 0);
   return { value: round(total, VALUE_DIGITS), asOf: last.period };
 }
 
+/** Before any figure, a reach target's baseline is the level a run-rate starts from. */
+function levelAt(indicator: Indicator, amounts: Figure<number>[], period: Period): Level | undefined {
+  const baseline = baselineOf(indicator.target);
+  return reportedLevel(indicator, amounts, period) ?? (baseline && { value: baseline.value, asOf: periodOfDate(baseline.date) });
+}
+
+/** The indicator's own figure as of the month; a baseline alone is no figure. */
 function readingOf(indicator: Indicator, period: Period, history: Observation[]): Reading | undefined {
-  const known = upTo(history, period);
-  if (indicator.kind === 'milestone') return readingFrom(latest(known.filter(isDone)));
-  const numbers = known.filter(isNumber);
-  return indicator.kind === 'flow' ? cumulative(numbers, indicator.target) : readingFrom(latest(numbers));
+  if (indicator.kind === 'milestone') return readingFrom(monthly(history.filter(isDone), period).at(-1));
+  return reportedLevel(indicator, history.filter(isNumber), period);
 }
 
 const NO_TERMS: TargetTerms = {
@@ -168,32 +218,54 @@ function quotient(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : round(numerator / denominator, PROGRESS_DIGITS);
 }
 
+/** Run-rates of a reach target at `period`, from the level now and the levels 3 and 12 months before. */
+function runRates(indicator: Indicator, target: ReachTarget, amounts: Figure<number>[], period: Period, value: number): RunRates {
+  const rateOver = (months: number): number | null => {
+    const before = levelAt(indicator, amounts, addMonths(period, -months));
+    return before ? (value - before.value) / months : null;
+  };
+  const rounded = (x: number | null) => (x === null ? null : round(x, VALUE_DIGITS));
+  const recent = rateOver(RECENT_MONTHS);
+  const monthsLeft = monthsBetween(period, periodOfDate(target.deadline));
+  return {
+    runRate3m: rounded(recent),
+    runRate12m: rounded(rateOver(YEAR_MONTHS)),
+    requiredRunRate: monthsLeft <= 0 ? null : round(Math.max(0, (target.value - value) / monthsLeft), VALUE_DIGITS),
+    projectedValue: recent === null ? null : round(value + recent * Math.max(0, monthsLeft), VALUE_DIGITS),
+  };
+}
+
 /** Progress is not clamped: above 1 shows overshoot, below 0 a fall under the baseline. */
-function reachAssessment(target: ReachTarget, value: number, period: Period): Assessment {
-  const progress = quotient(value - target.baseline.value, target.value - target.baseline.value);
+function reachAssessment(target: ReachTarget, value: number, period: Period, projectedValue: number | null): Assessment {
+  const distance = target.value - target.baseline.value;
+  const progress = quotient(value - target.baseline.value, distance);
   if (meets(value, target.comparison, target.value)) return { progress, status: 'achieved' };
+  if (isDue(target.deadline, period)) return { progress, status: 'off_track' };
+  if (projectedValue !== null && meets(projectedValue, target.comparison, target.value)) return { progress, status: 'on_track' };
+  const projectedProgress = projectedValue === null ? null : quotient(projectedValue - target.baseline.value, distance);
   const onLine = progress !== null && progress >= elapsedShare(target.baseline.date, target.deadline, period);
-  return { progress, status: onLine && !isDue(target.deadline, period) ? 'on_track' : 'behind' };
+  const close = projectedProgress !== null && projectedProgress >= AT_RISK_SHARE;
+  return { progress, status: onLine || close ? 'at_risk' : 'off_track' };
 }
 
 function thresholdAssessment(value: number, comparison: Comparison, threshold: number): Assessment {
-  return { progress: quotient(value, threshold), status: meets(value, comparison, threshold) ? 'achieved' : 'behind' };
+  return { progress: quotient(value, threshold), status: meets(value, comparison, threshold) ? 'achieved' : 'off_track' };
 }
 
 function milestoneAssessment(done: boolean, deadline: string | undefined, period: Period): Assessment {
   if (done) return { progress: 1, status: 'achieved' };
-  return { progress: 0, status: deadline !== undefined && isDue(deadline, period) ? 'behind' : 'on_track' };
+  return { progress: 0, status: deadline !== undefined && isDue(deadline, period) ? 'off_track' : 'on_track' };
 }
 
 /** A figure of the wrong type for its target (a boolean for a reach target) counts as no figure. */
-function assess(target: Target, value: number | boolean, period: Period, referenceValue: number | null): Assessment {
+function assess(target: Target, value: number | boolean, period: Period, referenceValue: number | null, projectedValue: number | null): Assessment {
   if (target.type === 'milestone') {
     return typeof value === 'boolean' ? milestoneAssessment(value, target.deadline, period) : NO_DATA;
   }
   if (typeof value !== 'number') return NO_DATA;
   switch (target.type) {
     case 'reach':
-      return reachAssessment(target, value, period);
+      return reachAssessment(target, value, period, projectedValue);
     case 'hold':
       return thresholdAssessment(value, target.comparison, target.value);
     case 'relative':
@@ -201,22 +273,29 @@ function assess(target: Target, value: number | boolean, period: Period, referen
   }
 }
 
+/** A relative target compares figures of the same month: a reference of another month says nothing. */
+function referenceOf(target: Target | undefined, reading: Reading | undefined, referenceHistory: Observation[]): number | null {
+  if (target?.type !== 'relative' || !reading) return null;
+  return monthly(referenceHistory.filter(isNumber), reading.asOf).find((o) => o.period === reading.asOf)?.value ?? null;
+}
+
 /**
  * An indicator's progress in a month. `history` is the indicator's current observations of any
- * months; `referenceHistory` those of the indicator a relative target compares with. Only
- * figures up to and including `period` count, so re-running an old month gives the old answer.
- * An indicator without any figure is `no_data` even when it has no target.
+ * months. Only figures up to and including `period` count, so re-running an old month gives the
+ * old answer. An indicator without any figure is `no_data` even when it has no target; one whose
+ * latest figure is more than `staleAfterMonths` old is `stale`, whatever that figure said.
  */
-export function progressOf(
-  indicator: Indicator,
-  period: Period,
-  history: Observation[],
-  referenceHistory: Observation[] = [],
-): IndicatorProgress {
+export function progressOf(indicator: Indicator, period: Period, history: Observation[], options: ProgressOptions = {}): IndicatorProgress {
+  const { referenceHistory = [], staleAfterMonths } = options;
   const target = indicator.target;
   const reading = readingOf(indicator, period, history);
-  const referenceValue = target?.type === 'relative' ? (latest(upTo(referenceHistory, period).filter(isNumber))?.value ?? null) : null;
-  const assessment = !reading ? NO_DATA : !target ? NO_TARGET : assess(target, reading.value, period, referenceValue);
+  const referenceValue = referenceOf(target, reading, referenceHistory);
+  const rates =
+    target?.type === 'reach' && typeof reading?.value === 'number'
+      ? runRates(indicator, target, history.filter(isNumber), period, reading.value)
+      : NO_RATES;
+  const assessment = !reading ? NO_DATA : !target ? NO_TARGET : assess(target, reading.value, period, referenceValue, rates.projectedValue);
+  const stale = reading !== undefined && staleAfterMonths !== undefined && monthsBetween(reading.asOf, period) > staleAfterMonths;
   return {
     indicator: indicator.id,
     value: reading?.value ?? null,
@@ -225,6 +304,7 @@ export function progressOf(
     referenceValue,
     progress: assessment.progress,
     expected: target ? expectedOf(target, period) : null,
-    status: assessment.status,
+    ...rates,
+    status: stale ? 'stale' : assessment.status,
   };
 }

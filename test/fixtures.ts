@@ -1,4 +1,4 @@
-import { loadCatalog } from '../shared/catalog/catalog.js';
+import { loadCatalog, type Catalog } from '../shared/catalog/catalog.js';
 import type { Observation, Submission } from '../shared/observation.js';
 import type { Period } from '../shared/period.js';
 import type { SnapshotInput } from '../shared/snapshot/index.js';
@@ -87,3 +87,20 @@ export const testInput: SnapshotInput = {
   ],
   submissions: [submission('science', PERIOD), submission('education', '2026-10')],
 };
+
+/**
+ * A plausible year of figures for every indicator of a catalog, January to `to`: milestones done
+ * from June, flows a steady monthly amount, levels climbing toward their target.
+ */
+export function yearOfFigures(catalogData: Pick<Catalog, 'indicators'>, to: Period): Observation[] {
+  const months = Number(to.slice(5, 7));
+  return catalogData.indicators.flatMap((indicator) =>
+    Array.from({ length: months }, (_, i) => {
+      const period = `${to.slice(0, 4)}-${String(i + 1).padStart(2, '0')}`;
+      const target = indicator.target;
+      const goal = target?.type === 'reach' || target?.type === 'hold' ? target.value : 3;
+      const value = indicator.kind === 'milestone' ? i >= 5 : indicator.kind === 'flow' ? Math.max(1, Math.round(goal / 30)) : Number(((goal * (0.6 + i / 30))).toFixed(2));
+      return observation(indicator.id, period, value, indicator.department);
+    }),
+  );
+}

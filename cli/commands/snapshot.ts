@@ -1,37 +1,78 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { Snapshot } from '../../shared/snapshot/index.js';
+import { addMonths, monthsBetween, type Period } from '../../shared/period.js';
+import { REPORT_FILE, type Snapshot } from '../../shared/snapshot/index.js';
 import { startLocalPipeline, type LocalPipeline } from '../local/pipeline.js';
-import type { CliArgs } from '../main.js';
 import { snapshotTable } from '../print.js';
-import { requirePeriod } from '../usage.js';
+import { requirePeriod, UsageError } from '../usage.js';
 
-/**
- * Runs the real snapshot function for a month, prints the progress it wrote (read back from the
- * bucket), and copies the files to `<data>/snapshot-bucket/` where a person can open them.
- */
-export async function printSnapshot(pipeline: LocalPipeline, period: string, dataDirectory: string): Promise<void> {
+/** Runs the real snapshot function for a month and copies its files to `<data>/snapshot-bucket/`; returns where they went. */
+async function runSnapshot(pipeline: LocalPipeline, period: Period, dataDirectory: string): Promise<{ copies: Map<string, string>; snapshot: Snapshot }> {
   const { bucket, files } = await pipeline.snapshot(period);
-  const written: string[] = [];
+  const copies = new Map<string, string>();
   let snapshot: Snapshot | undefined;
   for (const { key } of files) {
     const bytes = await pipeline.read(bucket, key);
     const copy = resolve(join(dataDirectory, 'snapshot-bucket', key));
     await mkdir(dirname(copy), { recursive: true });
     await writeFile(copy, bytes);
-    written.push(`  s3://${bucket}/${key}\n    → ${copy}`);
-    if (key.endsWith('progress.json')) snapshot = JSON.parse(new TextDecoder().decode(bytes)) as Snapshot;
+    copies.set(`s3://${bucket}/${key}`, copy);
+    if (key.endsWith('/progress.json')) snapshot = JSON.parse(new TextDecoder().decode(bytes)) as Snapshot;
   }
   if (!snapshot) throw new Error('the snapshot function wrote no progress.json');
-  console.log(snapshotTable(snapshot));
-  console.log(`\nFiles written:\n${written.join('\n')}`);
+  return { copies, snapshot };
 }
 
-export async function snapshotCommand({ values }: CliArgs): Promise<number> {
-  const period = requirePeriod(values.period);
+function reportPath(copies: Map<string, string>): string {
+  const report = [...copies.values()].find((path) => path.endsWith(`/${REPORT_FILE}`));
+  if (!report) throw new Error(`the snapshot function wrote no ${REPORT_FILE}`);
+  return report;
+}
+
+/**
+ * Runs the real snapshot function for a month, prints the progress it wrote (read back from the
+ * bucket) and the files, and ends with the path of the month's report.html.
+ */
+export async function printSnapshot(pipeline: LocalPipeline, period: string, dataDirectory: string): Promise<void> {
+  const { copies, snapshot } = await runSnapshot(pipeline, period, dataDirectory);
+  console.log(snapshotTable(snapshot));
+  console.log(`\nFiles written:\n${[...copies].map(([s3, copy]) => `  ${s3}\n    → ${copy}`).join('\n')}`);
+  console.log(`\nReport ${period}: ${reportPath(copies)}`);
+}
+
+/** Every month from `from` to `to`, both included. */
+export function periodRange(from: Period, to: Period): Period[] {
+  const months = monthsBetween(from, to);
+  if (months < 0) throw new UsageError(`--from ${from} is after --to ${to}`);
+  return Array.from({ length: months + 1 }, (_, i) => addMonths(from, i));
+}
+
+/** Rebuilds a range of months oldest first, one line each, then the last month's report. */
+async function backfill(pipeline: LocalPipeline, periods: Period[], dataDirectory: string): Promise<void> {
+  let last = '';
+  for (const period of periods) {
+    const { copies, snapshot } = await runSnapshot(pipeline, period, dataDirectory);
+    const reported = snapshot.departments.filter((d) => d.reported).length;
+    console.log(`${period}  ${copies.size} files  ${reported}/${snapshot.departments.length} departments reported`);
+    last = reportPath(copies);
+  }
+  console.log(`\nReport ${periods.at(-1)}: ${last}`);
+}
+
+/** What the snapshot command reads of the command line. */
+export interface SnapshotArgs {
+  values: { period?: string; from?: string; to?: string; data: string };
+}
+
+export async function snapshotCommand({ values }: SnapshotArgs): Promise<number> {
+  const range = values.from !== undefined || values.to !== undefined;
+  if (range && values.period !== undefined) throw new UsageError('give either --period or --from and --to');
+  const periods = range ? periodRange(requirePeriod(values.from, '--from'), requirePeriod(values.to, '--to')) : [];
+  const period = range ? undefined : requirePeriod(values.period);
   const pipeline = await startLocalPipeline(values.data);
   try {
-    await printSnapshot(pipeline, period, values.data);
+    if (period) await printSnapshot(pipeline, period, values.data);
+    else await backfill(pipeline, periods, values.data);
     return 0;
   } finally {
     await pipeline.close();

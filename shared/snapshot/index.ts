@@ -1,3 +1,23 @@
-export { buildSnapshot, type DepartmentReport, type Snapshot, type SnapshotIndicator, type SnapshotInput } from './snapshot.js';
-export { PROGRESS_COLUMNS, snapshotCsv, snapshotJson, type CsvContext, type ProgressColumn } from './render.js';
-export { makeSnapshot, previousPeriod, snapshotKey, SNAPSHOTS_PREFIX, type SnapshotDependencies, type SnapshotFile, type SnapshotResult } from './make-snapshot.js';
+export { buildSnapshot, SCHEMA_VERSION, type Snapshot, type SnapshotCatalog, type SnapshotIndicator, type SnapshotInput } from './snapshot.js';
+export { DEFAULT_DUE_DAY, departmentReport, dueDateOf, isOnTime, yearToDate, type DepartmentReport } from './completeness.js';
+export { COMPLETENESS_COLUMNS, COMPLETENESS_DATASET, PROGRESS_COLUMNS, PROGRESS_DATASET, type Column, type ColumnType, type Dataset } from './columns.js';
+export { completenessCsv, completenessJson, datasetCsv, snapshotCsv, snapshotJson } from './render.js';
+export { datasetParquet } from './parquet.js';
+export { buildReport, type Report } from './report-model.js';
+export { reportHtml } from './report-html.js';
+export { reportXlsx } from './report-xlsx.js';
+export {
+  LATEST_PREFIX,
+  makeSnapshot,
+  MANIFEST_FILE,
+  parquetFile,
+  parquetFolder,
+  previousPeriod,
+  REPORT_FILE,
+  snapshotKey,
+  SNAPSHOTS_PREFIX,
+  type Manifest,
+  type SnapshotDependencies,
+  type SnapshotFile,
+  type SnapshotResult,
+} from './make-snapshot.js';

@@ -1,38 +1,97 @@
-import type { CatalogData } from '../catalog/catalog.js';
+import { createHash } from 'node:crypto';
 import type { Observation, Submission } from '../observation.js';
 import { addMonths, isPeriod, periodAt, type Period } from '../period.js';
-import type { ObjectStore, ObservationRepository } from '../ports.js';
-import { snapshotCsv, snapshotJson } from './render.js';
-import { buildSnapshot, type Snapshot } from './snapshot.js';
+import { systemClock, type Clock, type ObjectStore, type ObservationRepository } from '../ports.js';
+import { COMPLETENESS_DATASET, PROGRESS_DATASET } from './columns.js';
+import { checkDueDay, DEFAULT_DUE_DAY, yearToDate } from './completeness.js';
+import { datasetParquet } from './parquet.js';
+import { completenessCsv, completenessJson, snapshotCsv, snapshotJson } from './render.js';
+import { reportHtml } from './report-html.js';
+import { buildReport, type Report } from './report-model.js';
+import { reportXlsx } from './report-xlsx.js';
+import { SCHEMA_VERSION, type Snapshot, type SnapshotCatalog } from './snapshot.js';
 
 export const SNAPSHOTS_PREFIX = 'snapshots/';
+export const LATEST_PREFIX = `${SNAPSHOTS_PREFIX}latest/`;
+export const MANIFEST_FILE = 'manifest.json';
+export const REPORT_FILE = 'report.html';
 
 /** Hive-style partitions (period=YYYY-MM) let Athena and Glue find months without a crawler. */
 export function snapshotKey(period: Period, file: string): string {
   return `${SNAPSHOTS_PREFIX}period=${period}/${file}`;
 }
 
-const SNAPSHOT_FILES = [
-  { file: 'progress.json', contentType: 'application/json', render: snapshotJson },
-  { file: 'progress.csv', contentType: 'text/csv; charset=utf-8', render: snapshotCsv },
-] as const;
+/** Athena reads every object under a table's location, so each Parquet dataset has a folder of its own in the partition. */
+export function parquetFolder(dataset: string): `${string}/` {
+  return `${dataset}/`;
+}
+
+export function parquetFile(dataset: string): string {
+  return `${parquetFolder(dataset)}${dataset}.parquet`;
+}
+
+interface FileRenderer {
+  file: string;
+  contentType: string;
+  render(report: Report): Uint8Array | Promise<Uint8Array>;
+}
+
+const text = (render: (snapshot: Snapshot) => string) => (report: Report) => new TextEncoder().encode(render(report.snapshot));
+
+/** In writing order: progress.json first, the file a reader of the month looks for. */
+const SNAPSHOT_FILES: readonly FileRenderer[] = [
+  { file: 'progress.json', contentType: 'application/json', render: text(snapshotJson) },
+  { file: 'progress.csv', contentType: 'text/csv; charset=utf-8', render: text(snapshotCsv) },
+  { file: parquetFile('progress'), contentType: 'application/vnd.apache.parquet', render: (r) => datasetParquet(PROGRESS_DATASET, r.snapshot) },
+  { file: 'completeness.json', contentType: 'application/json', render: text(completenessJson) },
+  { file: 'completeness.csv', contentType: 'text/csv; charset=utf-8', render: text(completenessCsv) },
+  { file: parquetFile('completeness'), contentType: 'application/vnd.apache.parquet', render: (r) => datasetParquet(COMPLETENESS_DATASET, r.snapshot) },
+  { file: REPORT_FILE, contentType: 'text/html; charset=utf-8', render: (r) => new TextEncoder().encode(reportHtml(r)) },
+  { file: 'report.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', render: reportXlsx },
+];
 
 export interface SnapshotFile {
   key: string;
   contentType: string;
   bytes: number;
+  sha256: string;
+}
+
+/** An uploaded object whose figures the snapshot used. */
+export interface ManifestInput {
+  bucket: string;
+  key: string;
+  versionId: string | null;
+}
+
+/** What a run wrote and from what: the only file that carries the time of the run. */
+export interface Manifest {
+  schemaVersion: typeof SCHEMA_VERSION;
+  period: Period;
+  catalogVersion: string;
+  dueDay: number;
+  generatedAt: string;
+  inputs: ManifestInput[];
+  files: SnapshotFile[];
 }
 
 export interface SnapshotResult {
   snapshot: Snapshot;
+  /** The month's files, manifest last. */
   files: SnapshotFile[];
+  /** Whether `snapshots/latest/` now holds this month. */
+  latest: boolean;
 }
 
 export interface SnapshotDependencies {
-  catalog: Pick<CatalogData, 'version' | 'departments' | 'indicators'>;
-  observations: ObservationRepository;
+  catalog: SnapshotCatalog;
+  /** Only reads: a snapshot never changes the figures. */
+  observations: Pick<ObservationRepository, 'observationsUpTo' | 'submission'>;
   objects: ObjectStore;
   bucket: string;
+  clock?: Clock;
+  /** Day of the following month by which a month's report is on time. */
+  dueDay?: number;
 }
 
 /** The month the scheduled run reports on: the one just ended in the district's time zone. */
@@ -40,33 +99,68 @@ export function previousPeriod(now: Date): Period {
   return addMonths(periodAt(now), -1);
 }
 
+/** Each uploaded object version once, in key order, so the manifest lists them the same way every run. */
+export function inputsOf(observations: Observation[]): ManifestInput[] {
+  const inputs = new Map<string, ManifestInput>();
+  for (const { lineage } of observations) {
+    const input = { bucket: lineage.bucket, key: lineage.key, versionId: lineage.versionId ?? null };
+    inputs.set(JSON.stringify(input), input);
+  }
+  return [...inputs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, input]) => input);
+}
+
+const sha256 = (body: Uint8Array) => createHash('sha256').update(body).digest('hex');
+
 /**
- * Builds a month's snapshot from each department's current figures and writes it as JSON and
- * CSV. The keys and bytes depend on the data only, so re-running a month overwrites it with
- * the same files.
+ * Builds a month's snapshot from each department's current figures and submissions of the year
+ * and writes its files under `snapshots/period=YYYY-MM/`. The data files depend on the data only,
+ * so re-running a month overwrites them with the same bytes; the manifest adds the time of the run.
+ * `snapshots/latest/` gets a copy when the month is the one just ended or later, so a backfill of
+ * old months never moves it back.
  */
-export function makeSnapshot({ catalog, observations, objects, bucket }: SnapshotDependencies) {
-  async function departmentSlice(department: string, period: Period): Promise<[Observation[], Submission | undefined]> {
-    return Promise.all([observations.observationsUpTo(department, period), observations.submission(department, period)]);
+export function makeSnapshot({ catalog, observations, objects, bucket, clock = systemClock, dueDay = DEFAULT_DUE_DAY }: SnapshotDependencies) {
+  checkDueDay(dueDay);
+
+  async function departmentSlice(department: string, period: Period): Promise<[Observation[], Submission[]]> {
+    const [figures, submissions] = await Promise.all([
+      observations.observationsUpTo(department, period),
+      Promise.all(yearToDate(period).map((month) => observations.submission(department, month))),
+    ]);
+    return [figures, submissions.filter((s): s is Submission => s !== undefined)];
+  }
+
+  async function put(key: string, contentType: string, body: Uint8Array): Promise<SnapshotFile> {
+    await objects.put({ bucket, key, body, contentType });
+    return { key, contentType, bytes: body.byteLength, sha256: sha256(body) };
   }
 
   return async (period: Period): Promise<SnapshotResult> => {
     if (!isPeriod(period)) throw new RangeError(`"${period}" is not a period (YYYY-MM)`);
+    const now = clock.now();
     const slices = await Promise.all(catalog.departments.map((d) => departmentSlice(d.id, period)));
-    const snapshot = buildSnapshot({
-      catalog,
+    const used = slices.flatMap(([figures]) => figures);
+    const report = buildReport({ catalog, period, observations: used, submissions: slices.flatMap(([, s]) => s), dueDay });
+    const latest = period >= previousPeriod(now);
+    const files: SnapshotFile[] = [];
+    const rendered: [string, string, Uint8Array][] = [];
+    for (const { file, contentType, render } of SNAPSHOT_FILES) {
+      const body = await render(report);
+      rendered.push([file, contentType, body]);
+      files.push(await put(snapshotKey(period, file), contentType, body));
+    }
+    const manifest: Manifest = {
+      schemaVersion: SCHEMA_VERSION,
       period,
-      observations: slices.flatMap(([departmentObservations]) => departmentObservations),
-      submissions: slices.flatMap(([, submission]) => (submission ? [submission] : [])),
-    });
-    const files = await Promise.all(
-      SNAPSHOT_FILES.map(async ({ file, contentType, render }) => {
-        const key = snapshotKey(period, file);
-        const body = new TextEncoder().encode(render(snapshot));
-        await objects.put({ bucket, key, body, contentType });
-        return { key, contentType, bytes: body.byteLength };
-      }),
-    );
-    return { snapshot, files };
+      catalogVersion: catalog.version,
+      dueDay,
+      generatedAt: now.toISOString(),
+      inputs: inputsOf(used),
+      files: [...files],
+    };
+    const manifestBody = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
+    rendered.push([MANIFEST_FILE, 'application/json', manifestBody]);
+    files.push(await put(snapshotKey(period, MANIFEST_FILE), 'application/json', manifestBody));
+    if (latest) for (const [file, contentType, body] of rendered) await put(`${LATEST_PREFIX}${file}`, contentType, body);
+    return { snapshot: report.snapshot, files, latest };
   };
 }

@@ -1,15 +1,18 @@
-import type { CatalogData, Department, IndicatorKind } from '../catalog/catalog.js';
+import type { CatalogData, IndicatorKind } from '../catalog/catalog.js';
 import type { Observation, Submission } from '../observation.js';
 import type { Period } from '../period.js';
 import { progressOf, type IndicatorProgress } from '../progress.js';
+import { DEFAULT_DUE_DAY, departmentReport, type DepartmentReport } from './completeness.js';
+
+/** Raised whenever a field changes meaning or disappears (docs/snapshot-schema.md), so readers never break silently. */
+export const SCHEMA_VERSION = 2;
 
 /**
  * The consolidated progress of one month. It holds no wall-clock time, so the same
  * observations and submissions always give the same snapshot, byte for byte once rendered.
  */
 export interface Snapshot {
-  /** Raised whenever a field changes meaning or disappears, so readers never break silently. */
-  schemaVersion: 1;
+  schemaVersion: typeof SCHEMA_VERSION;
   period: Period;
   catalogVersion: string;
   /** One row per catalog indicator, in catalog order. */
@@ -26,23 +29,17 @@ export interface SnapshotIndicator extends IndicatorProgress {
   unit: string;
 }
 
-/** Whether a department's workbook for the month was accepted, and which upload is current. */
-export interface DepartmentReport {
-  department: string;
-  zh: string;
-  en: string;
-  reported: boolean;
-  submittedAt: string | null;
-  sourceKey: string | null;
-}
+export type SnapshotCatalog = Pick<CatalogData, 'version' | 'defaults' | 'departments' | 'indicators'>;
 
 export interface SnapshotInput {
-  catalog: Pick<CatalogData, 'version' | 'departments' | 'indicators'>;
+  catalog: SnapshotCatalog;
   period: Period;
   /** Current observations of any months; those after `period` are ignored. */
   observations: Observation[];
-  /** Current submissions; only those of `period` count as reporting. */
+  /** Current submissions of any months; completeness counts those of the year up to `period`. */
   submissions: Submission[];
+  /** Day of the following month by which a month's report is on time; the 10th by default. */
+  dueDay?: number;
 }
 
 function historiesByIndicator(observations: Observation[]): (indicator: string) => Observation[] {
@@ -55,24 +52,15 @@ function historiesByIndicator(observations: Observation[]): (indicator: string) 
   return (indicator) => histories.get(indicator) ?? [];
 }
 
-function departmentReport(department: Department, submission: Submission | undefined): DepartmentReport {
-  return {
-    department: department.id,
-    zh: department.zh,
-    en: department.en,
-    reported: submission !== undefined,
-    submittedAt: submission?.uploadedAt ?? null,
-    sourceKey: submission?.key ?? null,
-  };
-}
-
-export function buildSnapshot({ catalog, period, observations, submissions }: SnapshotInput): Snapshot {
+export function buildSnapshot({ catalog, period, observations, submissions, dueDay = DEFAULT_DUE_DAY }: SnapshotInput): Snapshot {
   const historyOf = historiesByIndicator(observations);
   const indicators = catalog.indicators.map((indicator): SnapshotIndicator => {
     const target = indicator.target;
-    const referenceHistory = target?.type === 'relative' ? historyOf(target.reference) : [];
     return {
-      ...progressOf(indicator, period, historyOf(indicator.id), referenceHistory),
+      ...progressOf(indicator, period, historyOf(indicator.id), {
+        referenceHistory: target?.type === 'relative' ? historyOf(target.reference) : [],
+        staleAfterMonths: indicator.staleAfterMonths ?? catalog.defaults.staleAfterMonths,
+      }),
       department: indicator.department,
       zh: indicator.zh,
       en: indicator.en,
@@ -81,7 +69,13 @@ export function buildSnapshot({ catalog, period, observations, submissions }: Sn
     };
   });
   const departments = catalog.departments.map((department) =>
-    departmentReport(department, submissions.find((s) => s.department === department.id && s.period === period)),
+    departmentReport({
+      department,
+      indicators: catalog.indicators.filter((i) => i.department === department.id).map((i) => i.id),
+      submissions: submissions.filter((s) => s.department === department.id),
+      period,
+      dueDay,
+    }),
   );
-  return { schemaVersion: 1, period, catalogVersion: catalog.version, indicators, departments };
+  return { schemaVersion: SCHEMA_VERSION, period, catalogVersion: catalog.version, indicators, departments };
 }

@@ -130,12 +130,21 @@ async function snapshotOf(period: string) {
 }
 
 describe('the monthly snapshot', () => {
-  it('writes progress.json and progress.csv with one row for every catalog indicator', async () => {
+  it('writes the month files, progress.csv with one row for every catalog indicator', async () => {
     const { files, snapshot } = await snapshotOf('2026-11');
-    expect(files.map(([key]) => key)).toEqual([
-      'snapshots/period=2026-11/progress.json',
-      'snapshots/period=2026-11/progress.csv',
-    ]);
+    expect(files.map(([key]) => key)).toEqual(
+      [
+        'progress.json',
+        'progress.csv',
+        'progress/progress.parquet',
+        'completeness.json',
+        'completeness.csv',
+        'completeness/completeness.parquet',
+        'report.html',
+        'report.xlsx',
+        'manifest.json',
+      ].map((file) => `snapshots/period=2026-11/${file}`),
+    );
     expect(snapshot.indicators.map((r) => r.indicator)).toEqual(catalog.indicators.map((i) => i.id));
     const csv = files.find(([key]) => key.endsWith('.csv'))?.[1] ?? new Uint8Array();
     const lines = decoder.decode(csv).trimEnd().split('\r\n');
@@ -154,9 +163,12 @@ describe('the monthly snapshot', () => {
   });
 
   it('gives the same bytes when the same month is run twice', async () => {
+    // The manifest carries the time of the run, report.xlsx the time in its zip entries.
+    const dataFiles = ({ files }: Awaited<ReturnType<typeof snapshotOf>>) => files.filter(([key]) => !/(manifest\.json|report\.xlsx)$/.test(key));
     const first = await snapshotOf('2026-10');
     const second = await snapshotOf('2026-10');
-    expect(second.files).toEqual(first.files);
+    expect(dataFiles(second)).toEqual(dataFiles(first));
+    expect(dataFiles(first)).toHaveLength(7);
   });
 });
 

@@ -41,11 +41,14 @@ describe('progressOf: a reach target', () => {
     { case: 'overshot is achieved above 1', target: REACH_20, history: figures(['2026-06', 25]), period: '2026-06', status: 'achieved', progress: 1.25, expected: 0.2479 },
     { case: 'ahead of the line is on track', target: REACH_20, history: figures(['2026-06', 10]), period: '2026-06', status: 'on_track', progress: 0.5, expected: 0.2479 },
     { case: 'exactly on the line is on track', target: REACH_20, history: figures(['2026-06', 4.958]), period: '2026-06', status: 'on_track', progress: 0.2479, expected: 0.2479 },
-    { case: 'below the line is behind', target: REACH_20, history: figures(['2026-06', 2]), period: '2026-06', status: 'behind', progress: 0.1, expected: 0.2479 },
-    { case: 'unmet after the deadline is behind', target: REACH_20, history: figures(['2027-06', 19]), period: '2028-01', status: 'behind', progress: 0.95, expected: 1 },
-    { case: 'equal to a strict target in the deadline month is behind', target: ABOVE_ONE, history: figures(['2027-12', 1]), period: '2027-12', status: 'behind', progress: 1, expected: 1 },
+    { case: 'below the line and projected short is off track', target: REACH_20, history: figures(['2026-06', 2]), period: '2026-06', status: 'off_track', progress: 0.1, expected: 0.2479 },
+    { case: 'on the line but stalled is at risk', target: REACH_20, history: figures(['2026-03', 6], ['2026-06', 6]), period: '2026-06', status: 'at_risk', progress: 0.3, expected: 0.2479 },
+    { case: 'below the line but projected to 80 % is at risk', target: REACH_20, history: figures(['2026-03', 2], ['2026-06', 4]), period: '2026-06', status: 'at_risk', progress: 0.2, expected: 0.2479 },
+    { case: 'below the line but projected to meet the target is on track', target: REACH_20, history: figures(['2026-03', 0], ['2026-06', 4.5]), period: '2026-06', status: 'on_track', progress: 0.225, expected: 0.2479 },
+    { case: 'unmet after the deadline is off track', target: REACH_20, history: figures(['2027-11', 19]), period: '2028-01', status: 'off_track', progress: 0.95, expected: 1 },
+    { case: 'equal to a strict target in the deadline month is off track', target: ABOVE_ONE, history: figures(['2027-12', 1]), period: '2027-12', status: 'off_track', progress: 1, expected: 1 },
     { case: 'above a strict target is achieved', target: ABOVE_ONE, history: figures(['2026-12', 1.2]), period: '2026-12', status: 'achieved', progress: 1.5, expected: 0.5 },
-    { case: 'fallen under its baseline has negative progress', target: ABOVE_ONE, history: figures(['2026-12', 0.5]), period: '2026-12', status: 'behind', progress: -0.25, expected: 0.5 },
+    { case: 'fallen under its baseline has negative progress', target: ABOVE_ONE, history: figures(['2026-12', 0.5]), period: '2026-12', status: 'off_track', progress: -0.25, expected: 0.5 },
     { case: 'without figures is no_data but keeps its line', target: REACH_20, history: [], period: '2026-06', status: 'no_data', progress: null, expected: 0.2479 },
     { case: 'with figures only after the month is no_data', target: REACH_20, history: figures(['2026-07', 20]), period: '2026-06', status: 'no_data', progress: null, expected: 0.2479 },
   ])('$case', ({ target, history, period, status, progress, expected }) => {
@@ -71,8 +74,8 @@ describe('progressOf: a reach target', () => {
 describe('progressOf: a hold target', () => {
   it.each([
     { case: 'at least, equal, is achieved', target: HOLD_AT_LEAST, value: 4000, status: 'achieved', progress: 1 },
-    { case: 'at least, below, is behind', target: HOLD_AT_LEAST, value: 3990, status: 'behind', progress: 0.9975 },
-    { case: 'greater than, equal, is behind', target: HOLD_ABOVE, value: 4000, status: 'behind', progress: 1 },
+    { case: 'at least, below, is off track', target: HOLD_AT_LEAST, value: 3990, status: 'off_track', progress: 0.9975 },
+    { case: 'greater than, equal, is off track', target: HOLD_ABOVE, value: 4000, status: 'off_track', progress: 1 },
     { case: 'greater than, above, is achieved', target: HOLD_ABOVE, value: 4100, status: 'achieved', progress: 1.025 },
   ])('$case', ({ target, value, status, progress }) => {
     expect(progressOf(indicator('stock', target), '2026-11', figures(['2026-11', value]))).toMatchObject({ status, progress, expected: 1 });
@@ -89,13 +92,15 @@ describe('progressOf: a relative target', () => {
 
   it.each([
     { case: 'above the reference is achieved', own: figures(['2026-11', 2.5]), ref: reference(['2026-11', 2.4]), status: 'achieved', progress: 1.0417, referenceValue: 2.4 },
-    { case: 'equal to the reference is behind', own: figures(['2026-11', 2.4]), ref: reference(['2026-11', 2.4]), status: 'behind', progress: 1, referenceValue: 2.4 },
-    { case: 'compares with the latest reference up to the month', own: figures(['2026-11', 2.5]), ref: reference(['2026-06', 2], ['2026-12', 3]), status: 'achieved', progress: 1.25, referenceValue: 2 },
+    { case: 'equal to the reference is off track', own: figures(['2026-11', 2.4]), ref: reference(['2026-11', 2.4]), status: 'off_track', progress: 1, referenceValue: 2.4 },
+    { case: 'compares with the reference of the same month', own: figures(['2026-11', 2.5]), ref: reference(['2026-06', 2], ['2026-11', 2.4], ['2026-12', 3]), status: 'achieved', progress: 1.0417, referenceValue: 2.4 },
+    { case: 'below the reference is off track', own: figures(['2026-11', 2.3]), ref: reference(['2026-11', 2.4]), status: 'off_track', progress: 0.9583, referenceValue: 2.4 },
+    { case: 'with a reference of another month only is no_data', own: figures(['2026-11', 2.5]), ref: reference(['2026-10', 2.4]), status: 'no_data', progress: null, referenceValue: null },
     { case: 'without a reference is no_data', own: figures(['2026-11', 2.5]), ref: [], status: 'no_data', progress: null, referenceValue: null },
     { case: 'with a reference only after the month is no_data', own: figures(['2026-11', 2.5]), ref: reference(['2026-12', 2.4]), status: 'no_data', progress: null, referenceValue: null },
-    { case: 'without its own figure is no_data', own: [], ref: reference(['2026-11', 2.4]), status: 'no_data', progress: null, referenceValue: 2.4 },
+    { case: 'without its own figure is no_data', own: [], ref: reference(['2026-11', 2.4]), status: 'no_data', progress: null, referenceValue: null },
   ])('$case', ({ own, ref, status, progress, referenceValue }) => {
-    const result = progressOf(indicator('ratio', ABOVE_REFERENCE), '2026-11', own, ref);
+    const result = progressOf(indicator('ratio', ABOVE_REFERENCE), '2026-11', own, { referenceHistory: ref });
     expect(result).toMatchObject({ status, progress, referenceValue, expected: 1, reference: REFERENCE, deadline: '2027-12-31' });
   });
 });
@@ -104,8 +109,8 @@ describe('progressOf: a milestone', () => {
   it.each([
     { case: 'done is achieved', target: MILESTONE_BY_NOVEMBER, history: figures(['2026-10', true]), period: '2026-10', status: 'achieved', progress: 1 },
     { case: 'not done before its deadline month is on track', target: MILESTONE_BY_NOVEMBER, history: figures(['2026-10', false]), period: '2026-10', status: 'on_track', progress: 0 },
-    { case: 'not done in its deadline month is behind', target: MILESTONE_BY_NOVEMBER, history: figures(['2026-11', false]), period: '2026-11', status: 'behind', progress: 0 },
-    { case: 'not done after its deadline is behind', target: MILESTONE_BY_NOVEMBER, history: figures(['2026-10', false]), period: '2027-01', status: 'behind', progress: 0 },
+    { case: 'not done in its deadline month is off track', target: MILESTONE_BY_NOVEMBER, history: figures(['2026-11', false]), period: '2026-11', status: 'off_track', progress: 0 },
+    { case: 'not done after its deadline is off track', target: MILESTONE_BY_NOVEMBER, history: figures(['2026-10', false]), period: '2027-01', status: 'off_track', progress: 0 },
     { case: 'not done without a deadline is on track', target: MILESTONE_UNDATED, history: figures(['2030-01', false]), period: '2030-01', status: 'on_track', progress: 0 },
     { case: 'corrected to not done follows the latest month', target: MILESTONE_UNDATED, history: figures(['2026-09', true], ['2026-10', false]), period: '2026-10', status: 'on_track', progress: 0 },
     { case: 'unreported is no_data', target: MILESTONE_BY_NOVEMBER, history: [], period: '2026-12', status: 'no_data', progress: null },
@@ -189,5 +194,89 @@ describe('progressOf: the target terms', () => {
   ])('describes $name target', ({ target, terms }) => {
     const kind = target?.type === 'milestone' ? 'milestone' : 'stock';
     expect(progressOf(indicator(kind, target), '2026-11', [])).toMatchObject({ indicator: ID, ...terms });
+  });
+});
+
+describe('progressOf: run-rates of a reach target', () => {
+  it.each([
+    {
+      case: 'a flow counts the amounts of the last 3 and 12 months',
+      kind: 'flow' as const,
+      history: figures(['2026-01', 1], ['2026-08', 2], ['2026-09', 2], ['2026-10', 2], ['2026-11', 2]),
+      rates: { runRate3m: 2, runRate12m: 0.75, requiredRunRate: 0.8461538462, projectedValue: 35 },
+    },
+    {
+      case: 'a stock before its first figure starts from the baseline',
+      kind: 'stock' as const,
+      history: figures(['2026-11', 6]),
+      rates: { runRate3m: 2, runRate12m: 0.5, requiredRunRate: 1.0769230769, projectedValue: 32 },
+    },
+    {
+      case: 'a month with no report carries the level it had',
+      kind: 'stock' as const,
+      history: figures(['2026-07', 3], ['2026-09', 6]),
+      rates: { runRate3m: 1, runRate12m: 0.5, requiredRunRate: 1.0769230769, projectedValue: 19 },
+    },
+  ])('$case', ({ kind, history, rates }) => {
+    const result = progressOf(indicator(kind, REACH_20), '2026-11', history);
+    expect({ runRate3m: result.runRate3m, runRate12m: result.runRate12m, requiredRunRate: result.requiredRunRate, projectedValue: result.projectedValue }).toEqual(rates);
+  });
+
+  it('needs no rate once the deadline month has come', () => {
+    expect(progressOf(indicator('stock', REACH_20), '2027-12', figures(['2027-12', 15]))).toMatchObject({ requiredRunRate: null, projectedValue: 15 });
+  });
+
+  it('has no rates for a hold target', () => {
+    expect(progressOf(indicator('stock', HOLD_AT_LEAST), '2026-11', figures(['2026-11', 4000]))).toMatchObject({
+      runRate3m: null,
+      runRate12m: null,
+      requiredRunRate: null,
+      projectedValue: null,
+    });
+  });
+});
+
+describe('progressOf: stale figures and corrections', () => {
+  it.each([
+    { case: 'a figure exactly as old as allowed still counts', history: figures(['2026-08', 4000]), status: 'achieved' },
+    { case: 'a figure older than allowed is stale, whatever it said', history: figures(['2026-07', 4000]), status: 'stale' },
+    { case: 'a month with no report keeps the latest figure', history: figures(['2026-09', 3990]), status: 'off_track' },
+    { case: 'of two figures for one month the correction counts', history: figures(['2026-11', 3990], ['2026-11', 4010]), status: 'achieved' },
+  ])('$case', ({ history, status }) => {
+    expect(progressOf(indicator('stock', HOLD_AT_LEAST), '2026-11', history, { staleAfterMonths: 3 }).status).toBe(status);
+  });
+
+  it('counts a corrected flow amount once', () => {
+    expect(progressOf(indicator('flow', REACH_20), '2026-02', figures(['2026-01', 5], ['2026-02', 1], ['2026-02', 2])).value).toBe(7);
+  });
+
+  it('marks a milestone stale like any figure', () => {
+    expect(progressOf(indicator('milestone', MILESTONE_UNDATED), '2026-11', figures(['2026-01', true]), { staleAfterMonths: 3 }).status).toBe('stale');
+  });
+});
+
+describe('progressOf: the worked example of the README', () => {
+  // ≥ 20 new platforms by 2027-12-31 from 0 at 2025-12-31; 4 new by August 2026, then one a month.
+  const history = figures(['2026-03', 2], ['2026-08', 2], ['2026-09', 1], ['2026-10', 1], ['2026-11', 1]);
+
+  it('is on track in November 2026: the recent pace reaches the target exactly', () => {
+    expect(progressOf(indicator('flow', REACH_20), '2026-11', history)).toMatchObject({
+      value: 7,
+      progress: 0.35,
+      expected: 0.4575,
+      runRate3m: 1,
+      runRate12m: 0.5833333333,
+      requiredRunRate: 1,
+      projectedValue: 20,
+      status: 'on_track',
+    });
+  });
+
+  it.each([
+    { case: 'a November without new platforms is off track', november: 0, projectedValue: 14.6666666667, status: 'off_track' },
+    { case: 'half a platform short of the pace is at risk', november: 0.5, projectedValue: 17.3333333333, status: 'at_risk' },
+  ])('$case', ({ november, projectedValue, status }) => {
+    const slower = [...history.slice(0, -1), ...figures(['2026-11', november])];
+    expect(progressOf(indicator('flow', REACH_20), '2026-11', slower)).toMatchObject({ projectedValue, status });
   });
 });

@@ -7,7 +7,7 @@ describe('buildSnapshot', () => {
   const snapshot = buildSnapshot(testInput);
 
   it('names the month, the catalog version and the schema', () => {
-    expect(snapshot).toMatchObject({ schemaVersion: 1, period: PERIOD, catalogVersion: 'test.1' });
+    expect(snapshot).toMatchObject({ schemaVersion: 2, period: PERIOD, catalogVersion: 'test.1' });
   });
 
   it('has one row per catalog indicator, in catalog order, with its department, names, kind and unit', () => {
@@ -21,7 +21,7 @@ describe('buildSnapshot', () => {
 
   it('works out each row from its own history up to the month and from its reference', () => {
     expect(snapshot.indicators.map(({ indicator, value, asOf, referenceValue, status }) => ({ indicator, value, asOf, referenceValue, status }))).toEqual([
-      { indicator: 'sci.platforms', value: 7, asOf: '2026-11', referenceValue: null, status: 'behind' },
+      { indicator: 'sci.platforms', value: 7, asOf: '2026-11', referenceValue: null, status: 'on_track' },
       { indicator: 'sci.rd_intensity', value: 2.5, asOf: '2026-11', referenceValue: 2.4, status: 'achieved' },
       { indicator: 'sci.city_average', value: 2.4, asOf: '2026-11', referenceValue: null, status: 'no_target' },
       { indicator: 'edu.designation', value: false, asOf: '2026-09', referenceValue: null, status: 'on_track' },
@@ -37,8 +37,29 @@ describe('buildSnapshot', () => {
         reported: true,
         submittedAt: '2026-11-28T09:00:00.000Z',
         sourceKey: 'science/2026-11.xlsx',
+        dueDate: '2026-12-10',
+        onTime: true,
+        monthsExpected: 11,
+        monthsReceived: 1,
+        monthsOnTime: 1,
+        latestUploadAt: '2026-11-28T09:00:00.000Z',
+        emptyIndicators: ['sci.platforms', 'sci.rd_intensity', 'sci.city_average'],
       },
-      { department: 'education', zh: '区教委', en: 'Education Commission', reported: false, submittedAt: null, sourceKey: null },
+      {
+        department: 'education',
+        zh: '区教委',
+        en: 'Education Commission',
+        reported: false,
+        submittedAt: null,
+        sourceKey: null,
+        dueDate: '2026-12-10',
+        onTime: null,
+        monthsExpected: 11,
+        monthsReceived: 1,
+        monthsOnTime: 1,
+        latestUploadAt: '2026-10-28T09:00:00.000Z',
+        emptyIndicators: ['edu.designation'],
+      },
     ]);
   });
 
@@ -54,7 +75,7 @@ describe('snapshotJson', () => {
   const json = snapshotJson(snapshot);
 
   it('is indented by two spaces and ends with a newline', () => {
-    expect(json.startsWith('{\n  "schemaVersion": 1,\n  "period": "2026-11",\n')).toBe(true);
+    expect(json.startsWith('{\n  "schemaVersion": 2,\n  "period": "2026-11",\n')).toBe(true);
     expect(json.endsWith('}\n')).toBe(true);
   });
 
@@ -67,9 +88,13 @@ describe('snapshotJson', () => {
     expect(Object.keys(parsed)).toEqual(['schemaVersion', 'period', 'catalogVersion', 'indicators', 'departments']);
     expect(Object.keys(parsed.indicators[0] ?? {})).toEqual([
       'indicator', 'department', 'zh', 'en', 'kind', 'unit', 'value', 'asOf', 'status', 'progress', 'expected',
+      'runRate3m', 'runRate12m', 'requiredRunRate', 'projectedValue',
       'targetType', 'comparison', 'targetValue', 'reference', 'referenceValue', 'baselineValue', 'baselineDate', 'baselineAssumed', 'deadline',
     ]);
-    expect(Object.keys(parsed.departments[0] ?? {})).toEqual(['department', 'zh', 'en', 'reported', 'submittedAt', 'sourceKey']);
+    expect(Object.keys(parsed.departments[0] ?? {})).toEqual([
+      'department', 'zh', 'en', 'reported', 'submittedAt', 'sourceKey', 'dueDate', 'onTime',
+      'monthsExpected', 'monthsReceived', 'monthsOnTime', 'latestUploadAt', 'emptyIndicators',
+    ]);
   });
 
   it('keeps that order whatever order the rows were built in', () => {

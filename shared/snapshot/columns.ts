@@ -1,0 +1,91 @@
+import type { CsvCell } from './csv.js';
+import type { DepartmentReport } from './completeness.js';
+import type { Snapshot, SnapshotIndicator } from './snapshot.js';
+
+/**
+ * The columns of the flat files (CSV and Parquet) and of the Glue tables, one list per dataset,
+ * documented in docs/snapshot-schema.md. Changing a column is a new schema version.
+ */
+
+/** month is YYYY-MM text; date is YYYY-MM-DD; timestamp is an ISO 8601 instant. */
+export type ColumnType = 'text' | 'month' | 'decimal' | 'integer' | 'boolean' | 'date' | 'timestamp';
+
+export interface Column<Row> {
+  name: string;
+  type: ColumnType;
+  description: string;
+  cell(row: Row, snapshot: Snapshot): CsvCell;
+}
+
+export interface Dataset<Row> {
+  /** File stem and Glue table name. */
+  name: string;
+  columns: readonly Column<Row>[];
+  rows(snapshot: Snapshot): Row[];
+}
+
+const numberOrNull = (value: number | boolean | null) => (typeof value === 'number' ? value : null);
+const booleanOrNull = (value: number | boolean | null) => (typeof value === 'boolean' ? value : null);
+
+/**
+ * One row per catalog indicator. Empty means null. Milestones carry their figure in `done`,
+ * other kinds in `value`, so every column has one type.
+ */
+export const PROGRESS_COLUMNS: readonly Column<SnapshotIndicator>[] = [
+  { name: 'period', type: 'month', description: 'reporting month', cell: (_, s) => s.period },
+  { name: 'catalog_version', type: 'text', description: 'indicator catalog the targets come from', cell: (_, s) => s.catalogVersion },
+  { name: 'department', type: 'text', description: 'department id', cell: (r) => r.department },
+  {
+    name: 'department_reported',
+    type: 'boolean',
+    description: "whether the department's workbook for the month was accepted",
+    cell: (r, s) => s.departments.some((d) => d.department === r.department && d.reported),
+  },
+  { name: 'indicator', type: 'text', description: 'indicator id', cell: (r) => r.indicator },
+  { name: 'indicator_zh', type: 'text', description: 'indicator name, Chinese', cell: (r) => r.zh },
+  { name: 'indicator_en', type: 'text', description: 'indicator name, English', cell: (r) => r.en },
+  { name: 'kind', type: 'text', description: 'stock, flow, ratio or milestone', cell: (r) => r.kind },
+  { name: 'unit', type: 'text', description: 'catalog unit id of value, target, baseline and rates', cell: (r) => r.unit },
+  { name: 'value', type: 'decimal', description: 'latest level (stock, ratio) or cumulative level since the baseline (flow)', cell: (r) => numberOrNull(r.value) },
+  { name: 'done', type: 'boolean', description: 'milestone done', cell: (r) => booleanOrNull(r.value) },
+  { name: 'as_of', type: 'month', description: 'latest month the figure draws on', cell: (r) => r.asOf },
+  { name: 'status', type: 'text', description: 'achieved, on_track, at_risk, off_track, no_data, stale or no_target', cell: (r) => r.status },
+  { name: 'progress', type: 'decimal', description: 'share of the way from baseline to target (1 = met)', cell: (r) => r.progress },
+  { name: 'expected_progress', type: 'decimal', description: 'where progress should be by the end of the month on a straight line', cell: (r) => r.expected },
+  { name: 'run_rate_3m', type: 'decimal', description: 'change of the level per month over the last 3 months (reach targets)', cell: (r) => r.runRate3m },
+  { name: 'run_rate_12m', type: 'decimal', description: 'change of the level per month over the last 12 months (reach targets)', cell: (r) => r.runRate12m },
+  { name: 'required_run_rate', type: 'decimal', description: 'change per month needed to meet the target by the deadline month', cell: (r) => r.requiredRunRate },
+  { name: 'projected_value', type: 'decimal', description: 'level at the deadline if the 3-month run-rate holds', cell: (r) => r.projectedValue },
+  { name: 'target_type', type: 'text', description: 'reach, hold, relative or milestone', cell: (r) => r.targetType },
+  { name: 'comparison', type: 'text', description: 'at_least or greater_than', cell: (r) => r.comparison },
+  { name: 'target_value', type: 'decimal', description: 'value to reach or hold', cell: (r) => r.targetValue },
+  { name: 'reference', type: 'text', description: 'indicator id a relative target is compared with', cell: (r) => r.reference },
+  { name: 'reference_value', type: 'decimal', description: "reference indicator's figure of the month as_of", cell: (r) => r.referenceValue },
+  { name: 'baseline_value', type: 'decimal', description: 'where a reach target starts', cell: (r) => r.baselineValue },
+  { name: 'baseline_date', type: 'date', description: 'date of the baseline', cell: (r) => r.baselineDate },
+  { name: 'baseline_assumed', type: 'boolean', description: 'baseline is a placeholder awaiting confirmation', cell: (r) => r.baselineAssumed },
+  { name: 'deadline', type: 'date', description: 'deadline, or the date a relative target holds until', cell: (r) => r.deadline },
+];
+
+/** One row per catalog department. */
+export const COMPLETENESS_COLUMNS: readonly Column<DepartmentReport>[] = [
+  { name: 'period', type: 'month', description: 'reporting month', cell: (_, s) => s.period },
+  { name: 'catalog_version', type: 'text', description: 'indicator catalog the departments come from', cell: (_, s) => s.catalogVersion },
+  { name: 'department', type: 'text', description: 'department id', cell: (r) => r.department },
+  { name: 'department_zh', type: 'text', description: 'department name, Chinese', cell: (r) => r.zh },
+  { name: 'department_en', type: 'text', description: 'department name, English', cell: (r) => r.en },
+  { name: 'reported', type: 'boolean', description: "the month's workbook was accepted", cell: (r) => r.reported },
+  { name: 'submitted_at', type: 'timestamp', description: "upload time of the month's current workbook", cell: (r) => r.submittedAt },
+  { name: 'source_key', type: 'text', description: "upload bucket key of the month's current workbook", cell: (r) => r.sourceKey },
+  { name: 'due_date', type: 'date', description: 'last day the report is on time (district time)', cell: (r) => r.dueDate },
+  { name: 'on_time', type: 'boolean', description: 'the current workbook arrived by the due date; empty when none', cell: (r) => r.onTime },
+  { name: 'months_expected', type: 'integer', description: 'reports expected from January to the month', cell: (r) => r.monthsExpected },
+  { name: 'months_received', type: 'integer', description: 'of those, months with an accepted workbook', cell: (r) => r.monthsReceived },
+  { name: 'months_on_time', type: 'integer', description: 'of those, months whose current workbook was on time', cell: (r) => r.monthsOnTime },
+  { name: 'latest_upload_at', type: 'timestamp', description: "latest upload time among the year's current workbooks", cell: (r) => r.latestUploadAt },
+  { name: 'empty_indicators', type: 'text', description: "indicator ids the month's workbook left empty, separated by spaces", cell: (r) => r.emptyIndicators.join(' ') },
+  { name: 'empty_count', type: 'integer', description: 'how many indicators were left empty', cell: (r) => r.emptyIndicators.length },
+];
+
+export const PROGRESS_DATASET: Dataset<SnapshotIndicator> = { name: 'progress', columns: PROGRESS_COLUMNS, rows: (s) => s.indicators };
+export const COMPLETENESS_DATASET: Dataset<DepartmentReport> = { name: 'completeness', columns: COMPLETENESS_COLUMNS, rows: (s) => s.departments };

@@ -1,0 +1,87 @@
+import type { Department } from '../catalog/catalog.js';
+import type { Submission } from '../observation.js';
+import { addMonths, periodParts, type Period } from '../period.js';
+
+/**
+ * Whether a department reports, and on time: its month's report, the year so far, and the
+ * indicators its current upload left empty.
+ */
+export interface DepartmentReport {
+  department: string;
+  zh: string;
+  en: string;
+  /** The month's workbook was accepted. */
+  reported: boolean;
+  /** Upload time of the month's current workbook. */
+  submittedAt: string | null;
+  sourceKey: string | null;
+  /** Last day the month's report is on time (YYYY-MM-DD, district time). */
+  dueDate: string;
+  /** The month's current workbook arrived by the due date; null when there is none. */
+  onTime: boolean | null;
+  /** Months from January to the snapshot month: one report expected for each. */
+  monthsExpected: number;
+  monthsReceived: number;
+  monthsOnTime: number;
+  /** Latest upload time among the year's current workbooks. */
+  latestUploadAt: string | null;
+  /** The department's catalog indicators the month's workbook gave no figure for; all of them without a workbook. */
+  emptyIndicators: string[];
+}
+
+export const DEFAULT_DUE_DAY = 10;
+
+/** Every month can hold the due day, so it never rolls into the month after. */
+export function checkDueDay(dueDay: number): number {
+  if (!Number.isInteger(dueDay) || dueDay < 1 || dueDay > 28) throw new RangeError(`due day ${dueDay} is not a day 1 to 28`);
+  return dueDay;
+}
+
+export function dueDateOf(period: Period, dueDay: number): string {
+  return `${addMonths(period, 1)}-${String(checkDueDay(dueDay)).padStart(2, '0')}`;
+}
+
+/** Due dates are days in the district's time zone (UTC+8 all year): on time until that day's last millisecond there. */
+export function isOnTime(uploadedAt: string, dueDate: string): boolean {
+  return Date.parse(uploadedAt) <= Date.parse(`${dueDate}T23:59:59.999+08:00`);
+}
+
+/** January to `period`, oldest first. */
+export function yearToDate(period: Period): Period[] {
+  const { month } = periodParts(period);
+  return Array.from({ length: month }, (_, i) => addMonths(period, i + 1 - month));
+}
+
+export interface DepartmentReportInput {
+  department: Department;
+  /** The department's catalog indicator ids, in catalog order. */
+  indicators: string[];
+  /** The department's current submissions of any months. */
+  submissions: Submission[];
+  period: Period;
+  dueDay: number;
+}
+
+export function departmentReport({ department, indicators, submissions, period, dueDay }: DepartmentReportInput): DepartmentReport {
+  const months = new Set(yearToDate(period));
+  const year = submissions.filter((s) => months.has(s.period));
+  const onTime = (s: Submission) => isOnTime(s.uploadedAt, dueDateOf(s.period, dueDay));
+  const current = year.find((s) => s.period === period);
+  const reported = new Set(current?.indicators);
+  const latest = year.reduce<string | null>((found, s) => (found === null || Date.parse(s.uploadedAt) > Date.parse(found) ? s.uploadedAt : found), null);
+  return {
+    department: department.id,
+    zh: department.zh,
+    en: department.en,
+    reported: current !== undefined,
+    submittedAt: current?.uploadedAt ?? null,
+    sourceKey: current?.key ?? null,
+    dueDate: dueDateOf(period, dueDay),
+    onTime: current ? onTime(current) : null,
+    monthsExpected: months.size,
+    monthsReceived: new Set(year.map((s) => s.period)).size,
+    monthsOnTime: new Set(year.filter(onTime).map((s) => s.period)).size,
+    latestUploadAt: latest,
+    emptyIndicators: indicators.filter((id) => !reported.has(id)),
+  };
+}

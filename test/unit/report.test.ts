@@ -1,0 +1,83 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { catalog, loadCatalog } from '../../shared/catalog/catalog.js';
+import { buildReport, buildSnapshot, reportHtml, reportXlsx } from '../../shared/snapshot/index.js';
+import { sparkline } from '../../shared/snapshot/report-html.js';
+import { observation, PERIOD, testInput, yearOfFigures } from '../fixtures.js';
+
+describe('buildReport', () => {
+  it('is the month snapshot plus a 12-month trend of each numeric level', () => {
+    const report = buildReport(testInput);
+    expect(report.snapshot).toEqual(buildSnapshot(testInput));
+    expect(report.trendMonths).toEqual(['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11']);
+    expect(report.trends.get('sci.platforms')).toEqual([null, null, null, null, null, null, null, null, null, null, 3, 7]);
+    expect(report.trends.get('edu.designation')).toEqual(Array(12).fill(null));
+  });
+});
+
+describe('sparkline', () => {
+  it.each([
+    { case: 'no figure at all', points: [null, null], svg: '–' },
+    { case: 'a rising line', points: [1, 2, 3], polylines: ['0.0,22.0 60.0,12.0 120.0,2.0'], circles: 0 },
+    { case: 'a flat line', points: [5, 5], polylines: ['0.0,22.0 120.0,22.0'], circles: 0 },
+    { case: 'a gap', points: [1, null, 3, 3], polylines: ['80.0,2.0 120.0,2.0'], circles: 1 },
+  ])('draws $case', ({ points, svg, polylines, circles }) => {
+    const drawn = sparkline(points);
+    if (svg !== undefined) return expect(drawn).toBe(svg);
+    expect([...drawn.matchAll(/points="([^"]+)"/g)].map((m) => m[1])).toEqual(polylines);
+    expect(drawn.match(/<circle/g)?.length ?? 0).toBe(circles);
+  });
+});
+
+describe('reportHtml', () => {
+  const html = reportHtml(buildReport({ catalog, period: PERIOD, observations: yearOfFigures(catalog, PERIOD), submissions: [] }));
+
+  it('is one self-contained file: no script, no stylesheet link, no image or font to fetch', () => {
+    expect(html).not.toMatch(/<script|<link|<img|@import|url\(|https?:\/\//i);
+  });
+
+  it('has a row and a status for every catalog indicator', () => {
+    for (const indicator of catalog.indicators) expect(html).toContain(`<tr data-indicator="${indicator.id}" data-status="`);
+  });
+
+  it('escapes catalog text', () => {
+    const hostile = loadCatalog({
+      version: '<b>1</b>',
+      units: [{ id: 'count', zh: '个', en: 'count', value: 'integer', labels: ['个'] }],
+      departments: [{ id: 'science', zh: '<script>x</script>', en: 'S & T' }],
+      indicators: [{ id: 'sci.hostile', department: 'science', zh: '"><img src=x>', en: "it's", unit: 'count', kind: 'stock' }],
+    });
+    const page = reportHtml(buildReport({ catalog: hostile, period: PERIOD, observations: [observation('sci.hostile', PERIOD, 1)], submissions: [] }));
+    expect(page).toContain('&lt;script&gt;x&lt;/script&gt;');
+    expect(page).toContain('&quot;&gt;&lt;img src=x&gt;');
+    expect(page).toContain('S &amp; T');
+    expect(page).not.toMatch(/<script|<img/);
+  });
+
+  it('is the same text whenever it is rendered from the same data', () => {
+    expect(reportHtml(buildReport({ catalog, period: PERIOD, observations: yearOfFigures(catalog, PERIOD), submissions: [] }))).toBe(html);
+  });
+});
+
+describe('reportXlsx', () => {
+  it('has the summary sheet first, then one sheet per department with its indicators and coloured statuses', async () => {
+    const report = buildReport({ catalog, period: PERIOD, observations: yearOfFigures(catalog, PERIOD), submissions: [] });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await reportXlsx(report)).buffer as ArrayBuffer);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['汇总 Summary', ...catalog.departments.map((d) => d.zh)]);
+    expect(workbook.created.toISOString()).toBe('2026-11-30T00:00:00.000Z');
+    for (const department of catalog.departments) {
+      const sheet = workbook.getWorksheet(department.zh);
+      const indicators = catalog.indicatorsOf(department.id).map((i) => i.id);
+      const last = indicators.length + 1;
+      expect(sheet?.getColumn(1).values.slice(2)).toEqual(indicators);
+      const statuses = sheet?.getColumn(7).values.slice(2);
+      expect(statuses).toEqual(report.snapshot.indicators.filter((r) => r.department === department.id).map((r) => r.status));
+      const rules = (sheet as unknown as { conditionalFormattings: { ref: string; rules: { type: string }[] }[] }).conditionalFormattings;
+      expect(rules.map((f) => [f.ref, f.rules[0]?.type])).toEqual([
+        [`G2:G${last}`, 'containsText'],
+        [`E2:E${last}`, 'dataBar'],
+      ]);
+    }
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { Department } from '../../shared/catalog/catalog.js';
+import { departmentReport, dueDateOf, isOnTime, yearToDate } from '../../shared/snapshot/index.js';
+import { submission } from '../fixtures.js';
+
+const SCIENCE: Department = { id: 'science', zh: '区科技局', en: 'Science & Technology Bureau', aliases: [] };
+const INDICATORS = ['sci.a', 'sci.b', 'sci.c'];
+
+const uploadedAt = (period: string, iso: string) => ({ ...submission('science', period, INDICATORS), uploadedAt: iso });
+
+describe('dueDateOf', () => {
+  it.each([
+    { period: '2026-11', dueDay: 10, due: '2026-12-10' },
+    { period: '2026-12', dueDay: 10, due: '2027-01-10' },
+    { period: '2026-01', dueDay: 28, due: '2026-02-28' },
+    { period: '2026-06', dueDay: 1, due: '2026-07-01' },
+  ])('is $due for $period with due day $dueDay', ({ period, dueDay, due }) => {
+    expect(dueDateOf(period, dueDay)).toBe(due);
+  });
+
+  it.each([0, 29, 2.5])('refuses due day %j, which not every month has', (dueDay) => {
+    expect(() => dueDateOf('2026-11', dueDay)).toThrow(RangeError);
+  });
+});
+
+describe('isOnTime', () => {
+  it.each([
+    { uploadedAt: '2026-12-10T15:59:59.999Z', onTime: true, why: 'the last millisecond of the due day in Chongqing' },
+    { uploadedAt: '2026-12-10T16:00:00.000Z', onTime: false, why: 'midnight after the due day in Chongqing' },
+    { uploadedAt: '2026-12-10T23:00:00+08:00', onTime: true, why: 'late evening of the due day, local time' },
+    { uploadedAt: '2026-11-20T09:00:00Z', onTime: true, why: 'inside the month itself' },
+  ])('is $onTime at $uploadedAt: $why', ({ uploadedAt, onTime }) => {
+    expect(isOnTime(uploadedAt, '2026-12-10')).toBe(onTime);
+  });
+});
+
+describe('yearToDate', () => {
+  it.each([
+    { period: '2026-01', months: ['2026-01'] },
+    { period: '2026-03', months: ['2026-01', '2026-02', '2026-03'] },
+  ])('runs from January to $period', ({ period, months }) => {
+    expect(yearToDate(period)).toEqual(months);
+  });
+});
+
+describe('departmentReport', () => {
+  const report = (submissions: ReturnType<typeof uploadedAt>[], period = '2026-03') =>
+    departmentReport({ department: SCIENCE, indicators: INDICATORS, submissions, period, dueDay: 10 });
+
+  it('counts the months of the year received and received on time, and the latest upload', () => {
+    const result = report([
+      uploadedAt('2025-12', '2026-01-05T01:00:00Z'),
+      uploadedAt('2026-01', '2026-02-09T01:00:00Z'),
+      uploadedAt('2026-02', '2026-03-20T01:00:00Z'),
+      uploadedAt('2026-03', '2026-04-02T01:00:00Z'),
+    ]);
+    expect(result).toEqual({
+      department: 'science',
+      zh: '区科技局',
+      en: 'Science & Technology Bureau',
+      reported: true,
+      submittedAt: '2026-04-02T01:00:00Z',
+      sourceKey: 'science/2026-03.xlsx',
+      dueDate: '2026-04-10',
+      onTime: true,
+      monthsExpected: 3,
+      monthsReceived: 3,
+      monthsOnTime: 2,
+      latestUploadAt: '2026-04-02T01:00:00Z',
+      emptyIndicators: [],
+    });
+  });
+
+  it("names the indicators the month's workbook left empty, in catalog order", () => {
+    const partial = { ...uploadedAt('2026-03', '2026-04-02T01:00:00Z'), indicators: ['sci.c', 'sci.a'] };
+    expect(report([partial]).emptyIndicators).toEqual(['sci.b']);
+  });
+
+  it('without a workbook for the month: not reported, on time unknown, every indicator empty', () => {
+    expect(report([uploadedAt('2026-02', '2026-03-01T00:00:00Z')])).toMatchObject({
+      reported: false,
+      submittedAt: null,
+      sourceKey: null,
+      onTime: null,
+      monthsReceived: 1,
+      monthsOnTime: 1,
+      latestUploadAt: '2026-03-01T00:00:00Z',
+      emptyIndicators: INDICATORS,
+    });
+  });
+
+  it('judges a late correction of a month by the upload that is current now', () => {
+    expect(report([uploadedAt('2026-03', '2026-04-25T00:00:00Z')])).toMatchObject({ reported: true, onTime: false, monthsOnTime: 0 });
+  });
+});

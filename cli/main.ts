@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { demo } from './commands/demo.js';
 import { ingestCommand } from './commands/ingest.js';
+import { replayCommand } from './commands/replay.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { templateCommand } from './commands/template.js';
 import { UsageError } from './usage.js';
@@ -8,12 +9,19 @@ import { UsageError } from './usage.js';
 const USAGE = `department metrics pipeline
 
   npm run cli -- template --department D --period YYYY-MM --out FILE
-      write the workbook a department fills in for a month
-  npm run cli -- ingest FILE --department D [--dry-run] [--json]
+      write the workbook a department fills in for a month; shows the last
+      reported figures from --data when the local stores exist
+  npm run cli -- ingest FILE --department D [--dry-run] [--json] [--out MARKED.xlsx]
       validate a workbook; without --dry-run, upload it to the local upload bucket
-      and let the ingest function process it
+      and let the ingest function process it; --out writes the workbook with its
+      problems marked
   npm run cli -- snapshot --period YYYY-MM
       run the snapshot function for a month on the local stores
+  npm run cli -- snapshot --from YYYY-MM --to YYYY-MM
+      rebuild a range of months, oldest first
+  npm run cli -- replay DEAD_LETTER_QUEUE_ARN
+      on AWS: move every message of a dead-letter queue back to the ingest queue
+      (stack output IngestDeadLetterQueueArn), and wait until the move ends
   npm run cli -- demo            (also: npm start)
       run the whole pipeline locally on sample workbooks
 
@@ -25,6 +33,7 @@ const commands: Record<string, (args: ReturnType<typeof parse>) => Promise<numbe
   template: templateCommand,
   ingest: ingestCommand,
   snapshot: snapshotCommand,
+  replay: replayCommand,
   demo,
 };
 
@@ -35,6 +44,8 @@ function parse(argv: string[]) {
     options: {
       department: { type: 'string' },
       period: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       out: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },

@@ -1,16 +1,18 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { catalog } from '../shared/catalog/catalog.js';
 import { DepartmentMetricsStack } from './pipeline-stack.js';
+import { stackConfigOf } from './stack-config.js';
 
 const app = new App();
-
-const envName: unknown = app.node.tryGetContext('env') ?? 'dev';
-// The name becomes part of the stack name and of every physical name derived from it.
-if (typeof envName !== 'string' || !/^[a-z][a-z0-9-]*$/.test(envName)) {
-  throw new Error(`context "env" must be lowercase letters, digits and dashes, starting with a letter (got ${String(envName)})`);
-}
+// Departments come from the catalog at synth time: a new department gets its role without a code change.
+const config = stackConfigOf((key) => app.node.tryGetContext(key), catalog.departments.map((d) => d.id));
 
 // No account or region: the template synthesizes offline and deploys to whichever account the credentials name.
-new DepartmentMetricsStack(app, `DepartmentMetrics-${envName}`, {
-  description: `Department metrics pipeline (${envName})`,
-  tags: { project: 'department-metrics', environment: envName },
+new DepartmentMetricsStack(app, `DepartmentMetrics-${config.envName}`, {
+  description: `Department metrics pipeline (${config.envName})`,
+  tags: { project: 'department-metrics', environment: config.envName },
+  config,
 });
+// Every synth is checked; an unsuppressed finding fails `cdk synth` the way it fails the tests.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

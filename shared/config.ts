@@ -4,7 +4,16 @@ import { z } from 'zod';
 export const ENV = {
   observationsTable: 'OBSERVATIONS_TABLE_NAME',
   snapshotBucket: 'SNAPSHOT_BUCKET_NAME',
+  idempotencyTable: 'IDEMPOTENCY_TABLE_NAME',
+  /** The day of the month by which every department's workbook for the month before is due. */
+  dueDay: 'REPORTING_DUE_DAY',
 } as const;
+
+/**
+ * Delivery limits shared by the stack and the local run, so that both give up on a message alike.
+ * A workbook that fails this many receives goes to the dead-letter queue.
+ */
+export const DELIVERY = { maxReceiveCount: 3 } as const;
 
 /**
  * Reads and validates a function's configuration once, at cold start.

@@ -1,18 +1,34 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
+import type { IngestedUpload } from '../../functions/ingest/handler.js';
+import type { ImportReport } from '../../shared/ingest/ingest.js';
+import { uploadsOf } from '../../shared/ingest/s3-event.js';
+import { departmentOfKey, reportKeyOf } from '../../shared/ingest/upload.js';
 import type { Period } from '../../shared/period.js';
+import { localQueue, type LocalQueue } from './queue.js';
 import { localContext, LOCAL_RESOURCES, startLocalStores, type LocalStores } from './stores.js';
 
-type IngestResult = Awaited<ReturnType<typeof import('../../functions/ingest/handler.js').handler>>;
-export type IngestedUpload = IngestResult['reports'][number];
+export type { IngestedUpload };
+
+/** A message that failed every receive: the local counterpart of one landing in the dead-letter queue. */
+export class DeadLetteredError extends Error {
+  constructor(readonly event: S3Event, cause: unknown) {
+    super(`the ingest function failed ${event.Records.map((r) => r.s3.object.key).join(', ')} on every delivery`, { cause });
+    this.name = 'DeadLetteredError';
+  }
+}
 
 export interface LocalPipeline {
   stores: LocalStores;
+  /** The ingest queue: S3 notifications go through it, and a test may send its own. */
+  queue: LocalQueue;
   /**
    * Puts a file into the upload bucket and waits for the ingest function, which runs on the
-   * event s3rver emits; returns what it reported for that file.
+   * event s3rver emits, delivered as an SQS message; returns what it reported for that file.
    */
   upload(key: string, body: Uint8Array): Promise<IngestedUpload[]>;
+  /** What the ingest function reported for each upload an S3 notification announced, read from its import reports. */
+  reportsOf(event: S3Event): Promise<IngestedUpload[]>;
   snapshot(period: Period): Promise<{ period: Period; bucket: string; files: { key: string }[] }>;
   read(bucket: string, key: string): Promise<Uint8Array>;
 }
@@ -20,34 +36,50 @@ export interface LocalPipeline {
 /**
  * Runs the real Lambda handlers in this process against the local stores: the stores first,
  * then the handler modules, whose AWS clients and configuration are read at import the way
- * a cold start reads them.
+ * a cold start reads them. S3 → SQS → ingest is kept: every notification s3rver emits becomes
+ * an SQS message, received again while the handler reports it failed, then dead-lettered.
  */
 export async function startLocalPipeline(directory: string): Promise<LocalPipeline & { close(): Promise<void> }> {
   const stores = await startLocalStores(directory);
   Object.assign(process.env, stores.env);
   const ingest = await import('../../functions/ingest/handler.js');
   const snapshot = await import('../../functions/snapshot/handler.js');
-  let ingested: IngestedUpload[] = [];
-  stores.onS3Event(async (event: S3Event) => {
-    const { reports } = await ingest.handler(event, localContext('ingest'));
-    ingested.push(...reports);
+  const queue = localQueue((event) => ingest.handler(event, localContext('ingest')));
+  let delivered: S3Event[] = [];
+  stores.onS3Event(async (event) => {
+    if (!(await queue.send(JSON.stringify(event)))) throw new DeadLetteredError(event, queue.deadLetters.at(-1)?.error);
+    delivered.push(event);
   });
+
+  async function read(bucket: string, key: string): Promise<Uint8Array> {
+    const { Body } = await stores.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!Body) throw new Error(`s3://${bucket}/${key} has no body`);
+    return Body.transformToByteArray();
+  }
+
+  async function reportsOf(event: S3Event): Promise<IngestedUpload[]> {
+    return Promise.all(
+      uploadsOf(event).map(async (upload) => {
+        const reportKey = reportKeyOf(upload, departmentOfKey(upload.key) ?? 'unknown');
+        const report = JSON.parse(new TextDecoder().decode(await read(upload.bucket, reportKey))) as ImportReport;
+        return { reportKey, status: report.status, outcome: report.outcome };
+      }),
+    );
+  }
 
   return {
     stores,
+    queue,
     async upload(key, body) {
       await stores.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCES.uploadBucket, Key: key, Body: body }));
       await stores.settled();
-      const reports = ingested;
-      ingested = [];
-      return reports;
+      const events = delivered;
+      delivered = [];
+      return (await Promise.all(events.map(reportsOf))).flat();
     },
+    reportsOf,
     snapshot: (period) => snapshot.handler({ period }, localContext('snapshot')),
-    async read(bucket, key) {
-      const { Body } = await stores.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      if (!Body) throw new Error(`s3://${bucket}/${key} has no body`);
-      return Body.transformToByteArray();
-    },
+    read,
     close: () => stores.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException, type KeyType } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
 import dynalite from 'dynalite';
@@ -8,13 +8,18 @@ import { join } from 'node:path';
 import S3rver from 's3rver';
 import { OBSERVATION_TABLE_KEY } from '../../shared/aws/observation-table.js';
 import { ENV } from '../../shared/config.js';
+import { DEFAULT_DUE_DAY } from '../../shared/snapshot/index.js';
 
 /** The names the local run gives the stack's buckets and table. */
 export const LOCAL_RESOURCES = {
   uploadBucket: 'department-metrics-uploads',
   snapshotBucket: 'department-metrics-snapshots',
   observationsTable: 'department-metrics-observations',
+  idempotencyTable: 'department-metrics-idempotency',
 } as const;
+
+/** The idempotency table's key, as Powertools' DynamoDB persistence layer expects it by default. */
+export const IDEMPOTENCY_TABLE_KEY = 'id';
 
 export interface LocalStores {
   /** Environment for code that talks to the stores through the shared AWS clients. */
@@ -48,19 +53,21 @@ async function createResources(s3: S3Client, dynamo: DynamoDBClient): Promise<vo
     });
   }
   const { partitionKey, sortKey } = OBSERVATION_TABLE_KEY;
+  await createTable(dynamo, LOCAL_RESOURCES.observationsTable, [
+    { name: partitionKey, type: 'HASH' },
+    { name: sortKey, type: 'RANGE' },
+  ]);
+  await createTable(dynamo, LOCAL_RESOURCES.idempotencyTable, [{ name: IDEMPOTENCY_TABLE_KEY, type: 'HASH' }]);
+}
+
+async function createTable(dynamo: DynamoDBClient, name: string, key: { name: string; type: KeyType }[]): Promise<void> {
   await dynamo
     .send(
       new CreateTableCommand({
-        TableName: LOCAL_RESOURCES.observationsTable,
+        TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: partitionKey, AttributeType: 'S' },
-          { AttributeName: sortKey, AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: partitionKey, KeyType: 'HASH' },
-          { AttributeName: sortKey, KeyType: 'RANGE' },
-        ],
+        AttributeDefinitions: key.map((k) => ({ AttributeName: k.name, AttributeType: 'S' })),
+        KeySchema: key.map((k) => ({ AttributeName: k.name, KeyType: k.type })),
       }),
     )
     .catch((error: unknown) => {
@@ -88,6 +95,11 @@ export async function startLocalStores(directory: string): Promise<LocalStores> 
     AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${dynamoAddress.port}`,
     [ENV.observationsTable]: LOCAL_RESOURCES.observationsTable,
     [ENV.snapshotBucket]: LOCAL_RESOURCES.snapshotBucket,
+    [ENV.idempotencyTable]: LOCAL_RESOURCES.idempotencyTable,
+    [ENV.dueDay]: String(DEFAULT_DUE_DAY),
+    POWERTOOLS_METRICS_NAMESPACE: 'DepartmentMetrics-local',
+    // EMF lines would bury the CLI's own output; the functions still record them, nothing is printed.
+    POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'WARN',
     // The lock file pins SDK releases that support the Node.js 20 of the local machines (Lambda runs 22),
     // so the SDK's notice about future releases is noise in a local run.

@@ -1,5 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { dynamo, s3 } from '../../shared/aws/clients.js';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
@@ -7,16 +10,18 @@ import { s3ObjectStore } from '../../shared/aws/s3-object-store.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { readConfig } from '../../shared/config.js';
 import { logger } from '../../shared/observability/logger.js';
+import { METRIC, metrics } from '../../shared/observability/metrics.js';
 import { isPeriod } from '../../shared/period.js';
 import { systemClock } from '../../shared/ports.js';
 import { makeSnapshot, previousPeriod } from '../../shared/snapshot/index.js';
 
-const config = readConfig(['observationsTable', 'snapshotBucket']);
+const config = readConfig(['observationsTable', 'snapshotBucket', 'dueDay']);
 const snapshot = makeSnapshot({
   catalog,
   observations: dynamoObservationRepository(dynamo, config.observationsTable),
   objects: s3ObjectStore(s3),
   bucket: config.snapshotBucket,
+  dueDay: Number(config.dueDay),
 });
 
 /** The schedule sends `{}` (the month just ended); an operator may ask for `{"period":"2026-11"}`. */
@@ -27,7 +32,14 @@ const snapshotRequest = z.object({
 export const handler = middy(async (event: unknown) => {
   const request = snapshotRequest.parse(event ?? {});
   const period = request.period ?? previousPeriod(systemClock.now());
+  logger.appendKeys({ period });
+  const started = performance.now();
   const { files } = await snapshot(period);
-  logger.info('snapshot written', { period, files });
+  // The alarm on a missing snapshot watches the daily deadline check; these describe each run.
+  metrics.addMetric(METRIC.snapshotDuration, MetricUnit.Milliseconds, performance.now() - started);
+  metrics.addMetric(METRIC.snapshotsWritten, MetricUnit.Count, 1);
+  logger.info('snapshot written', { files });
   return { period, bucket: config.snapshotBucket, files };
-}).use(injectLambdaContext(logger));
+})
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -13,6 +13,9 @@ export const s3 = new S3Client({
   forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
 });
 
-export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+/** The plain client, for libraries that marshal their own items (Powertools idempotency). */
+export const dynamoClient = new DynamoDBClient({});
+
+export const dynamo = DynamoDBDocumentClient.from(dynamoClient, {
   marshallOptions: { removeUndefinedValues: true },
 });

@@ -1,21 +1,29 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DepartmentMetricsStack } from '../../infra/pipeline-stack.js';
-import type { PipelineFunction } from '../../infra/secure-defaults.js';
+import { stackConfigOf, type StackConfig } from '../../infra/stack-config.js';
+import { catalog } from '../../shared/catalog/catalog.js';
 
 // The feature flags `cdk synth` applies, so the template under test is the one that gets deployed.
 const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
 };
 
+const departments = catalog.departments.map((d) => d.id);
+const config = (envName: string): StackConfig => ({ envName, departments, dueDay: 10, ingestConcurrency: 5 });
+
 let stack: DepartmentMetricsStack;
 let template: Template;
 
 beforeAll(() => {
-  stack = new DepartmentMetricsStack(new App({ context }), 'Test');
+  stack = new DepartmentMetricsStack(new App({ context }), 'Test', { config: config('dev') });
   template = Template.fromStack(stack);
 });
 
@@ -23,80 +31,131 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: unknown;
 }
 
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const resolve = (value: unknown) => stack.resolve(value);
 
 /** The logical ID behind a resource's name token (`{ Ref: id }`). */
-const logicalIdOf = (nameToken: string): string => (stack.resolve(nameToken) as { Ref: string }).Ref;
-
+const logicalIdOf = (nameToken: string): string => (resolve(nameToken) as { Ref: string }).Ref;
 const resourceOf = (nameToken: string) => template.toJSON().Resources[logicalIdOf(nameToken)];
 
-function statementsOf(roleId: string): Statement[] {
+function statementsOf(role: iam.Role): Statement[] {
+  const roleId = logicalIdOf(role.roleName);
   return Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((policy) => (policy.Properties.Roles as unknown[]).some((r) => isDeepStrictEqual(r, { Ref: roleId })))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
 
-/** Every action a function's role is allowed, with the resources it is allowed on. */
-function grantsOf(fn: PipelineFunction): Map<string, unknown[]> {
+/** Every action a role is allowed, with the resources it is allowed on. */
+function grantsOf(role: iam.Role): Map<string, unknown[]> {
   const grants = new Map<string, unknown[]>();
-  for (const statement of statementsOf(logicalIdOf(fn.role.roleName))) {
+  for (const statement of statementsOf(role)) {
     expect(statement.Effect).toBe('Allow');
-    for (const action of asArray(statement.Action)) {
-      grants.set(action, [...(grants.get(action) ?? []), ...asArray(statement.Resource)]);
-    }
+    for (const action of asArray(statement.Action)) grants.set(action, [...(grants.get(action) ?? []), ...asArray(statement.Resource)]);
   }
   return grants;
 }
 
-const actionsOf = (fn: PipelineFunction) => [...grantsOf(fn).keys()].sort();
+const actionsOf = (role: iam.Role) => [...grantsOf(role).keys()].sort();
+const objectsUnder = (prefix: string) => resolve(stack.uploadBucket.arnForObjects(`${prefix}*`));
+const viaS3 = { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } };
+
+describe('cdk-nag', () => {
+  it('the AwsSolutions pack finds nothing unacknowledged in the stack', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'nag-'));
+    try {
+      const app = new App({ context, outdir });
+      new DepartmentMetricsStack(app, 'Nag', { config: config('dev') });
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      // A violation makes synth throw and leaves the report behind.
+      expect(() => app.synth()).not.toThrow();
+      const report = join(outdir, 'validation-report.json');
+      const violations = existsSync(report)
+        ? (JSON.parse(readFileSync(report, 'utf8')) as { pluginReports: { violations: unknown[] }[] }).pluginReports.flatMap((p) => p.violations)
+        : [];
+      expect(violations).toEqual([]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('encryption keys', () => {
+  it('are customer-managed and rotate yearly', () => {
+    template.resourceCountIs('AWS::KMS::Key', 2);
+    template.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('let S3 send to the ingest queue only from the upload bucket, and CloudWatch publish alarms', () => {
+    const statements = resourceOf(stack.messagesKey.keyId).Properties.KeyPolicy.Statement as (Statement & { Principal: unknown })[];
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Principal: { Service: 's3.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+      Resource: '*',
+      Condition: { ArnLike: { 'aws:SourceArn': resolve(stack.uploadBucket.bucketArn) } },
+    });
+    expect(statements.filter((s) => JSON.stringify(s.Principal).includes('cloudwatch'))).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*' },
+    ]);
+    // S3 and CloudWatch never get the data key.
+    const dataKeyPrincipals = (resourceOf(stack.dataKey.keyId).Properties.KeyPolicy.Statement as { Principal: unknown }[]).map((s) => s.Principal);
+    expect(JSON.stringify(dataKeyPrincipals)).not.toMatch(/s3\.amazonaws|cloudwatch/);
+  });
+});
 
 describe('buckets', () => {
   const buckets = () => ({
     upload: stack.uploadBucket,
     snapshot: stack.snapshotBucket,
     'access logs': stack.accessLogsBucket,
+    'query results': stack.analytics.resultsBucket,
   });
 
-  it('are encrypted, private, versioned and retained', () => {
-    template.resourceCountIs('AWS::S3::Bucket', 3);
+  it('are private, versioned and retained', () => {
+    template.resourceCountIs('AWS::S3::Bucket', Object.keys(buckets()).length);
     template.allResourcesProperties('AWS::S3::Bucket', {
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-      },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       VersioningConfiguration: { Status: 'Enabled' },
     });
     template.allResources('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
+  it.each(['upload', 'snapshot', 'query results'] as const)('the %s bucket is encrypted with the data key', (name) => {
+    expect(resourceOf(buckets()[name].bucketName).Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [
+        { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: resolve(stack.dataKey.keyArn) } },
+      ],
+    });
+  });
+
+  it('the access logs bucket uses S3-managed keys, the only kind server access logging delivers to', () => {
+    expect(resourceOf(stack.accessLogsBucket.bucketName).Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+  });
+
+  it.each([
+    ['upload', { NoncurrentVersionTransitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }] }],
+    ['snapshot', { NoncurrentVersionExpiration: { NoncurrentDays: 365 } }],
+    ['access logs', { NoncurrentVersionExpiration: { NoncurrentDays: 90 } }],
+  ] as const)('the %s bucket keeps old versions as its lifecycle says', (name, rule) => {
+    expect(resourceOf(buckets()[name].bucketName).Properties.LifecycleConfiguration).toEqual({
+      Rules: [{ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled', ...rule }],
+    });
+  });
+
   it.each(['upload', 'snapshot', 'access logs'] as const)('the %s bucket refuses requests without TLS 1.2', (name) => {
     const bucket = buckets()[name];
-    const everything = [stack.resolve(bucket.bucketArn), stack.resolve(bucket.arnForObjects('*'))];
+    const everything = [resolve(bucket.bucketArn), resolve(bucket.arnForObjects('*'))];
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      Bucket: stack.resolve(bucket.bucketName),
+      Bucket: resolve(bucket.bucketName),
       PolicyDocument: {
         Statement: Match.arrayWith([
-          {
-            Effect: 'Deny',
-            Principal: { AWS: '*' },
-            Action: 's3:*',
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            Resource: everything,
-          },
-          {
-            Effect: 'Deny',
-            Principal: { AWS: '*' },
-            Action: 's3:*',
-            Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
-            Resource: everything,
-          },
+          { Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Resource: everything },
+          { Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } }, Resource: everything },
         ]),
       },
     });
@@ -104,194 +163,385 @@ describe('buckets', () => {
 
   it.each(['upload', 'snapshot'] as const)('the %s bucket writes access logs to the access logs bucket', (name) => {
     expect(resourceOf(buckets()[name].bucketName).Properties.LoggingConfiguration).toEqual({
-      DestinationBucketName: stack.resolve(stack.accessLogsBucket.bucketName),
+      DestinationBucketName: resolve(stack.accessLogsBucket.bucketName),
       LogFilePrefix: `${name}/`,
     });
   });
 });
 
-describe('observations table', () => {
-  it('is on-demand, recoverable to a point in time, encrypted, keyed by pk/sk and retained', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 1);
-    template.hasResource('AWS::DynamoDB::Table', {
+describe('tables', () => {
+  it('are on-demand, recoverable to a point in time, protected from deletion, encrypted with the data key and retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    template.allResources('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
-      Properties: {
+      Properties: Match.objectLike({
         BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        SSESpecification: { SSEEnabled: true },
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: resolve(stack.dataKey.keyArn) },
+      }),
+    });
+  });
+
+  it('observations are keyed by pk/sk; idempotency records by id and expire', () => {
+    expect(resourceOf(stack.observationsTable.tableName).Properties.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    const idempotency = resourceOf(stack.idempotencyTable.tableName).Properties;
+    expect(idempotency.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    expect(idempotency.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
+  });
+});
+
+describe('delivery', () => {
+  it('an object created under incoming/ of the upload bucket is announced on the ingest queue, and only there', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: resolve(stack.uploadBucket.bucketName),
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
+            QueueArn: resolve(stack.ingestQueue.queueArn),
+          },
         ],
       },
+    });
+    template.resourcePropertiesCountIs('AWS::Lambda::Permission', { Principal: 's3.amazonaws.com' }, 0);
+  });
+
+  it('the ingest queue is encrypted, hides a message for six function timeouts and dead-letters it after three receives', () => {
+    const queue = resourceOf(stack.ingestQueue.queueUrl).Properties;
+    expect(queue).toEqual({
+      KmsMasterKeyId: resolve(stack.messagesKey.keyArn),
+      MessageRetentionPeriod: 1_209_600,
+      VisibilityTimeout: 360,
+      RedrivePolicy: { deadLetterTargetArn: resolve(stack.ingestDeadLetterQueue.queueArn), maxReceiveCount: 3 },
+    });
+  });
+
+  it('every queue is encrypted with the messages key and refuses requests without TLS', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 4);
+    template.allResourcesProperties('AWS::SQS::Queue', { KmsMasterKeyId: resolve(stack.messagesKey.keyArn) });
+    template.resourcePropertiesCountIs(
+      'AWS::SQS::QueuePolicy',
+      { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } },
+      4,
+    );
+  });
+
+  it('ingest takes batches of five, reports failed messages alone, and polls no faster than its reserved concurrency', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: resolve(stack.ingest.function.functionName),
+      EventSourceArn: resolve(stack.ingestQueue.queueArn),
+      BatchSize: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: resolve(stack.ingest.role.roleArn),
+      ReservedConcurrentExecutions: 5,
     });
   });
 });
 
 describe('functions', () => {
-  it('both run Node.js 22 on arm64, traced, with source maps and a one-year log group', () => {
-    for (const fn of [stack.ingest, stack.snapshot]) {
+  it('all run Node.js 24 on arm64, traced, logging JSON to a one-year log group, with their metrics namespace', () => {
+    for (const fn of [stack.ingest, stack.snapshot, stack.deadlines]) {
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Role: stack.resolve(fn.role.roleArn),
-        Runtime: 'nodejs22.x',
+        Role: resolve(fn.role.roleArn),
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
-        LoggingConfig: { LogGroup: stack.resolve(fn.logGroup.logGroupName) },
-        DeadLetterConfig: { TargetArn: stack.resolve(fn.deadLetterQueue.queueArn) },
-        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: resolve(fn.logGroup.logGroupName) },
+        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'DepartmentMetrics/dev' }) },
       });
     }
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
 
-  it('ingest has 1 GB and a minute, and is told only the table', () => {
+  it('ingest has 1 GB and a minute, and is told only its two tables', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Role: stack.resolve(stack.ingest.role.roleArn),
+      Role: resolve(stack.ingest.role.roleArn),
       MemorySize: 1024,
       Timeout: 60,
       Environment: {
         Variables: {
           NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: 'department-metrics-ingest',
-          OBSERVATIONS_TABLE_NAME: stack.resolve(stack.observationsTable.tableName),
+          POWERTOOLS_METRICS_NAMESPACE: 'DepartmentMetrics/dev',
+          OBSERVATIONS_TABLE_NAME: resolve(stack.observationsTable.tableName),
+          IDEMPOTENCY_TABLE_NAME: resolve(stack.idempotencyTable.tableName),
         },
       },
     });
   });
 
-  it('snapshot has five minutes and is told the table and the snapshot bucket', () => {
+  it.each(['snapshot', 'deadlines'] as const)('%s is told the table, the snapshot bucket and the due day, and dead-letters failed invocations', (name) => {
+    const fn = stack[name];
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Role: stack.resolve(stack.snapshot.role.roleArn),
-      Timeout: 300,
+      Role: resolve(fn.role.roleArn),
+      DeadLetterConfig: { TargetArn: resolve(stack.snapshotDeadLetterQueue.queueArn) },
       Environment: {
-        Variables: {
-          NODE_OPTIONS: '--enable-source-maps',
-          POWERTOOLS_SERVICE_NAME: 'department-metrics-snapshot',
-          OBSERVATIONS_TABLE_NAME: stack.resolve(stack.observationsTable.tableName),
-          SNAPSHOT_BUCKET_NAME: stack.resolve(stack.snapshotBucket.bucketName),
-        },
+        Variables: Match.objectLike({
+          OBSERVATIONS_TABLE_NAME: resolve(stack.observationsTable.tableName),
+          SNAPSHOT_BUCKET_NAME: resolve(stack.snapshotBucket.bucketName),
+          REPORTING_DUE_DAY: '10',
+        }),
       },
     });
-  });
-
-  it('dead-letter queues are encrypted and refuse requests without TLS', () => {
-    template.resourceCountIs('AWS::SQS::Queue', 2);
-    template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
-    template.resourcePropertiesCountIs(
-      'AWS::SQS::QueuePolicy',
-      {
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
-        },
-      },
-      2,
-    );
   });
 });
 
-describe('triggers', () => {
-  it('an object created under incoming/ of the upload bucket invokes ingest', () => {
-    template.hasResourceProperties('Custom::S3BucketNotifications', {
-      BucketName: stack.resolve(stack.uploadBucket.bucketName),
-      NotificationConfiguration: {
-        LambdaFunctionConfigurations: [
-          {
-            Events: ['s3:ObjectCreated:*'],
-            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
-            LambdaFunctionArn: stack.resolve(stack.ingest.function.functionArn),
-          },
-        ],
-      },
-    });
-    template.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      FunctionName: stack.resolve(stack.ingest.function.functionArn),
-      Principal: 's3.amazonaws.com',
-      SourceArn: stack.resolve(stack.uploadBucket.bucketArn),
-    });
-  });
-
-  it('snapshot runs at 02:00 on the 1st of each month, Asia/Shanghai time, with an empty event', () => {
-    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+describe('schedules', () => {
+  it.each([
+    ['snapshot', 'cron(0 2 1 * ? *)'],
+    ['deadlines', 'cron(0 9 * * ? *)'],
+  ] as const)('%s runs on %s, Asia/Shanghai time, retried and dead-lettered', (name, expression) => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'cron(0 2 1 * ? *)',
+      ScheduleExpression: expression,
       ScheduleExpressionTimezone: 'Asia/Shanghai',
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
-      Target: Match.objectLike({ Arn: stack.resolve(stack.snapshot.function.functionArn), Input: '{}' }),
+      Target: Match.objectLike({
+        Arn: resolve(stack[name].function.functionArn),
+        Input: '{}',
+        RetryPolicy: { MaximumEventAgeInSeconds: 21_600, MaximumRetryAttempts: 5 },
+        DeadLetterConfig: { Arn: resolve(stack.scheduleDeadLetterQueue.queueArn) },
+      }),
     });
   });
 });
 
 describe('least privilege', () => {
-  it('execution roles carry no managed or inline policies of their own', () => {
-    for (const fn of [stack.ingest, stack.snapshot]) {
+  it('execution roles carry no managed or inline policies of their own, and no wildcard action', () => {
+    for (const fn of [stack.ingest, stack.snapshot, stack.deadlines]) {
       const { Properties } = resourceOf(fn.role.roleName);
       expect(Properties).not.toHaveProperty('ManagedPolicyArns');
       expect(Properties).not.toHaveProperty('Policies');
+      expect(actionsOf(fn.role).filter((a) => a.includes('*'))).toEqual([]);
     }
   });
 
-  it('ingest may use only item-level table actions, never Scan and never a wildcard action', () => {
-    const actions = actionsOf(stack.ingest);
-    expect(actions).not.toContain('dynamodb:Scan');
-    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-    expect(actions).toEqual([
+  it('ingest uses item-level actions on its two tables, never Scan, and its queue', () => {
+    expect(actionsOf(stack.ingest.role)).toEqual([
       'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'kms:Decrypt',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       's3:GetObject',
       's3:GetObjectVersion',
       's3:PutObject',
-      'sqs:SendMessage',
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
       'xray:PutTelemetryRecords',
       'xray:PutTraceSegments',
     ]);
-    const grants = grantsOf(stack.ingest);
-    const table = stack.resolve(stack.observationsTable.tableArn);
-    for (const action of actions.filter((a) => a.startsWith('dynamodb:'))) expect(grants.get(action)).toEqual([table]);
+    const grants = grantsOf(stack.ingest.role);
+    const observations = resolve(stack.observationsTable.tableArn);
+    const idempotency = resolve(stack.idempotencyTable.tableArn);
+    for (const action of ['dynamodb:BatchWriteItem', 'dynamodb:Query']) expect(grants.get(action)).toEqual([observations]);
+    for (const action of ['dynamodb:DeleteItem', 'dynamodb:UpdateItem']) expect(grants.get(action)).toEqual([idempotency]);
+    expect(grants.get('sqs:ReceiveMessage')).toEqual([resolve(stack.ingestQueue.queueArn)]);
   });
 
   it('ingest reads only incoming/* and writes only reports/* of the upload bucket', () => {
-    const grants = grantsOf(stack.ingest);
-    const incoming = stack.resolve(stack.uploadBucket.arnForObjects('incoming/*'));
-    const reports = stack.resolve(stack.uploadBucket.arnForObjects('reports/*'));
-    expect(grants.get('s3:GetObject')).toEqual([incoming]);
-    expect(grants.get('s3:GetObjectVersion')).toEqual([incoming]);
-    expect(grants.get('s3:PutObject')).toEqual([reports]);
-    const s3Resources = [...grants].filter(([action]) => action.startsWith('s3:')).flatMap(([, resources]) => resources);
-    expect(s3Resources.every((r) => isDeepStrictEqual(r, incoming) || isDeepStrictEqual(r, reports))).toBe(true);
+    const grants = grantsOf(stack.ingest.role);
+    expect(grants.get('s3:GetObject')).toEqual([objectsUnder('incoming/')]);
+    expect(grants.get('s3:GetObjectVersion')).toEqual([objectsUnder('incoming/')]);
+    expect(grants.get('s3:PutObject')).toEqual([objectsUnder('reports/')]);
   });
 
-  it('snapshot may only read the table, never Scan, and only write snapshots/* of the snapshot bucket', () => {
-    const actions = actionsOf(stack.snapshot);
-    expect(actions).not.toContain('dynamodb:Scan');
-    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
-    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:PutObject']);
-    expect(grantsOf(stack.snapshot).get('s3:PutObject')).toEqual([
-      stack.resolve(stack.snapshotBucket.arnForObjects('snapshots/*')),
+  it('snapshot may only read the table and write snapshots/*; the deadline check only read both', () => {
+    const snapshots = resolve(stack.snapshotBucket.arnForObjects('snapshots/*'));
+    const snapshot = grantsOf(stack.snapshot.role);
+    expect(actionsOf(stack.snapshot.role).filter((a) => /^(dynamodb|s3):/.test(a))).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 's3:PutObject']);
+    expect(snapshot.get('s3:PutObject')).toEqual([snapshots]);
+    const deadlines = grantsOf(stack.deadlines.role);
+    expect(actionsOf(stack.deadlines.role).filter((a) => /^(dynamodb|s3):/.test(a))).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      's3:GetObject',
+      's3:GetObjectVersion',
     ]);
+    expect(deadlines.get('s3:GetObject')).toEqual([snapshots]);
   });
 
-  it('the schedule may invoke only the snapshot function', () => {
-    const [schedule] = Object.values(template.findResources('AWS::Scheduler::Schedule'));
-    const functionArn = stack.snapshot.function.functionArn;
-    expect(statementsOf(schedule?.Properties.Target.RoleArn['Fn::GetAtt'][0])).toEqual([
+  it('each schedule may invoke only its own function', () => {
+    for (const fn of [stack.snapshot, stack.deadlines]) {
+      const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule')).find((s) =>
+        isDeepStrictEqual(s.Properties.Target.Arn, resolve(fn.function.functionArn)),
+      );
+      const roleId = schedule?.Properties.Target.RoleArn['Fn::GetAtt'][0] as string;
+      const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => isDeepStrictEqual(p.Properties.Roles, [{ Ref: roleId }]))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+      expect(statements.find((s) => s.Action === 'lambda:InvokeFunction')?.Resource).toEqual([
+        resolve(fn.function.functionArn),
+        resolve(`${fn.function.functionArn}:*`),
+      ]);
+      expect(statements.find((s) => s.Action === 'sqs:SendMessage')?.Resource).toEqual(resolve(stack.scheduleDeadLetterQueue.queueArn));
+    }
+  });
+});
+
+describe('department upload roles', () => {
+  it('there is one per catalog department', () => {
+    expect([...stack.departmentRoles.keys()]).toEqual(departments);
+  });
+
+  it.each(departments)('%s may put only under its own incoming/ folder, read and list only its own reports/', (department) => {
+    const role = stack.departmentRoles.get(department);
+    if (!role) throw new Error(`no role for ${department}`);
+    expect(statementsOf(role)).toEqual([
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: objectsUnder(`incoming/${department}/`) },
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: resolve(stack.dataKey.keyArn), Condition: viaS3 },
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: objectsUnder(`reports/${department}/`) },
       {
         Effect: 'Allow',
-        Action: 'lambda:InvokeFunction',
-        Resource: [stack.resolve(functionArn), stack.resolve(`${functionArn}:*`)],
+        Action: 's3:ListBucket',
+        Resource: resolve(stack.uploadBucket.bucketArn),
+        Condition: { StringLike: { 's3:prefix': [`reports/${department}/*`] } },
       },
     ]);
+  });
+
+  it.each(departments)("%s's role reaches no other department's folder", (department) => {
+    const role = stack.departmentRoles.get(department);
+    if (!role) throw new Error(`no role for ${department}`);
+    const granted = JSON.stringify(statementsOf(role));
+    for (const other of departments.filter((d) => d !== department)) {
+      expect(granted).not.toContain(`/${other}/`);
+    }
+  });
+
+  it('a department added to the catalog gets its role with no code change', () => {
+    const wider = new DepartmentMetricsStack(new App({ context }), 'Wider', { config: { ...config('dev'), departments: [...departments, 'health'] } });
+    expect([...wider.departmentRoles.keys()]).toEqual([...departments, 'health']);
+  });
+
+  it('the BI role reads snapshots/* of the snapshot bucket and writes nothing there', () => {
+    const statements = statementsOf(stack.analytics.biRole);
+    const snapshotBucket = JSON.stringify(resolve(stack.snapshotBucket.bucketArn));
+    const onSnapshots = statements.filter((s) => JSON.stringify(s.Resource).includes(snapshotBucket.slice(1, -1)));
+    expect(onSnapshots).toEqual([
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: resolve(stack.snapshotBucket.arnForObjects('snapshots/*')) },
+      {
+        Effect: 'Allow',
+        Action: 's3:GetBucketLocation',
+        Resource: [resolve(stack.analytics.resultsBucket.bucketArn), resolve(stack.snapshotBucket.bucketArn)],
+      },
+      {
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: resolve(stack.snapshotBucket.bucketArn),
+        Condition: { StringLike: { 's3:prefix': ['snapshots/*'] } },
+      },
+    ]);
+    // Reading needs the data key, through S3 only; Athena writing results adds GenerateDataKey.
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: resolve(stack.dataKey.keyArn),
+      Condition: viaS3,
+    });
+  });
+});
+
+describe('alarms', () => {
+  it('go to an encrypted topic whose e-mail subscription is the AlarmEmail parameter', () => {
+    template.hasParameter('AlarmEmail', { Type: 'String' });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: resolve(stack.messagesKey.keyArn) });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [resolve(stack.alarmTopic.topicArn)], Threshold: 1 });
+  });
+
+  it.each([
+    ['ingestDeadLetters', 'ingestDeadLetterQueue'],
+    ['snapshotDeadLetters', 'snapshotDeadLetterQueue'],
+    ['scheduleDeadLetters', 'scheduleDeadLetterQueue'],
+  ] as const)('%s fires on the first message in %s', (alarm, queue) => {
+    expect(resourceOf(stack.alarms[alarm].alarmName).Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: resolve(stack[queue].queueName) }],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it.each(['ingest', 'snapshot', 'deadlines'] as const)('%s errors raise an alarm', (name) => {
+    expect(resourceOf(stack.alarms.functionErrors[name].alarmName).Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: resolve(stack[name].function.functionName) }],
+      Statistic: 'Sum',
+    });
+  });
+
+  it.each([
+    ['snapshotMissing', 'SnapshotMissing', 'breaching'],
+    ['lateDepartments', 'LateDepartments', 'notBreaching'],
+  ] as const)('%s watches the daily check\'s %s metric, a silent day counting as %s', (alarm, metricName, missing) => {
+    expect(resourceOf(stack.alarms[alarm].alarmName).Properties).toMatchObject({
+      Namespace: 'DepartmentMetrics/dev',
+      MetricName: metricName,
+      Dimensions: [{ Name: 'service', Value: 'department-metrics-deadlines' }],
+      Period: 86_400,
+      TreatMissingData: missing,
+    });
+  });
+});
+
+describe('environments', () => {
+  it('dev and prod in one account share no physical name and no metrics namespace', () => {
+    const app = new App({ context });
+    // Both stacks exist before the app synthesizes, as they would in one account.
+    const stacks = ['dev', 'prod'].map((envName) => new DepartmentMetricsStack(app, `DepartmentMetrics-${envName}`, { config: config(envName) }));
+    const [dev, prod] = stacks.map((instance) => {
+      const json = Template.fromStack(instance).toJSON();
+      const resources = Object.values(json.Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>);
+      // Names left to CloudFormation derive from the stack name; only account-wide names written out could clash.
+      const names = resources.flatMap((r) =>
+        Object.entries(r.Properties ?? {})
+          .filter(([key, value]) => /^(Bucket|Table|Queue|Role|Function|Topic|Alarm|LogGroup|ManagedPolicy|Group)?Name$/.test(key) && typeof value === 'string')
+          .map(([key, value]) => `${r.Type}.${key}=${String(value)}`),
+      );
+      return { names, namespaces: new Set(JSON.stringify(json).match(/DepartmentMetrics\/[a-z]+/g)) };
+    });
+    expect(dev?.names.filter((name) => prod?.names.includes(name))).toEqual([]);
+    expect(dev?.namespaces).toEqual(new Set(['DepartmentMetrics/dev']));
+    expect(prod?.namespaces).toEqual(new Set(['DepartmentMetrics/prod']));
+  });
+
+  it.each([
+    [{}, { envName: 'dev', dueDay: 10, ingestConcurrency: 5, alarmEmail: undefined }],
+    [
+      { env: 'prod', dueDay: '12', ingestConcurrency: '8', alarmEmail: 'ops@example.gov.cn' },
+      { envName: 'prod', dueDay: 12, ingestConcurrency: 8, alarmEmail: 'ops@example.gov.cn' },
+    ],
+  ])('CDK context %o configures %o', (values, expected) => {
+    const read = (key: string) => (values as Record<string, unknown>)[key];
+    expect(stackConfigOf(read, departments)).toEqual({ ...expected, departments });
+  });
+
+  it.each([
+    [{ env: 'Prod' }, 'envName'],
+    [{ dueDay: '31' }, 'dueDay'],
+    [{ alarmEmail: 'nobody' }, 'alarmEmail'],
+    [{ ingestConcurrency: '1' }, 'ingestConcurrency'],
+  ])('CDK context %o is refused, naming %s', (values, field) => {
+    expect(() => stackConfigOf((key) => (values as Record<string, unknown>)[key], departments)).toThrow(field);
   });
 });

@@ -1,6 +1,7 @@
-import { GetObjectCommand, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { S3Event } from 'aws-lambda';
+import type { S3Event, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { localContext } from '../../cli/local/stores.js';
@@ -16,38 +17,92 @@ import { buildTemplate } from '../../shared/workbook/template.js';
  */
 const s3 = mockClient(S3Client);
 const dynamo = mockClient(DynamoDBDocumentClient);
+// Powertools idempotency talks to its table through the plain client.
+const idempotency = mockClient(DynamoDBClient);
 
 let ingest: typeof import('../../functions/ingest/handler.js').handler;
 let snapshot: typeof import('../../functions/snapshot/handler.js').handler;
+let deadlines: typeof import('../../functions/deadlines/handler.js').handler;
+let metrics: typeof import('../../shared/observability/metrics.js').metrics;
+
+/** Each invocation's EMF document, as the logMetrics middleware would print it. */
+let emitted: Record<string, unknown>[] = [];
+/** Each JSON log line the handlers print. */
+let logged: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   vi.stubEnv('AWS_REGION', 'ap-east-1');
   vi.stubEnv('OBSERVATIONS_TABLE_NAME', 'observations');
+  vi.stubEnv('IDEMPOTENCY_TABLE_NAME', 'idempotency');
   vi.stubEnv('SNAPSHOT_BUCKET_NAME', 'snapshots');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  vi.stubEnv('REPORTING_DUE_DAY', '10');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
+  vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'department-metrics');
+  vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'DepartmentMetrics/test');
   ({ handler: ingest } = await import('../../functions/ingest/handler.js'));
   ({ handler: snapshot } = await import('../../functions/snapshot/handler.js'));
+  ({ handler: deadlines } = await import('../../functions/deadlines/handler.js'));
+  // Imported after the environment is set: the buffer reads its namespace when it is created.
+  ({ metrics } = await import('../../shared/observability/metrics.js'));
 });
 
 beforeEach(() => {
   s3.reset();
   dynamo.reset();
+  idempotency.reset();
+  idempotency.on(PutItemCommand).resolves({});
+  idempotency.on(UpdateItemCommand).resolves({});
+  idempotency.on(DeleteItemCommand).resolves({});
   vi.useFakeTimers({ now: new Date('2026-12-01T00:00:00+08:00'), toFake: ['Date'] });
+  emitted = [];
+  vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {
+    emitted.push(metrics.serializeMetrics());
+    metrics.clearMetrics();
+    return metrics;
+  });
+  logged = [];
+  // Powertools Logger writes one JSON document per line: INFO to stdout, WARN and ERROR to stderr.
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk) => {
+      for (const line of String(chunk).split('\n')) if (line.startsWith('{')) logged.push(JSON.parse(line) as Record<string, unknown>);
+      return true;
+    });
+  }
 });
 
-afterEach(() => vi.useRealTimers());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
 
-function s3Event(key: string): S3Event {
+function s3Event(key: string, versionId = 'v1'): S3Event {
   return {
     Records: [
       {
         eventName: 'ObjectCreated:Put',
         eventTime: '2026-11-30T03:00:00.000Z',
         userIdentity: { principalId: 'AWS:CLERK' },
-        s3: { bucket: { name: 'uploads' }, object: { key, sequencer: '0055AED6DCD90281E5', versionId: 'v1', size: 1 } },
+        s3: { bucket: { name: 'uploads' }, object: { key, sequencer: '0055AED6DCD90281E5', versionId, size: 1 } },
       },
     ],
   } as unknown as S3Event;
+}
+
+/** S3 → SQS: each message body is one S3 notification. */
+function sqsEvent(...bodies: unknown[]): SQSEvent {
+  return {
+    Records: bodies.map((body, i) => ({
+      messageId: `m${i + 1}`,
+      receiptHandle: `r${i + 1}`,
+      body: JSON.stringify(body),
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 's3', ApproximateFirstReceiveTimestamp: '0' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:ap-east-1:000000000000:ingest',
+      awsRegion: 'ap-east-1',
+    })),
+  };
 }
 
 const body = (bytes: Uint8Array) => ({ transformToByteArray: async () => bytes }) as unknown as GetObjectCommandOutput['Body'];
@@ -63,52 +118,109 @@ async function scienceWorkbook(): Promise<Uint8Array> {
   );
 }
 
-function writtenReport(): ImportReport {
-  const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
-  expect(puts.map((p) => p.Key)).toEqual(['reports/science/科技 11月.xlsx.v1.json']);
-  return JSON.parse(String(puts[0]?.Body)) as ImportReport;
+function writtenReports(): ImportReport[] {
+  return s3
+    .commandCalls(PutObjectCommand)
+    .map((c) => c.args[0].input)
+    .filter((put) => put.Key?.endsWith('.json'))
+    .map((put) => JSON.parse(String(put.Body)) as ImportReport);
 }
 
+const KEY = 'incoming/science/科技 11月.xlsx';
+const ENCODED_KEY = 'incoming/science/%E7%A7%91%E6%8A%80+11%E6%9C%88.xlsx';
+
 describe('the ingest handler', () => {
-  it('reads the decoded key, stores each figure once and points the month at it, even when DynamoDB leaves items unprocessed', async () => {
-    s3.on(GetObjectCommand, { Bucket: 'uploads', Key: 'incoming/science/科技 11月.xlsx', VersionId: 'v1' }).resolves({
-      Body: body(await scienceWorkbook()),
-    });
+  beforeEach(async () => {
+    s3.on(GetObjectCommand, { Bucket: 'uploads', Key: KEY, VersionId: 'v1' }).resolves({ Body: body(await scienceWorkbook()) });
+    s3.on(PutObjectCommand).resolves({});
     dynamo.on(GetCommand).resolves({});
+    // The department has no earlier figures for the rules to compare with.
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(PutCommand).resolves({});
+  });
+
+  it('reads the decoded key, stores each figure once and points the month at it, even when DynamoDB leaves items unprocessed', async () => {
     // DynamoDB throttles part of the first batch: only those items are sent again.
     dynamo
       .on(BatchWriteCommand)
       .callsFakeOnce((input) => ({ UnprocessedItems: { observations: input.RequestItems.observations.slice(1) } }))
       .resolves({ UnprocessedItems: {} });
-    dynamo.on(PutCommand).resolves({});
 
-    const result = await ingest(s3Event('incoming/science/%E7%A7%91%E6%8A%80+11%E6%9C%88.xlsx'), localContext('ingest'));
+    const response = await ingest(sqsEvent(s3Event(ENCODED_KEY)), localContext('ingest'));
 
-    expect(result.reports).toEqual([{ reportKey: 'reports/science/科技 11月.xlsx.v1.json', status: 'accepted', outcome: 'committed' }]);
+    expect(response).toEqual({ batchItemFailures: [] });
     const batches = dynamo.commandCalls(BatchWriteCommand).map((c) => c.args[0].input.RequestItems?.observations ?? []);
     expect(batches.map((b) => b.length)).toEqual([3, 2]);
     const stored = batches.flat().map((r) => r.PutRequest?.Item);
     expect(new Set(stored.map((item) => `${item?.indicator}=${String(item?.value)}`))).toEqual(
       new Set(['sci.bayu_craftsmen=30', 'sci.tech_contract_turnover=1.3', 'sci.incentive_app_rollout=true']),
     );
-    expect(stored[0]?.lineage).toMatchObject({ bucket: 'uploads', key: 'incoming/science/科技 11月.xlsx', versionId: 'v1', sheet: '填报 Data' });
+    expect(stored[0]?.lineage).toMatchObject({ bucket: 'uploads', key: KEY, versionId: 'v1', sheet: '填报 Data' });
     const pointer = dynamo.commandCalls(PutCommand)[0]?.args[0].input;
     expect(pointer?.Item).toMatchObject({ pk: 'department#science', sk: 'submission#2026-11', period: '2026-11', upload: stored[0]?.upload });
     expect(pointer?.ConditionExpression).toBe('attribute_not_exists(#pk)');
-    expect(writtenReport()).toMatchObject({ status: 'accepted', outcome: 'committed', counts: { observations: 3, errors: 0 } });
+    expect(writtenReports()).toMatchObject([{ status: 'accepted', outcome: 'committed', counts: { observations: 3, errors: 0 } }]);
   });
 
-  it('fails the invocation, writing nothing, when the object cannot be read, so that Lambda retries it', async () => {
-    s3.on(GetObjectCommand).rejects(new Error('SlowDown'));
-    await expect(ingest(s3Event('incoming/science/a.xlsx'), localContext('ingest'))).rejects.toThrow('SlowDown');
-    expect(dynamo.calls()).toHaveLength(0);
+  it('keys the idempotency record on the object version and stores only the small result', async () => {
+    dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
+    await ingest(sqsEvent(s3Event(ENCODED_KEY)), localContext('ingest'));
+    const claim = idempotency.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(claim?.TableName).toBe('idempotency');
+    expect(claim?.Item?.status).toEqual({ S: 'INPROGRESS' });
+    const completed = idempotency.commandCalls(UpdateItemCommand)[0]?.args[0].input;
+    expect(completed?.Key).toEqual(claim?.Item && { id: claim.Item.id });
+    expect(completed?.ExpressionAttributeValues?.[':response_data']).toEqual({
+      M: { reportKey: { S: 'reports/science/科技 11月.xlsx.v1.json' }, status: { S: 'accepted' }, outcome: { S: 'committed' } },
+    });
+  });
+
+  it('emits files accepted, rows read and observations written as EMF', async () => {
+    dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
+    await ingest(sqsEvent(s3Event(ENCODED_KEY)), localContext('ingest'));
+    const [document] = emitted;
+    expect(document).toMatchObject({ service: 'department-metrics', FilesAccepted: 1, RowsRead: 3, ObservationsWritten: 3 });
+    expect(document?._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'DepartmentMetrics/test', Dimensions: [['service']] }] });
+  });
+
+  it('names the upload key, version and department on every line it logs, and the period once known', async () => {
+    dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
+    await ingest(sqsEvent(s3Event(ENCODED_KEY)), localContext('ingest'));
+    expect(logged.length).toBeGreaterThan(0);
+    for (const line of logged) expect(line).toMatchObject({ uploadKey: KEY, versionId: 'v1', department: 'science' });
+    expect(logged.find((l) => l.message === 'upload ingested')).toMatchObject({ period: '2026-11', status: 'accepted', outcome: 'committed' });
+  });
+
+  it('reports a throttled message alone as failed, writes no pointer and releases its idempotency record for the retry', async () => {
+    dynamo.on(BatchWriteCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }));
+    const response = await ingest(sqsEvent({ Service: 'Amazon S3', Event: 's3:TestEvent' }, s3Event(ENCODED_KEY)), localContext('ingest'));
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(idempotency.commandCalls(DeleteItemCommand)).toHaveLength(1);
+    expect(logged.find((l) => l.level === 'ERROR')).toMatchObject({ uploadKey: KEY, department: 'science', error: { message: 'Rate exceeded' } });
   });
 
-  it('does nothing for the test event S3 sends when the notification is set up', async () => {
-    const result = await ingest({ Service: 'Amazon S3', Event: 's3:TestEvent' } as unknown as S3Event, localContext('ingest'));
-    expect(result.reports).toEqual([]);
+  it('fails only the message whose object cannot be read; its neighbour is ingested', async () => {
+    s3.on(GetObjectCommand, { Key: 'incoming/science/gone.xlsx' }).rejects(new Error('SlowDown'));
+    dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
+    const response = await ingest(sqsEvent(s3Event('incoming/science/gone.xlsx'), s3Event(ENCODED_KEY)), localContext('ingest'));
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(writtenReports().map((r) => r.source.key)).toEqual([KEY]);
+  });
+
+  it('throws when every message of the batch fails, so that Lambda counts an error', async () => {
+    s3.on(GetObjectCommand).rejects(new Error('SlowDown'));
+    await expect(ingest(sqsEvent(s3Event(ENCODED_KEY)), localContext('ingest'))).rejects.toThrow('All records failed processing');
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  it('takes the test event S3 sends when the notification is set up as done, touching nothing', async () => {
+    const response = await ingest(sqsEvent({ Service: 'Amazon S3', Event: 's3:TestEvent' }), localContext('ingest'));
+    expect(response).toEqual({ batchItemFailures: [] });
     expect(s3.calls()).toHaveLength(0);
+    expect(dynamo.calls()).toHaveLength(0);
+    expect(idempotency.calls()).toHaveLength(0);
   });
 });
 
@@ -129,5 +241,20 @@ describe('the snapshot handler', () => {
   it('refuses a malformed period before reading anything', async () => {
     await expect(snapshot({ period: '2026-13' }, localContext('snapshot'))).rejects.toThrow('period must be a month written YYYY-MM');
     expect(dynamo.calls()).toHaveLength(0);
+  });
+});
+
+describe('the deadline check handler', () => {
+  it.each([
+    ['the 1st: nothing is due yet', '2026-12-01T09:00:00+08:00', false, { SnapshotMissing: 0, LateDepartments: 0 }],
+    ['the 2nd, no snapshot: it is missing', '2026-12-02T09:00:00+08:00', false, { SnapshotMissing: 1, LateDepartments: 0 }],
+    ['the 10th, snapshot there, nobody reported: every department is late', '2026-12-10T09:00:00+08:00', true, { SnapshotMissing: 0, LateDepartments: 3 }],
+  ])('on %s', async (_, now, snapshotThere, expected) => {
+    vi.setSystemTime(new Date(now));
+    dynamo.on(GetCommand).resolves({});
+    if (snapshotThere) s3.on(HeadObjectCommand, { Bucket: 'snapshots', Key: 'snapshots/period=2026-11/manifest.json' }).resolves({});
+    else s3.on(HeadObjectCommand).rejects(new NotFound({ message: 'Not Found', $metadata: {} }));
+    await deadlines({}, localContext('deadlines'));
+    expect(emitted[0]).toMatchObject(expected);
   });
 });

@@ -1,0 +1,52 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
+import middy from '@middy/core';
+import { dynamo, s3 } from '../../shared/aws/clients.js';
+import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
+import { catalog } from '../../shared/catalog/catalog.js';
+import { readConfig } from '../../shared/config.js';
+import { makeDeadlineCheck } from '../../shared/observability/deadlines.js';
+import { logger } from '../../shared/observability/logger.js';
+import { METRIC, metrics } from '../../shared/observability/metrics.js';
+import type { Period } from '../../shared/period.js';
+import { systemClock } from '../../shared/ports.js';
+import { checkDueDay } from '../../shared/snapshot/completeness.js';
+import { MANIFEST_FILE, snapshotKey } from '../../shared/snapshot/make-snapshot.js';
+
+const config = readConfig(['observationsTable', 'snapshotBucket', 'dueDay']);
+const dueDay = checkDueDay(Number(config.dueDay));
+
+async function snapshotExists(period: Period): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: config.snapshotBucket, Key: snapshotKey(period, MANIFEST_FILE) }));
+    return true;
+  } catch (error) {
+    if (error instanceof NotFound) return false;
+    throw error;
+  }
+}
+
+const check = makeDeadlineCheck({
+  departments: catalog.departments,
+  observations: dynamoObservationRepository(dynamo, config.observationsTable),
+  snapshotExists,
+  dueDay,
+});
+
+/**
+ * Runs daily and emits both metrics every time (zero until a deadline has passed), so the alarms can
+ * treat a day without them as a fault of the check itself.
+ */
+export const handler = middy(async () => {
+  const result = await check(systemClock.now());
+  logger.appendKeys({ period: result.period });
+  metrics.addMetric(METRIC.snapshotMissing, MetricUnit.Count, result.snapshotMissing ? 1 : 0);
+  metrics.addMetric(METRIC.lateDepartments, MetricUnit.Count, result.lateDepartments.length);
+  for (const department of result.lateDepartments) logger.warn('department has not reported by the due day', { department });
+  logger.info('deadlines checked', { ...result });
+  return result;
+})
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

@@ -1,19 +1,24 @@
 import type { Period } from './period.js';
 
-/** Where a figure came from: the uploaded object and the cell that held it. */
-export interface Lineage {
+/** An object that arrived in the upload bucket, as its S3 event describes it. */
+export interface Upload {
   bucket: string;
+  /** The object key, already URL-decoded. */
   key: string;
   /** S3 version id; absent when the bucket is not versioned (the local stores). */
   versionId?: string;
   /** S3 event sequencer of the upload: orders uploads of the same key. */
   sequencer: string;
-  sheet: string;
-  cell: string;
-  /** When the object was uploaded (ISO 8601). */
+  /** When the object was uploaded: the event time (ISO 8601). */
   uploadedAt: string;
   /** Who uploaded it, as S3 reports the principal. */
   uploader?: string;
+}
+
+/** Where a figure came from: the uploaded object and the cell that held it. */
+export interface Lineage extends Upload {
+  sheet: string;
+  cell: string;
 }
 
 /** One accepted figure: an indicator's value for a month, in the catalog's canonical unit. */
@@ -28,15 +33,9 @@ export interface Observation {
 }
 
 /** The upload that made a department's figures for a month current. */
-export interface Submission {
+export interface Submission extends Upload {
   department: string;
   period: Period;
-  bucket: string;
-  key: string;
-  versionId?: string;
-  sequencer: string;
-  uploadedAt: string;
-  uploader?: string;
   /** SHA-256 of the uploaded bytes: the same file uploaded again changes nothing. */
   contentSha256: string;
   /** Indicator ids the upload reported. */

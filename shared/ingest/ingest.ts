@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
-import type { Observation, Submission, UploadRef } from '../observation.js';
+import type { Observation, Submission, Upload, UploadRef } from '../observation.js';
 import { periodAt, type Period } from '../period.js';
 import type { Clock, CommitOutcome, Logger, ObjectStore, ObservationHistory, ObservationRepository } from '../ports.js';
 import { annotateWorkbook, findingsOf, isXlsxContainer } from '../workbook/annotate.js';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from '../workbook/limits.js';
 import { assessmentJson, assessWorkbook, type Assessment, type ImportSummary } from './assess.js';
 import { changesBetween, type Change } from './changes.js';
-import { annotatedKeyOf, departmentOfKey, fileNameOfKey, reportKeyOf, type Upload } from './upload.js';
+import { annotatedKeyOf, departmentOfKey, fileNameOfKey, reportKeyOf } from './upload.js';
 
 /** What an accepted upload did to one department-month. */
 export interface SliceReport {

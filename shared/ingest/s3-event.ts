@@ -1,5 +1,5 @@
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import type { Upload } from './upload.js';
+import type { Upload } from '../observation.js';
 
 /** S3 sends keys URL-encoded with spaces as "+"; GetObject needs the plain key. */
 export function decodeS3Key(key: string): string {

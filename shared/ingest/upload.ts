@@ -1,14 +1,4 @@
-/** An object that arrived in the upload bucket, as its S3 event describes it. */
-export interface Upload {
-  bucket: string;
-  /** The object key, already URL-decoded. */
-  key: string;
-  versionId?: string;
-  sequencer: string;
-  /** The event time (ISO 8601). */
-  uploadedAt: string;
-  uploader?: string;
-}
+import type { Upload } from '../observation.js';
 
 /** Where clerks drop files: `incoming/<department>/<file name>`. */
 export const INCOMING_PREFIX = 'incoming/';

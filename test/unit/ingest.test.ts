@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { makeIngest, type IngestOptions } from '../../shared/ingest/ingest.js';
-import type { Upload } from '../../shared/ingest/upload.js';
+import type { Upload } from '../../shared/observation.js';
 import type { Observation, Submission, SupersededSlice } from '../../shared/observation.js';
 import type { CommitOutcome, ObjectRef, ObjectStore, ObservationHistory, ObservationRepository } from '../../shared/ports.js';
 

@@ -15,17 +15,32 @@ export const ENV = {
  */
 export const DELIVERY = { maxReceiveCount: 3 } as const;
 
-/**
- * Reads and validates a function's configuration once, at cold start.
- * A missing or empty variable fails fast with its name.
- */
-export function readConfig<K extends keyof typeof ENV>(keys: readonly K[], env: NodeJS.ProcessEnv = process.env): Record<K, string> {
-  const shape = Object.fromEntries(
-    keys.map((k) => [ENV[k], z.string({ error: `${ENV[k]} must be set` }).min(1, `${ENV[k]} must not be empty`)]),
-  );
-  const parsed = z.object(shape).safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-  }
-  return Object.fromEntries(keys.map((k) => [k, parsed.data[ENV[k]]])) as Record<K, string>;
+const named = (name: string) => z.string({ error: `${name} must be set` }).min(1, `${name} must not be empty`);
+
+/** What each variable must hold; a value that does not fit fails at cold start, naming the variable. */
+const SCHEMAS = {
+  observationsTable: named(ENV.observationsTable),
+  snapshotBucket: named(ENV.snapshotBucket),
+  idempotencyTable: named(ENV.idempotencyTable),
+  dueDay: named(ENV.dueDay).pipe(
+    z.coerce
+      .number<string>({ error: `${ENV.dueDay} must be a number` })
+      .int(`${ENV.dueDay} must be a whole day of the month`)
+      .min(1, `${ENV.dueDay} must be between 1 and 28`)
+      .max(28, `${ENV.dueDay} must be between 1 and 28`),
+  ),
+} satisfies Record<keyof typeof ENV, z.ZodType>;
+
+type Config<K extends keyof typeof ENV> = { [P in K]: z.infer<(typeof SCHEMAS)[P]> };
+
+/** Reads and validates a function's configuration once, at cold start. */
+export function readConfig<K extends keyof typeof ENV>(keys: readonly K[], env: NodeJS.ProcessEnv = process.env): Config<K> {
+  const problems: string[] = [];
+  const entries = keys.map((key) => {
+    const parsed = SCHEMAS[key].safeParse(env[ENV[key]]);
+    if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => issue.message));
+    return [key, parsed.data] as const;
+  });
+  if (problems.length > 0) throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  return Object.fromEntries(entries) as Config<K>;
 }

@@ -12,11 +12,9 @@ import { logger } from '../../shared/observability/logger.js';
 import { METRIC, metrics } from '../../shared/observability/metrics.js';
 import type { Period } from '../../shared/period.js';
 import { systemClock } from '../../shared/ports.js';
-import { checkDueDay } from '../../shared/snapshot/completeness.js';
 import { MANIFEST_FILE, snapshotKey } from '../../shared/snapshot/make-snapshot.js';
 
 const config = readConfig(['observationsTable', 'snapshotBucket', 'dueDay']);
-const dueDay = checkDueDay(Number(config.dueDay));
 
 async function snapshotExists(period: Period): Promise<boolean> {
   try {
@@ -32,7 +30,7 @@ const check = makeDeadlineCheck({
   departments: catalog.departments,
   observations: dynamoObservationRepository(dynamo, config.observationsTable),
   snapshotExists,
-  dueDay,
+  dueDay: config.dueDay,
 });
 
 /**

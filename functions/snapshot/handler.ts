@@ -21,7 +21,7 @@ const snapshot = makeSnapshot({
   observations: dynamoObservationRepository(dynamo, config.observationsTable),
   objects: s3ObjectStore(s3),
   bucket: config.snapshotBucket,
-  dueDay: Number(config.dueDay),
+  dueDay: config.dueDay,
 });
 
 /** The schedule sends `{}` (the month just ended); an operator may ask for `{"period":"2026-11"}`. */

@@ -42,6 +42,11 @@ export interface Submission extends Upload {
   indicators: string[];
   /** Where the import summary was written. */
   reportKey: string;
+  /**
+   * When the department first reported the month, kept across corrections so that a late correction
+   * does not make an on-time report late. Set when the submission is stored.
+   */
+  firstUploadedAt?: string;
 }
 
 /** Which upload replaced a submission: enough to find its report and its S3 object version. */

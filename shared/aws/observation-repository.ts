@@ -149,6 +149,7 @@ export function dynamoObservationRepository(
             entity: 'Submission',
             upload,
             ...submission,
+            firstUploadedAt: previous ? (previous.firstUploadedAt ?? previous.uploadedAt) : submission.uploadedAt,
             history: previous ? [...(previous.history ?? []), { ...toSubmission(previous), upload: previous.upload, supersededBy: uploadRefOf(submission) }] : [],
           },
           ...guard,

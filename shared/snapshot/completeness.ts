@@ -65,7 +65,8 @@ export interface DepartmentReportInput {
 export function departmentReport({ department, indicators, submissions, period, dueDay }: DepartmentReportInput): DepartmentReport {
   const months = new Set(yearToDate(period));
   const year = submissions.filter((s) => months.has(s.period));
-  const onTime = (s: Submission) => isOnTime(s.uploadedAt, dueDateOf(s.period, dueDay));
+  // Judged by the month's first report: a correction after the due day does not make it late.
+  const onTime = (s: Submission) => isOnTime(s.firstUploadedAt ?? s.uploadedAt, dueDateOf(s.period, dueDay));
   const current = year.find((s) => s.period === period);
   const reported = new Set(current?.indicators);
   const latest = year.reduce<string | null>((found, s) => (found === null || Date.parse(s.uploadedAt) > Date.parse(found) ? s.uploadedAt : found), null);

@@ -48,7 +48,7 @@ describe('committing a submission to DynamoDB', () => {
   it('stores the observations with their lineage and makes the submission current', async () => {
     expect(await repository.commit(submission(), [observation('x.a', 1), observation('x.b', 2)])).toBe('committed');
     expect(await repository.observationsUpTo(department, '2026-11')).toEqual([observation('x.a', 1), observation('x.b', 2)]);
-    expect(await repository.submission(department, '2026-11')).toEqual(submission());
+    expect(await repository.submission(department, '2026-11')).toEqual({ ...submission(), firstUploadedAt: submission().uploadedAt });
   });
 
   it('treats the same bytes again as a duplicate and writes nothing', async () => {
@@ -67,6 +67,16 @@ describe('committing a submission to DynamoDB', () => {
     expect((await repository.submission(department, '2026-11'))?.sequencer).toBe('0B');
   });
 
+  it("keeps the month's first upload time across corrections, for judging timeliness", async () => {
+    await repository.commit(submission({ uploadedAt: '2026-12-05T01:00:00.000Z' }), [observation('x.a', 1)]);
+    const correction = submission({ sequencer: '0B', contentSha256: 'sha-2', uploadedAt: '2026-12-20T01:00:00.000Z' });
+    await repository.commit(correction, [observation('x.a', 2)]);
+    expect(await repository.submission(department, '2026-11')).toMatchObject({
+      uploadedAt: '2026-12-20T01:00:00.000Z',
+      firstUploadedAt: '2026-12-05T01:00:00.000Z',
+    });
+  });
+
   it('keeps each replaced slice as history, marked with the upload that replaced it', async () => {
     const first = submission();
     const second = submission({ key: 'science/2026-11-v2.xlsx', sequencer: '0B', contentSha256: 'sha-2', reportKey: 'reports/v2.json' });
@@ -76,11 +86,12 @@ describe('committing a submission to DynamoDB', () => {
     await repository.commit(third, [observation('x.b', 7)]);
 
     const refOf = ({ key, versionId, sequencer, uploadedAt, reportKey }: Submission) => ({ key, versionId, sequencer, uploadedAt, reportKey });
+    const firstUploadedAt = first.uploadedAt;
     expect(await repository.history(department, '2026-11')).toEqual([
-      { submission: { ...first, supersededBy: refOf(second) }, observations: [observation('x.a', 1), observation('x.b', 2)] },
-      { submission: { ...second, supersededBy: refOf(third) }, observations: [observation('x.a', 5)] },
+      { submission: { ...first, firstUploadedAt, supersededBy: refOf(second) }, observations: [observation('x.a', 1), observation('x.b', 2)] },
+      { submission: { ...second, firstUploadedAt, supersededBy: refOf(third) }, observations: [observation('x.a', 5)] },
     ]);
-    expect(await repository.submission(department, '2026-11')).toEqual(third);
+    expect(await repository.submission(department, '2026-11')).toEqual({ ...third, firstUploadedAt });
     expect(await currentValues('2026-11')).toEqual([['2026-11', 'x.b', 7]]);
   });
 

@@ -89,7 +89,12 @@ describe('departmentReport', () => {
     });
   });
 
-  it('judges a late correction of a month by the upload that is current now', () => {
-    expect(report([uploadedAt('2026-03', '2026-04-25T00:00:00Z')])).toMatchObject({ reported: true, onTime: false, monthsOnTime: 0 });
+  it.each([
+    { case: 'a first report after the due day is late', firstUploadedAt: undefined, onTime: false, monthsOnTime: 0 },
+    { case: 'an on-time report corrected after the due day stays on time', firstUploadedAt: '2026-04-05T00:00:00Z', onTime: true, monthsOnTime: 1 },
+    { case: 'a late report corrected again is still late', firstUploadedAt: '2026-04-12T00:00:00Z', onTime: false, monthsOnTime: 0 },
+  ])('judges a month by its first report: $case', ({ firstUploadedAt, onTime, monthsOnTime }) => {
+    const current = { ...uploadedAt('2026-03', '2026-04-25T00:00:00Z'), ...(firstUploadedAt ? { firstUploadedAt } : {}) };
+    expect(report([current])).toMatchObject({ reported: true, submittedAt: '2026-04-25T00:00:00Z', onTime, monthsOnTime });
   });
 });

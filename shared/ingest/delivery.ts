@@ -1,0 +1,46 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { S3Event, SQSRecord } from 'aws-lambda';
+import type { Upload } from '../observation.js';
+import { METRIC } from '../observability/metrics.js';
+import { makeIngest, type ImportReport } from './ingest.js';
+import { uploadsOf } from './s3-event.js';
+import { departmentOfKey } from './upload.js';
+
+/** What is kept of an import, per upload, in the idempotency record: small, the report itself is in S3. */
+export type IngestedUpload = Pick<ImportReport, 'reportKey' | 'status' | 'outcome'>;
+
+/** One SQS message carries one S3 notification; `s3:TestEvent` carries no records. */
+export function uploadsOfMessage(record: SQSRecord): Upload[] {
+  return uploadsOf(JSON.parse(record.body) as Partial<S3Event>);
+}
+
+function recordImport(metrics: Metrics, { status, outcome, counts }: ImportReport): void {
+  metrics.addMetric(status === 'accepted' ? METRIC.filesAccepted : METRIC.filesRejected, MetricUnit.Count, 1);
+  metrics.addMetric(METRIC.rowsRead, MetricUnit.Count, counts.observations);
+  metrics.addMetric(METRIC.observationsWritten, MetricUnit.Count, outcome === 'committed' ? counts.observations : 0);
+}
+
+/**
+ * Imports one upload with every log line naming it (the period joins once the workbook has said
+ * which month it is) and its metrics recorded; a failure is logged and rethrown for redelivery.
+ */
+export function makeUploadImport(deps: {
+  ports: Omit<Parameters<typeof makeIngest>[0], 'logger'>;
+  logger: Logger;
+  metrics: Metrics;
+}) {
+  return async (upload: Upload): Promise<IngestedUpload> => {
+    const log = deps.logger.createChild();
+    log.appendKeys({ uploadKey: upload.key, versionId: upload.versionId, department: departmentOfKey(upload.key) });
+    try {
+      const report = await makeIngest({ ...deps.ports, logger: log })(upload);
+      log.appendKeys({ period: report.period });
+      recordImport(deps.metrics, report);
+      return { reportKey: report.reportKey, status: report.status, outcome: report.outcome };
+    } catch (error) {
+      log.error('upload not ingested; its message will be delivered again', error as Error);
+      throw error;
+    }
+  };
+}

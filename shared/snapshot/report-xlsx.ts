@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { withoutTimestamps } from '../workbook/zip.js';
 import { periodEnd } from '../period.js';
 import type { ProgressStatus } from '../progress.js';
 import { headline, STATUS_LABELS, targetText, type Report } from './report-model.js';
@@ -11,7 +12,7 @@ const STATUS_COLUMN = 'G';
 /**
  * report.xlsx: the report as a workbook, summary sheet first, one sheet per department, status
  * cells coloured by conditional formatting so a filtered or edited sheet keeps its colours.
- * Its document dates are the month's end; the zip entries carry the time of writing.
+ * Its document dates are the month's end and its zip entries carry no time, so the same month gives the same bytes.
  */
 export async function reportXlsx(report: Report): Promise<Uint8Array> {
   const { snapshot } = report;
@@ -73,10 +74,8 @@ export async function reportXlsx(report: Report): Promise<Uint8Array> {
         style: { fill: { type: 'pattern', pattern: 'solid', bgColor: { argb: argb(STATUS_LABELS[status].colour) } }, font: { color: { argb: 'FFFFFFFF' } } },
       })),
     });
-    sheet.addConditionalFormatting({
-      ref: `E2:E${last}`,
-      rules: [{ type: 'dataBar', priority: 20, cfvo: [{ type: 'num', value: 0 }, { type: 'num', value: 1 }], color: { argb: 'FF1C7ED6' } } as ExcelJS.DataBarRuleType],
-    });
   }
-  return new Uint8Array(await workbook.xlsx.writeBuffer());
+  // exceljs stamps each zip entry with the time of writing; cleared, the same month gives the same bytes.
+  // (No data bars for the same reason: exceljs gives each one a random id.)
+  return new Uint8Array(withoutTimestamps(Buffer.from(await workbook.xlsx.writeBuffer())));
 }

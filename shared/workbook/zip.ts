@@ -236,8 +236,8 @@ function storedEntry(name: string, text: string): PackedEntry {
  * formats. Repacked with the workbook, its relationships, the shared strings and the styles first (an empty
  * shared-string table when there is none), every sheet is read as it comes and nothing is set aside.
  */
-export function repackForStreaming(bytes: Buffer, entries: readonly ZipEntry[]): Buffer {
-  const packed = entries.map(
+function packedEntries(bytes: Buffer, entries: readonly ZipEntry[]): PackedEntry[] {
+  return entries.map(
     (entry): PackedEntry => ({
       name: entry.name,
       method: entry.method,
@@ -246,10 +246,19 @@ export function repackForStreaming(bytes: Buffer, entries: readonly ZipEntry[]):
       data: storedData(bytes, entry),
     }),
   );
+}
+
+export function repackForStreaming(bytes: Buffer, entries: readonly ZipEntry[]): Buffer {
+  const packed = packedEntries(bytes, entries);
   const strings = packed.some((entry) => entry.name === SHARED_STRINGS) ? [] : [storedEntry(SHARED_STRINGS, EMPTY_SHARED_STRINGS)];
   const rank = (entry: PackedEntry) => {
     const index = READ_FIRST.indexOf(entry.name);
     return index === -1 ? READ_FIRST.length : index;
   };
   return packZip([...strings, ...packed].sort((a, b) => rank(a) - rank(b)));
+}
+
+/** The same zip with every entry's modification time cleared, so that equal content gives equal bytes. */
+export function withoutTimestamps(bytes: Buffer): Buffer {
+  return packZip(packedEntries(bytes, zipEntries(bytes)));
 }

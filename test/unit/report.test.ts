@@ -74,10 +74,7 @@ describe('reportXlsx', () => {
       const statuses = sheet?.getColumn(7).values.slice(2);
       expect(statuses).toEqual(report.snapshot.indicators.filter((r) => r.department === department.id).map((r) => r.status));
       const rules = (sheet as unknown as { conditionalFormattings: { ref: string; rules: { type: string }[] }[] }).conditionalFormattings;
-      expect(rules.map((f) => [f.ref, f.rules[0]?.type])).toEqual([
-        [`G2:G${last}`, 'containsText'],
-        [`E2:E${last}`, 'dataBar'],
-      ]);
+      expect(rules.map((f) => [f.ref, f.rules[0]?.type])).toEqual([[`G2:G${last}`, 'containsText']]);
     }
   });
 });

@@ -1,10 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { dynamo, s3 } from '../../shared/aws/clients.js';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
+import { s3ObjectExists } from '../../shared/aws/s3-object-store.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { readConfig } from '../../shared/config.js';
 import { makeDeadlineCheck } from '../../shared/observability/deadlines.js';
@@ -16,20 +16,12 @@ import { MANIFEST_FILE, snapshotKey } from '../../shared/snapshot/make-snapshot.
 
 const config = readConfig(['observationsTable', 'snapshotBucket', 'dueDay']);
 
-async function snapshotExists(period: Period): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: config.snapshotBucket, Key: snapshotKey(period, MANIFEST_FILE) }));
-    return true;
-  } catch (error) {
-    if (error instanceof NotFound) return false;
-    throw error;
-  }
-}
+const objectExists = s3ObjectExists(s3);
 
 const check = makeDeadlineCheck({
   departments: catalog.departments,
   observations: dynamoObservationRepository(dynamo, config.observationsTable),
-  snapshotExists,
+  snapshotExists: (period: Period) => objectExists({ bucket: config.snapshotBucket, key: snapshotKey(period, MANIFEST_FILE) }),
   dueDay: config.dueDay,
 });
 

@@ -1,3 +1,4 @@
+import { beyondLimit } from './limits.js';
 import { workbookFormatError } from './problems.js';
 import { cellAddress, type WorkbookCell, type WorkbookSheet } from './sheet.js';
 
@@ -59,19 +60,15 @@ function records(text: string, delimiter: string): string[][] {
   return rows;
 }
 
-function tooLarge(what: { zh: string; en: string }): Error {
-  return workbookFormatError('file.too_large', what);
-}
-
 /** The CSV as one sheet named after the file, or a WorkbookFormatError when it cannot be decoded or is too large. */
 export function readCsv(bytes: Uint8Array, sheetName: string, limits: CsvLimits): WorkbookSheet {
   const decoded = decode(bytes);
   const text = decoded.startsWith(UTF8_BOM) ? decoded.slice(UTF8_BOM.length) : decoded;
   const lines = records(text, delimiterOf(text));
-  if (lines.length > limits.maxRows) throw tooLarge({ zh: `超过 ${limits.maxRows} 行`, en: `it has more than ${limits.maxRows} rows` });
+  if (lines.length > limits.maxRows) throw beyondLimit('rows', limits.maxRows);
   const rows = lines.map((fields, index) => {
     if (fields.length > limits.maxColumns) {
-      throw tooLarge({ zh: `超过 ${limits.maxColumns} 列`, en: `it has more than ${limits.maxColumns} columns` });
+      throw beyondLimit('columns', limits.maxColumns);
     }
     return fields.flatMap((field, column): WorkbookCell[] =>
       field.trim() === '' ? [] : [{ address: cellAddress(index + 1, column + 1), row: index + 1, column: column + 1, value: field }],

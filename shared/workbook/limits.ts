@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { WorkbookFormatError } from '../problem.js';
+import { workbookFormatError } from './problems.js';
 
 /** How much of an upload is read before it is refused as too large; configuration, with defaults. */
 export interface ReadLimits {
@@ -41,4 +43,19 @@ export function readLimitsFrom(env: NodeJS.ProcessEnv): ReadLimits {
     maxRows: limit('maxRows'),
     maxColumns: limit('maxColumns'),
   };
+}
+
+const LIMIT_TEXT = {
+  rows: (n: number) => ({ zh: `超过 ${n} 行`, en: `it has more than ${n} rows` }),
+  columns: (n: number) => ({ zh: `超过 ${n} 列`, en: `it has more than ${n} columns` }),
+  cells: (n: number) => ({ zh: `超过 ${n} 个单元格`, en: `it has more than ${n} cells` }),
+  bytes: (n: number) => {
+    const megabytes = Math.round(n / 2 ** 20);
+    return { zh: `超过 ${megabytes} MB 的上限（按解压后大小计）`, en: `it is larger than the ${megabytes} MB limit, counted unpacked` };
+  },
+} as const;
+
+/** The refusal of a file past one of its limits, saying which limit and how much it is. */
+export function beyondLimit(limit: keyof typeof LIMIT_TEXT, value: number): WorkbookFormatError {
+  return workbookFormatError('file.too_large', LIMIT_TEXT[limit](value));
 }

@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { WorkbookFormatError } from '../problem.js';
 import { readCsv } from './csv.js';
-import { DEFAULT_READ_LIMITS, type ReadLimits } from './limits.js';
-import { workbookFormatError, type BilingualText } from './problems.js';
+import { beyondLimit, DEFAULT_READ_LIMITS, type ReadLimits } from './limits.js';
+import { workbookFormatError } from './problems.js';
 import { cellAddress, dateOfSerial, type CellValue, type WorkbookCell, type WorkbookSheet, type WorkbookSheets } from './sheet.js';
 import { fileBaseName } from './text.js';
 import { checkWorkbookContainer, isCompoundFile, isZip, repackForStreaming } from './zip.js';
@@ -78,15 +78,11 @@ function usesDate1904(reader: ExcelJS.stream.xlsx.WorkbookReader): boolean {
   return properties?.model?.date1904 === true;
 }
 
-function tooLarge(detail: BilingualText): WorkbookFormatError {
-  return workbookFormatError('file.too_large', detail);
-}
-
 /** Refuses a row past the limits as soon as it is read, before the rest of the sheet is. */
 function checkRow(row: ExcelJS.Row, cells: readonly WorkbookCell[], limits: ReadLimits): void {
-  if (row.number > limits.maxRows) throw tooLarge({ zh: `超过 ${limits.maxRows} 行`, en: `it has more than ${limits.maxRows} rows` });
+  if (row.number > limits.maxRows) throw beyondLimit('rows', limits.maxRows);
   if (cells.some((cell) => cell.column > limits.maxColumns)) {
-    throw tooLarge({ zh: `超过 ${limits.maxColumns} 列`, en: `it has more than ${limits.maxColumns} columns` });
+    throw beyondLimit('columns', limits.maxColumns);
   }
 }
 
@@ -107,7 +103,7 @@ async function streamSheets(buffer: Buffer, limits: ReadLimits): Promise<Workboo
       const cells = rowCells(row, date1904);
       checkRow(row, cells, limits);
       cellCount += cells.length;
-      if (cellCount > limits.maxCells) throw tooLarge({ zh: `超过 ${limits.maxCells} 个单元格`, en: `it has more than ${limits.maxCells} cells` });
+      if (cellCount > limits.maxCells) throw beyondLimit('cells', limits.maxCells);
       if (cells.length > 0) rows.push(cells);
     }
     const { name, state } = worksheet as unknown as ReadWorksheet;
@@ -148,12 +144,9 @@ export async function readWorkbook(bytes: Uint8Array, limits: Partial<ReadLimits
 }
 
 function readText(buffer: Buffer, limits: ReadLimits, fileName: string): WorkbookSheets {
-  if (buffer.length > limits.maxUncompressedBytes) {
-    const limit = Math.round(limits.maxUncompressedBytes / 2 ** 20);
-    throw tooLarge({ zh: `超过 ${limit} MB 的上限`, en: `it is larger than the ${limit} MB limit` });
-  }
+  if (buffer.length > limits.maxUncompressedBytes) throw beyondLimit('bytes', limits.maxUncompressedBytes);
   const sheet = readCsv(buffer, fileBaseName(fileName), limits);
   const cells = sheet.rows.reduce((total, row) => total + row.length, 0);
-  if (cells > limits.maxCells) throw tooLarge({ zh: `超过 ${limits.maxCells} 个单元格`, en: `it has more than ${limits.maxCells} cells` });
+  if (cells > limits.maxCells) throw beyondLimit('cells', limits.maxCells);
   return [sheet];
 }

@@ -78,17 +78,18 @@ const DATE_SERIAL = /^\d{5}$/;
  */
 function periodInNumber(number: number, date1904: boolean): Period | null {
   const written = String(number);
-  if (DATE_SERIAL.test(written)) return periodOfDate(dateOfSerial(number, date1904));
+  if (DATE_SERIAL.test(written)) return monthOfCell(dateOfSerial(number, date1904));
   const yearMonth = /^(\d{4})\.(\d{2}|[2-9])$/.exec(written) ?? /^(\d{4})(\d{2})$/.exec(written);
   return yearMonth ? monthOf(Number(yearMonth[1]), Number(yearMonth[2])) : null;
 }
 
-function periodOfDate(date: Date): Period {
+/** The month a date cell falls in; Excel dates carry no time zone, so they are read as UTC. */
+function monthOfCell(date: Date): Period {
   return periodOf(date.getUTCFullYear(), date.getUTCMonth() + 1);
 }
 
 function periodInCell(value: CellValue, date1904: boolean): Period | null {
-  if (value instanceof Date) return periodOfDate(value);
+  if (value instanceof Date) return monthOfCell(value);
   if (typeof value === 'number') return periodInNumber(value, date1904);
   return yearMonthIn(cellText(value)) ?? null;
 }

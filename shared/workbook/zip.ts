@@ -1,4 +1,5 @@
 import { crc32, inflateRawSync } from 'node:zlib';
+import { beyondLimit } from './limits.js';
 import { workbookFormatError } from './problems.js';
 
 /**
@@ -138,14 +139,6 @@ function notAWorkbook(bytes: Buffer): Error {
   return workbookFormatError('file.not_a_workbook');
 }
 
-function tooLarge(maxUncompressedBytes: number): Error {
-  const limit = Math.round(maxUncompressedBytes / 2 ** 20);
-  return workbookFormatError('file.too_large', {
-    zh: `解压后超过 ${limit} MB 的上限`,
-    en: `it unpacks to more than the ${limit} MB limit`,
-  });
-}
-
 /**
  * Throws a WorkbookFormatError unless the bytes are an intact zip holding a workbook of at most
  * `maxUncompressedBytes`; returns its entries.
@@ -155,10 +148,10 @@ export function checkWorkbookContainer(bytes: Buffer, maxUncompressedBytes: numb
     throw workbookFormatError(bytes.includes(ENCRYPTED_PACKAGE) ? 'file.password_protected' : 'file.legacy_xls');
   }
   if (!isZip(bytes)) throw notAWorkbook(bytes);
-  if (isZip64(bytes)) throw tooLarge(maxUncompressedBytes);
+  if (isZip64(bytes)) throw beyondLimit('bytes', maxUncompressedBytes);
   const entries = zipEntries(bytes);
   const unpacked = entries.reduce((total, entry) => total + entry.uncompressedSize, 0);
-  if (unpacked > maxUncompressedBytes) throw tooLarge(maxUncompressedBytes);
+  if (unpacked > maxUncompressedBytes) throw beyondLimit('bytes', maxUncompressedBytes);
   if (!entries.some((entry) => entry.name === WORKBOOK)) throw workbookFormatError('file.not_a_workbook');
   for (const entry of entries) verifyEntry(bytes, entry);
   return entries;

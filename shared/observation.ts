@@ -15,6 +15,25 @@ export interface Upload {
   uploader?: string;
 }
 
+/**
+ * S3 orders events for one key by `sequencer`: hex strings of varying length that compare
+ * correctly once the shorter is right-padded with zeros. It says nothing across keys.
+ */
+export function compareSequencers(a: string, b: string): number {
+  const width = Math.max(a.length, b.length);
+  const left = a.toUpperCase().padEnd(width, '0');
+  const right = b.toUpperCase().padEnd(width, '0');
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** Whether `a` was uploaded after `b`: by sequencer for the same key, by upload time across keys. */
+export function uploadedAfter(
+  a: Pick<Upload, 'key' | 'sequencer' | 'uploadedAt'>,
+  b: Pick<Upload, 'key' | 'sequencer' | 'uploadedAt'>,
+): boolean {
+  return a.key === b.key ? compareSequencers(a.sequencer, b.sequencer) > 0 : a.uploadedAt > b.uploadedAt;
+}
+
 /** Where a figure came from: the uploaded object and the cell that held it. */
 export interface Lineage extends Upload {
   sheet: string;
@@ -57,8 +76,13 @@ export interface SupersededSubmission extends Submission {
   supersededBy: UploadRef;
 }
 
-/** A slice that is no longer current: the submission and the figures it had made current. */
-export interface SupersededSlice {
-  submission: SupersededSubmission;
+/** A department's month as one upload made it: the submission and the figures it made current. */
+export interface Slice {
+  submission: Submission;
   observations: Observation[];
+}
+
+/** A slice that is no longer current: the submission, with the upload that replaced it, and the figures it had made current. */
+export interface SupersededSlice extends Slice {
+  submission: SupersededSubmission;
 }

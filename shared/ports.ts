@@ -1,4 +1,4 @@
-import type { Observation, Submission, SupersededSlice } from './observation.js';
+import type { Observation, Slice, Submission, SupersededSlice } from './observation.js';
 import type { Period } from './period.js';
 
 /**
@@ -25,11 +25,23 @@ export interface ObjectStore {
  */
 export type CommitOutcome = 'committed' | 'duplicate' | 'superseded';
 
+export interface CommitResult {
+  outcome: CommitOutcome;
+  /** The slice the commit replaced, now history; null when the month had none or nothing was committed. */
+  replaced: Slice | null;
+}
+
+/** The months `from` to `to`, both included. */
+export interface PeriodRange {
+  from: Period;
+  to: Period;
+}
+
 export interface ObservationRepository {
   /** Makes the submission current together with its observations, replacing the previous slice atomically. */
-  commit(submission: Submission, observations: Observation[]): Promise<CommitOutcome>;
-  /** A department's current observations for every period up to and including `to`, oldest first. */
-  observationsUpTo(department: string, to: Period): Promise<Observation[]>;
+  commit(submission: Submission, observations: Observation[]): Promise<CommitResult>;
+  /** A department's current slices of the months in the range, oldest first: what was corrected away is not read. */
+  slicesIn(department: string, months: PeriodRange): Promise<Slice[]>;
   /** A department's current submission for a period, if any. */
   submission(department: string, period: Period): Promise<Submission | undefined>;
 }

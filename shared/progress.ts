@@ -308,3 +308,13 @@ export function progressOf(indicator: Indicator, period: Period, history: Observ
     status: stale ? 'stale' : assessment.status,
   };
 }
+
+/**
+ * The earliest month whose figures progress at `period` can depend on: flows are summed and
+ * levels measured from the earliest baseline the catalog uses, run-rates look a year back.
+ * Earlier figures are never read, so the cost of a month does not grow with all history.
+ */
+export function firstMonthNeeded(indicators: readonly Pick<Indicator, 'target'>[], period: Period): Period {
+  const baselines = indicators.flatMap(({ target }) => (target?.type === 'reach' ? [periodOfDate(target.baseline.date)] : []));
+  return [addMonths(period, -YEAR_MONTHS), ...baselines].reduce((earliest, month) => (month < earliest ? month : earliest));
+}

@@ -6,19 +6,21 @@ import { dynamoObservationRepository } from '../../shared/aws/observation-reposi
 import { catalog } from '../../shared/catalog/catalog.js';
 import type { Observation } from '../../shared/observation.js';
 import type { Period } from '../../shared/period.js';
+import { firstMonthNeeded } from '../../shared/progress.js';
 import { buildTemplate } from '../../shared/workbook/template.js';
 import { LOCAL_RESOURCES, startLocalStores } from '../local/stores.js';
 import type { CliArgs } from '../main.js';
 import { requireDepartment, requirePeriod, requireValue } from '../usage.js';
 
-/** The department's current figures up to the month, when the local stores exist; nothing is written to them. */
+/** The department's current figures of the months up to this one that progress uses, when the local stores exist; nothing is written to them. */
 async function figuresSoFar(directory: string, department: string, period: Period): Promise<Observation[]> {
   // No table yet: starting the stores would create one just to find it empty.
   if (!existsSync(join(directory, 'dynamodb'))) return [];
   const stores = await startLocalStores(directory);
   try {
     const repository = dynamoObservationRepository(DynamoDBDocumentClient.from(stores.dynamo), LOCAL_RESOURCES.observationsTable);
-    return await repository.observationsUpTo(department, period);
+    const slices = await repository.slicesIn(department, { from: firstMonthNeeded(catalog.indicators, period), to: period });
+    return slices.flatMap((slice) => slice.observations);
   } finally {
     await stores.close();
   }

@@ -1,160 +1,117 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type DynamoDBDocumentClient,
-  type PutCommandInput,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { uploadedAfter } from '../ingest/upload.js';
-import type { Observation, Submission, SupersededSlice, SupersededSubmission, UploadRef } from '../observation.js';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type PutCommandInput, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { uploadedAfter, type Observation, type Slice, type Submission, type SupersededSlice, type UploadRef } from '../observation.js';
 import type { Period } from '../period.js';
-import type { CommitOutcome, ObservationHistory, ObservationRepository } from '../ports.js';
+import type { CommitResult, ObservationHistory, ObservationRepository } from '../ports.js';
 import { OBSERVATION_TABLE_KEY } from './observation-table.js';
 
 /**
  * Item layout: one partition per department, so every read is a Query, never a Scan.
- *   pk = department#<department>  sk = submission#<period>                         the current Submission of the month
- *   pk = department#<department>  sk = observation#<period>#<upload>#<indicator>  an Observation of one upload
- * A month's figures are a versioned slice: each upload writes its own observations, and the
- * submission item points at the upload whose slice is current. Switching that pointer is one
- * conditional write, so a slice becomes current whole or not at all, and earlier slices stay
- * as history. The submission item also carries that history (`history`: each earlier submission
- * with the upload that replaced it), so the record of who replaced what changes in the same write.
- * Sort keys start with the period, so "everything up to a month" is one key range.
+ *   pk = department#<department>  sk = submission#<period>             the month's current slice: its Submission and figures
+ *   pk = department#<department>  sk = revision#<period>#<revision>  an earlier slice of the month, as it was while current
+ * A month's figures live in its submission item, so making an upload current is one conditional
+ * PutItem: a slice becomes current whole or not at all, an upload that loses a race or is a duplicate
+ * writes nothing, and reading a month costs one item however often it was corrected.
+ * Before the switch, the slice being replaced is copied to its revision item. The copy is the same
+ * whichever upload makes it, so a retried or racing commit rewrites the same bytes; a copy left by a
+ * crash before the switch has the current item's own revision number and is never read as history.
  */
 const { partitionKey: PK, sortKey: SK } = OBSERVATION_TABLE_KEY;
 const departmentKey = (department: string) => `department#${department}`;
-const submissionKey = (period: Period) => `submission#${period}`;
-const sliceKey = (period: Period, upload: string) => `observation#${period}#${upload}#`;
-const observationKey = (o: Observation, upload: string) => `${sliceKey(o.period, upload)}${o.indicator}`;
-/** "$" sorts right after "#": a range ending at `<prefix>#<period>$` takes in every key of that period. */
-const upTo = (prefix: string, period: Period) => `${prefix}#${period}$`;
+const SUBMISSION = 'submission#';
+const submissionKey = (period: Period) => `${SUBMISSION}${period}`;
+const revisionPrefix = (period: Period) => `revision#${period}#`;
+/** Zero-padded so that revisions sort as numbers. */
+const revisionKey = (period: Period, revision: number) => `${revisionPrefix(period)}${String(revision).padStart(6, '0')}`;
 
-/** BatchWriteItem takes at most 25 items; unprocessed ones are resent with backoff, a bounded number of times. */
-const BATCH_SIZE = 25;
-
-export interface RetryPolicy {
-  batchAttempts: number;
-  /** The first resend waits about this long; each next one twice as long, with jitter. */
-  baseBackoffMs: number;
-}
-
-/** About 6 s of backoff in all: well inside the ingest function's timeout. */
-export const DEFAULT_RETRY: RetryPolicy = { batchAttempts: 8, baseBackoffMs: 50 };
-/** Another upload of the same month switching the pointer in between is retried this many times. */
+/** Another upload of the same month switching the slice in between is retried this many times. */
 const MAX_COMMIT_ATTEMPTS = 3;
 
-/** A stable id for one upload (one S3 object version), so a retried write lands on the same keys. */
-export function uploadIdOf(submission: Pick<Submission, 'bucket' | 'key' | 'versionId' | 'sequencer'>): string {
-  const { bucket, key, versionId = '', sequencer } = submission;
-  return createHash('sha256').update(JSON.stringify([bucket, key, versionId, sequencer])).digest('hex').slice(0, 16);
+/** A figure as its slice stores it: the rest of its lineage is the slice's upload. */
+type StoredFigure = Pick<Observation, 'indicator' | 'value' | 'unit'> & Pick<Observation['lineage'], 'sheet' | 'cell'>;
+
+/** What a slice item stores beside the Submission itself. */
+interface SliceItem extends Submission {
+  /** 1 for the month's first slice, one more for each correction. */
+  revision: number;
+  figures: StoredFigure[];
 }
 
-type Item = Record<string, unknown>;
-
-function toObservation(item: Item): Observation {
-  const { department, indicator, period, value, unit, lineage } = item as unknown as Observation;
-  return { department, indicator, period, value, unit, lineage };
+function storedFigure({ indicator, value, unit, lineage }: Observation): StoredFigure {
+  return { indicator, value, unit, sheet: lineage.sheet, cell: lineage.cell };
 }
 
-/** What the submission item stores beside the Submission itself. */
-interface SubmissionItem extends Item {
-  upload: string;
-  history?: (SupersededSubmission & { upload: string })[];
-}
-
-function toSubmission(item: Item): Submission {
-  const { [PK]: _pk, [SK]: _sk, entity: _entity, upload: _upload, history: _history, ...submission } = item;
+function submissionOf(item: SliceItem): Submission {
+  const { [PK]: _pk, [SK]: _sk, entity: _entity, revision: _revision, figures: _figures, ...submission } = item as SliceItem & Record<string, unknown>;
   return submission as unknown as Submission;
 }
 
-/** Without undefined attributes, which the document client refuses inside a list unless told to drop them. */
+function sliceOf(item: SliceItem): Slice {
+  const submission = submissionOf(item);
+  const { department, period, bucket, key, versionId, sequencer, uploadedAt, uploader } = submission;
+  const upload = { bucket, key, versionId, sequencer, uploadedAt, uploader };
+  return {
+    submission,
+    observations: item.figures.map(({ indicator, value, unit, sheet, cell }) => ({
+      department,
+      indicator,
+      period,
+      value,
+      unit,
+      lineage: { ...upload, sheet, cell },
+    })),
+  };
+}
+
+/** Without undefined attributes, which the document client refuses inside a map unless told to drop them. */
 function uploadRefOf({ key, versionId, sequencer, uploadedAt, reportKey }: Submission): UploadRef {
   return { key, ...(versionId === undefined ? {} : { versionId }), sequencer, uploadedAt, reportKey };
 }
 
-export function dynamoObservationRepository(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  retry: RetryPolicy = DEFAULT_RETRY,
-): ObservationRepository & ObservationHistory {
-  async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Item | undefined;
+const withoutUndefined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+
+export function dynamoObservationRepository(client: DynamoDBDocumentClient, tableName: string): ObservationRepository & ObservationHistory {
+  async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<SliceItem[]> {
+    const items: SliceItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
     do {
       const page = await client.send(new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: startKey }));
-      items.push(...(page.Items ?? []));
+      items.push(...((page.Items ?? []) as SliceItem[]));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;
   }
 
+  /** The items whose sort keys fall from `from` to `to`, both included, in key order. */
   const queryRange = (department: string, from: string, to: string) =>
     queryAll({
       KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
       ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
       ExpressionAttributeValues: { ':pk': departmentKey(department), ':from': from, ':to': to },
-      ConsistentRead: true,
     });
 
-  async function submissionItem(department: string, period: Period): Promise<SubmissionItem | undefined> {
+  /** A strongly consistent read: the commit's condition rests on it. */
+  async function currentItem(department: string, period: Period): Promise<SliceItem | undefined> {
     const { Item } = await client.send(
-      new GetCommand({
-        TableName: tableName,
-        Key: { [PK]: departmentKey(department), [SK]: submissionKey(period) },
-        ConsistentRead: true,
-      }),
+      new GetCommand({ TableName: tableName, Key: { [PK]: departmentKey(department), [SK]: submissionKey(period) }, ConsistentRead: true }),
     );
-    return Item as SubmissionItem | undefined;
+    return Item as SliceItem | undefined;
   }
 
-  async function sliceOf(department: string, period: Period, upload: string): Promise<Observation[]> {
-    const prefix = sliceKey(period, upload);
-    // "$" sorts right after "#", so the range holds exactly the keys that start with the prefix.
-    const items = await queryRange(department, prefix, `${prefix.slice(0, -1)}$`);
-    return items.map(toObservation);
+  async function put(item: SliceItem, sortKey: string, entity: string, guard: Partial<PutCommandInput> = {}): Promise<void> {
+    await client.send(
+      new PutCommand({ TableName: tableName, Item: { ...item, [PK]: departmentKey(item.department), [SK]: sortKey, entity }, ...guard }),
+    );
   }
 
-  async function writeAll(items: Item[]): Promise<void> {
-    for (let start = 0; start < items.length; start += BATCH_SIZE) {
-      let requests = items.slice(start, start + BATCH_SIZE).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 1; requests.length > 0; attempt++) {
-        if (attempt > retry.batchAttempts) {
-          throw new Error(`DynamoDB left ${requests.length} observations unprocessed after ${retry.batchAttempts} attempts`);
-        }
-        if (attempt > 1) await sleep(retry.baseBackoffMs * 2 ** (attempt - 2) * (0.5 + Math.random()));
-        const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-        requests = (UnprocessedItems?.[tableName] ?? []).flatMap((r) => (r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : []));
-      }
-    }
-  }
-
-  /** Points the month at this upload's slice, if the pointer still is what was read; the slice it replaces joins the history. */
-  async function switchSlice(submission: Submission, upload: string, previous: SubmissionItem | undefined): Promise<boolean> {
-    const guard: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> = previous
-      ? { ConditionExpression: '#upload = :previous', ExpressionAttributeNames: { '#upload': 'upload' }, ExpressionAttributeValues: { ':previous': previous.upload } }
+  /** Makes the slice current if the month is still at the revision read; false when another upload got there first. */
+  async function switchTo(next: SliceItem, previous: SliceItem | undefined): Promise<boolean> {
+    const guard: Partial<PutCommandInput> = previous
+      ? { ConditionExpression: '#revision = :previous', ExpressionAttributeNames: { '#revision': 'revision' }, ExpressionAttributeValues: { ':previous': previous.revision } }
       : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } };
     try {
-      await client.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            [PK]: departmentKey(submission.department),
-            [SK]: submissionKey(submission.period),
-            entity: 'Submission',
-            upload,
-            ...submission,
-            firstUploadedAt: previous ? (previous.firstUploadedAt ?? previous.uploadedAt) : submission.uploadedAt,
-            history: previous ? [...(previous.history ?? []), { ...toSubmission(previous), upload: previous.upload, supersededBy: uploadRefOf(submission) }] : [],
-          },
-          ...guard,
-        }),
-      );
+      await put(next, submissionKey(next.period), 'Submission', guard);
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -163,48 +120,45 @@ export function dynamoObservationRepository(
   }
 
   return {
-    async commit(submission, observations) {
-      const upload = uploadIdOf(submission);
-      const pk = departmentKey(submission.department);
-      let written = false;
+    async commit(submission, observations): Promise<CommitResult> {
       for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
-        const previous = await submissionItem(submission.department, submission.period);
-        if (previous?.contentSha256 === submission.contentSha256) return 'duplicate' satisfies CommitOutcome;
-        if (previous && uploadedAfter(toSubmission(previous), submission)) return 'superseded' satisfies CommitOutcome;
-        if (!written) {
-          // Not yet current: nobody reads these items until the pointer below is switched to them.
-          await writeAll(observations.map((o) => ({ [PK]: pk, [SK]: observationKey(o, upload), entity: 'Observation', upload, ...o })));
-          written = true;
-        }
-        if (await switchSlice(submission, upload, previous)) return 'committed' satisfies CommitOutcome;
+        const previous = await currentItem(submission.department, submission.period);
+        if (previous?.contentSha256 === submission.contentSha256) return { outcome: 'duplicate', replaced: null };
+        if (previous && uploadedAfter(submissionOf(previous), submission)) return { outcome: 'superseded', replaced: null };
+        if (previous) await put(previous, revisionKey(previous.period, previous.revision), 'Revision');
+        const next: SliceItem = {
+          ...withoutUndefined(submission),
+          firstUploadedAt: previous ? (previous.firstUploadedAt ?? previous.uploadedAt) : submission.uploadedAt,
+          revision: (previous?.revision ?? 0) + 1,
+          figures: observations.map(storedFigure),
+        };
+        if (await switchTo(next, previous)) return { outcome: 'committed', replaced: previous ? sliceOf(previous) : null };
       }
       throw new Error(
         `${submission.department} ${submission.period}: the month's submission kept changing during ${MAX_COMMIT_ATTEMPTS} attempts to commit`,
       );
     },
 
-    async observationsUpTo(department, to) {
-      const [submissions, observations] = await Promise.all([
-        queryRange(department, 'submission#', upTo('submission', to)),
-        queryRange(department, 'observation#', upTo('observation', to)),
-      ]);
-      const current = new Map(submissions.map((s) => [s.period, s.upload]));
-      return observations.filter((o) => current.get(o.period) === o.upload).map(toObservation);
+    async slicesIn(department, { from, to }) {
+      // "$" sorts right after "#" and every digit, so the range ends after the last key of `to`.
+      const items = await queryRange(department, submissionKey(from), `${submissionKey(to)}$`);
+      return items.map(sliceOf);
     },
 
     async submission(department, period) {
-      const item = await submissionItem(department, period);
-      return item ? toSubmission(item) : undefined;
+      const item = await currentItem(department, period);
+      return item ? submissionOf(item) : undefined;
     },
 
     async history(department, period) {
-      const item = await submissionItem(department, period);
-      return Promise.all(
-        (item?.history ?? []).map(async ({ upload, ...submission }): Promise<SupersededSlice> => ({
-          submission,
-          observations: await sliceOf(department, period, upload),
-        })),
-      );
+      const current = await currentItem(department, period);
+      if (!current || current.revision <= 1) return [];
+      const earlier = await queryRange(department, revisionKey(period, 1), revisionKey(period, current.revision - 1));
+      return earlier.map((item, index): SupersededSlice => {
+        const { submission, observations } = sliceOf(item);
+        const next = earlier[index + 1] ?? current;
+        return { submission: { ...submission, supersededBy: uploadRefOf(submissionOf(next)) }, observations };
+      });
     },
   };
 }

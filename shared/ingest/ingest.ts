@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Observation, Submission, Upload, UploadRef } from '../observation.js';
 import { periodAt, type Period } from '../period.js';
-import type { Clock, CommitOutcome, Logger, ObjectStore, ObservationHistory, ObservationRepository } from '../ports.js';
+import type { Clock, CommitOutcome, Logger, ObjectStore, ObservationRepository } from '../ports.js';
+import { firstMonthNeeded } from '../progress.js';
 import { annotateWorkbook, findingsOf, isXlsxContainer } from '../workbook/annotate.js';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from '../workbook/limits.js';
 import { assessmentJson, assessWorkbook, type Assessment, type ImportSummary } from './assess.js';
@@ -61,8 +62,6 @@ function byPeriod(observations: Observation[]): Map<Period, Observation[]> {
   return months;
 }
 
-const sameUpload = (a: UploadRef, b: UploadRef) => a.key === b.key && a.versionId === b.versionId && a.sequencer === b.sequencer;
-
 /** One outcome for the whole upload: committed if any month became current, else what happened to its first month. */
 function overallOutcome(slices: SliceReport[]): CommitOutcome | null {
   if (slices.some((slice) => slice.outcome === 'committed')) return 'committed';
@@ -77,7 +76,7 @@ function overallOutcome(slices: SliceReport[]): CommitOutcome | null {
 export function makeIngest(ports: {
   catalog: Catalog;
   objects: ObjectStore;
-  observations: ObservationRepository & ObservationHistory;
+  observations: ObservationRepository;
   clock: Clock;
   logger: Logger;
   /** Each option not given takes its default. */
@@ -86,15 +85,18 @@ export function makeIngest(ports: {
   const { catalog, objects, observations, clock, logger } = ports;
   const options: IngestOptions = { ...DEFAULT_INGEST_OPTIONS, ...ports.options };
 
-  /** What committing one month did; for a committed month, the slice it replaced is read back from the history the commit wrote. */
+  /** What committing one month did, figure by figure against the slice it replaced. */
   async function commitMonth(submission: Submission, month: Observation[]): Promise<SliceReport> {
-    const { department, period } = submission;
-    const outcome = await observations.commit(submission, month);
-    if (outcome !== 'committed') return { period, outcome, replaced: null, changes: [] };
-    const replaced = (await observations.history(department, period)).find((slice) => sameUpload(slice.submission.supersededBy, submission));
-    if (!replaced) return { period, outcome, replaced: null, changes: changesBetween([], month) };
+    const { outcome, replaced } = await observations.commit(submission, month);
+    if (outcome !== 'committed') return { period: submission.period, outcome, replaced: null, changes: [] };
+    if (!replaced) return { period: submission.period, outcome, replaced: null, changes: changesBetween([], month) };
     const { key, versionId, sequencer, uploadedAt, reportKey } = replaced.submission;
-    return { period, outcome, replaced: { key, versionId, sequencer, uploadedAt, reportKey }, changes: changesBetween(replaced.observations, month) };
+    return {
+      period: submission.period,
+      outcome,
+      replaced: { key, versionId, sequencer, uploadedAt, reportKey },
+      changes: changesBetween(replaced.observations, month),
+    };
   }
 
   async function commit(upload: Upload, assessment: Assessment, bytes: Uint8Array, reportKey: string): Promise<SliceReport[]> {
@@ -151,6 +153,12 @@ export function makeIngest(ports: {
     return key;
   }
 
+  /** The department's current figures the rules compare with: the months the maths can use, nothing corrected away. */
+  async function previousFigures(department: string, currentPeriod: Period): Promise<Observation[]> {
+    const slices = await observations.slicesIn(department, { from: firstMonthNeeded(catalog.indicators, currentPeriod), to: currentPeriod });
+    return slices.flatMap((slice) => slice.observations);
+  }
+
   return async function ingest(upload: Upload): Promise<ImportReport> {
     const folder = departmentOfKey(upload.key) ?? 'unknown';
     const bytes = await objects.get(upload);
@@ -163,7 +171,7 @@ export function makeIngest(ports: {
       currentPeriod,
       limits: options.limits,
       // A cumulative figure may not fall below what the department reported before.
-      previous: catalog.department(folder) ? await observations.observationsUpTo(folder, currentPeriod) : [],
+      previous: catalog.department(folder) ? await previousFigures(folder, currentPeriod) : [],
     });
     const reportKey = reportKeyOf(upload, folder);
     const slices = await commit(upload, assessment, bytes, reportKey);

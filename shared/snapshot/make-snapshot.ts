@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Observation, Submission } from '../observation.js';
+import type { Observation, Slice } from '../observation.js';
 import { addMonths, isPeriod, periodAt, type Period } from '../period.js';
 import { systemClock, type Clock, type ObjectStore, type ObservationRepository } from '../ports.js';
+import { firstMonthNeeded } from '../progress.js';
 import { COMPLETENESS_DATASET, PROGRESS_DATASET } from './columns.js';
 import { checkDueDay, DEFAULT_DUE_DAY, yearToDate } from './completeness.js';
 import { datasetParquet } from './parquet.js';
@@ -86,7 +87,7 @@ export interface SnapshotResult {
 export interface SnapshotDependencies {
   catalog: SnapshotCatalog;
   /** Only reads: a snapshot never changes the figures. */
-  observations: Pick<ObservationRepository, 'observationsUpTo' | 'submission'>;
+  observations: Pick<ObservationRepository, 'slicesIn'>;
   objects: ObjectStore;
   bucket: string;
   clock?: Clock;
@@ -121,12 +122,11 @@ const sha256 = (body: Uint8Array) => createHash('sha256').update(body).digest('h
 export function makeSnapshot({ catalog, observations, objects, bucket, clock = systemClock, dueDay = DEFAULT_DUE_DAY }: SnapshotDependencies) {
   checkDueDay(dueDay);
 
-  async function departmentSlice(department: string, period: Period): Promise<[Observation[], Submission[]]> {
-    const [figures, submissions] = await Promise.all([
-      observations.observationsUpTo(department, period),
-      Promise.all(yearToDate(period).map((month) => observations.submission(department, month))),
-    ]);
-    return [figures, submissions.filter((s): s is Submission => s !== undefined)];
+  /** One read per department: every month the progress maths and the year's completeness need, and nothing corrected away. */
+  function departmentSlices(department: string, period: Period): Promise<Slice[]> {
+    const needed = firstMonthNeeded(catalog.indicators, period);
+    const january = yearToDate(period)[0] ?? period;
+    return observations.slicesIn(department, { from: january < needed ? january : needed, to: period });
   }
 
   async function put(key: string, contentType: string, body: Uint8Array): Promise<SnapshotFile> {
@@ -137,9 +137,9 @@ export function makeSnapshot({ catalog, observations, objects, bucket, clock = s
   return async (period: Period): Promise<SnapshotResult> => {
     if (!isPeriod(period)) throw new RangeError(`"${period}" is not a period (YYYY-MM)`);
     const now = clock.now();
-    const slices = await Promise.all(catalog.departments.map((d) => departmentSlice(d.id, period)));
-    const used = slices.flatMap(([figures]) => figures);
-    const report = buildReport({ catalog, period, observations: used, submissions: slices.flatMap(([, s]) => s), dueDay });
+    const slices = (await Promise.all(catalog.departments.map((d) => departmentSlices(d.id, period)))).flat();
+    const used = slices.flatMap((slice) => slice.observations);
+    const report = buildReport({ catalog, period, observations: used, submissions: slices.map((slice) => slice.submission), dueDay });
     const latest = period >= previousPeriod(now);
     const files: SnapshotFile[] = [];
     const rendered: [string, string, Uint8Array][] = [];

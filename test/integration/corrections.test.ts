@@ -99,7 +99,7 @@ async function tableItems(): Promise<string[]> {
 
 const currentFigures = async (department: string, period: Period) =>
   Object.fromEntries(
-    (await repository().observationsUpTo(department, period)).filter((o) => o.period === period).map((o) => [o.indicator, o.value]),
+    (await repository().slicesIn(department, { from: period, to: period })).flatMap((slice) => slice.observations).map((o) => [o.indicator, o.value]),
   );
 
 async function readObject(key: string): Promise<Uint8Array> {

@@ -153,37 +153,26 @@ afterAll(async () => {
 });
 
 describe('after a fault, the table holds exactly what one clean delivery leaves', () => {
-  it('DynamoDB leaving items unprocessed: only those are resent, with backoff', async () => {
+  it('DynamoDB throttling the switch: the message fails, is received again, and commits once', async () => {
     const clean = await cleanRun(older);
-    let sent: number[] = [];
-    inject('dynamoClient', /^BatchWrite/, 2, async (args, next) => {
-      const requests = (args.input.RequestItems as Record<string, unknown[]>)[LOCAL_RESOURCES.observationsTable] ?? [];
-      sent = [...sent, requests.length];
-      const [first, ...rest] = requests;
-      const result = await next({ input: { ...args.input, RequestItems: { [LOCAL_RESOURCES.observationsTable]: [first] } } });
-      return { ...result, output: { ...result.output, UnprocessedItems: { [LOCAL_RESOURCES.observationsTable]: rest } } };
-    });
-    expect(await pipeline.queue.send(older)).toBe(true);
-    expect(sent).toEqual([3, 2]);
-    expect(await observationItems()).toEqual(clean);
-  });
-
-  it('DynamoDB throttling the batch write: the message fails, is received again, and commits once', async () => {
-    const clean = await cleanRun(older);
-    inject('dynamoClient', /^BatchWrite/, 1, async () => {
+    inject('dynamoClient', /^Put/, 1, async (args, next) => {
+      if (!isObservationsTable(args.input)) return next(args);
       throw throttled();
     });
     expect(await pipeline.queue.send(older)).toBe(true);
     expect(await observationItems()).toEqual(clean);
   });
 
-  it('a crash between the slice and the pointer switch, then redelivery', async () => {
-    const clean = await cleanRun(older);
-    inject('dynamoClient', /^Put/, 1, async (args, next) => {
-      if (!isObservationsTable(args.input)) return next(args);
-      throw new Error('Lambda runtime exited before the pointer was written');
-    });
+  it('a crash between copying the replaced slice to history and the switch, then redelivery', async () => {
+    const clean = await cleanRun(older, newer);
     expect(await pipeline.queue.send(older)).toBe(true);
+    let puts = 0;
+    inject('dynamoClient', /^Put/, Number.POSITIVE_INFINITY, async (args, next) => {
+      // The correction's first write copies the month's slice to history; the second is the switch.
+      if (isObservationsTable(args.input) && ++puts === 2) throw new Error('Lambda runtime exited before the switch was written');
+      return next(args);
+    });
+    expect(await pipeline.queue.send(newer)).toBe(true);
     expect(await observationItems()).toEqual(clean);
   });
 
@@ -199,8 +188,8 @@ describe('after a fault, the table holds exactly what one clean delivery leaves'
     const clean = await cleanRun(older);
     expect(await pipeline.queue.send(older)).toBe(true);
     let writes = 0;
-    inject('dynamoClient', /^(Put|BatchWrite)/, Number.POSITIVE_INFINITY, async (args, next) => {
-      if (isObservationsTable(args.input) || args.input.RequestItems) writes++;
+    inject('dynamoClient', /^Put/, Number.POSITIVE_INFINITY, async (args, next) => {
+      if (isObservationsTable(args.input)) writes++;
       return next(args);
     });
     expect(await pipeline.queue.send(older)).toBe(true);

@@ -1,11 +1,11 @@
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_RESOURCES, startLocalStores, type LocalStores } from '../../cli/local/stores.js';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
-import type { Submission } from '../../shared/observation.js';
+import type { Observation, Submission } from '../../shared/observation.js';
 import type { ObservationHistory, ObservationRepository } from '../../shared/ports.js';
 import { observation as baseObservation, submission as baseSubmission } from '../fixtures.js';
 
@@ -35,19 +35,25 @@ beforeEach(() => {
 
 const submission = (overrides: Partial<Submission> = {}): Submission => ({ ...baseSubmission(department, '2026-11'), ...overrides });
 const observation = (indicator: string, value: number, period = '2026-11') => baseObservation(indicator, period, value, department);
+/** A figure's lineage is the upload of its slice. */
+const uploadedIn = ({ bucket, key, versionId, sequencer, uploadedAt, uploader }: Submission, o: Observation): Observation => ({
+  ...o,
+  lineage: { ...o.lineage, bucket, key, versionId, sequencer, uploadedAt, uploader },
+});
 
 async function tableItems() {
   const { Items = [] } = await documents.send(new ScanCommand({ TableName: LOCAL_RESOURCES.observationsTable }));
   return Items.filter((item) => item.pk === `department#${department}`).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
 }
 
-const currentValues = async (period: string) =>
-  (await repository.observationsUpTo(department, period)).map((o) => [o.period, o.indicator, o.value]);
+const currentObservations = async (to: string, from = '2026-01') =>
+  (await repository.slicesIn(department, { from, to })).flatMap((slice) => slice.observations);
+const currentValues = async (to: string, from?: string) => (await currentObservations(to, from)).map((o) => [o.period, o.indicator, o.value]);
 
 describe('committing a submission to DynamoDB', () => {
   it('stores the observations with their lineage and makes the submission current', async () => {
-    expect(await repository.commit(submission(), [observation('x.a', 1), observation('x.b', 2)])).toBe('committed');
-    expect(await repository.observationsUpTo(department, '2026-11')).toEqual([observation('x.a', 1), observation('x.b', 2)]);
+    expect(await repository.commit(submission(), [observation('x.a', 1), observation('x.b', 2)])).toEqual({ outcome: 'committed', replaced: null });
+    expect(await currentObservations('2026-11')).toEqual([observation('x.a', 1), observation('x.b', 2)]);
     expect(await repository.submission(department, '2026-11')).toEqual({ ...submission(), firstUploadedAt: submission().uploadedAt });
   });
 
@@ -55,14 +61,17 @@ describe('committing a submission to DynamoDB', () => {
     await repository.commit(submission(), [observation('x.a', 1)]);
     const before = await tableItems();
     const again = submission({ sequencer: '0B', uploadedAt: '2026-11-06T00:00:00.000Z' });
-    expect(await repository.commit(again, [observation('x.a', 1)])).toBe('duplicate');
+    expect(await repository.commit(again, [observation('x.a', 1)])).toEqual({ outcome: 'duplicate', replaced: null });
     expect(await tableItems()).toEqual(before);
   });
 
   it('replaces the whole slice with a later upload: figures left out are no longer current', async () => {
     await repository.commit(submission(), [observation('x.a', 1), observation('x.b', 2)]);
     const later = submission({ sequencer: '0B', contentSha256: 'sha-2' });
-    expect(await repository.commit(later, [observation('x.a', 5)])).toBe('committed');
+    expect(await repository.commit(later, [observation('x.a', 5)])).toEqual({
+      outcome: 'committed',
+      replaced: { submission: { ...submission(), firstUploadedAt: submission().uploadedAt }, observations: [observation('x.a', 1), observation('x.b', 2)] },
+    });
     expect(await currentValues('2026-11')).toEqual([['2026-11', 'x.a', 5]]);
     expect((await repository.submission(department, '2026-11'))?.sequencer).toBe('0B');
   });
@@ -89,7 +98,7 @@ describe('committing a submission to DynamoDB', () => {
     const firstUploadedAt = first.uploadedAt;
     expect(await repository.history(department, '2026-11')).toEqual([
       { submission: { ...first, firstUploadedAt, supersededBy: refOf(second) }, observations: [observation('x.a', 1), observation('x.b', 2)] },
-      { submission: { ...second, firstUploadedAt, supersededBy: refOf(third) }, observations: [observation('x.a', 5)] },
+      { submission: { ...second, firstUploadedAt, supersededBy: refOf(third) }, observations: [uploadedIn(second, observation('x.a', 5))] },
     ]);
     expect(await repository.submission(department, '2026-11')).toEqual({ ...third, firstUploadedAt });
     expect(await currentValues('2026-11')).toEqual([['2026-11', 'x.b', 7]]);
@@ -104,17 +113,21 @@ describe('committing a submission to DynamoDB', () => {
   it('never lets an older upload arriving late overwrite a newer one', async () => {
     await repository.commit(submission({ sequencer: '0B', contentSha256: 'sha-2' }), [observation('x.a', 5)]);
     const before = await tableItems();
-    expect(await repository.commit(submission(), [observation('x.a', 1)])).toBe('superseded');
+    expect(await repository.commit(submission(), [observation('x.a', 1)])).toEqual({ outcome: 'superseded', replaced: null });
     expect(await tableItems()).toEqual(before);
   });
 
-  it('keeps other months untouched and reads every month up to the one asked for', async () => {
+  it('keeps other months untouched and reads exactly the months asked for', async () => {
     await repository.commit(submission({ period: '2026-10' }), [observation('x.a', 1, '2026-10')]);
     await repository.commit(submission({ period: '2026-11', contentSha256: 'sha-2' }), [observation('x.a', 2)]);
     await repository.commit(submission({ period: '2026-12', contentSha256: 'sha-3' }), [observation('x.a', 3, '2026-12')]);
     expect(await currentValues('2026-11')).toEqual([
       ['2026-10', 'x.a', 1],
       ['2026-11', 'x.a', 2],
+    ]);
+    expect(await currentValues('2026-12', '2026-11')).toEqual([
+      ['2026-11', 'x.a', 2],
+      ['2026-12', 'x.a', 3],
     ]);
     expect(await repository.submission(department, '2026-09')).toBeUndefined();
   });
@@ -124,10 +137,67 @@ describe('committing a submission to DynamoDB', () => {
       repository.commit(submission({ sequencer: '0A', contentSha256: 'sha-a' }), [observation('x.a', 1)]),
       repository.commit(submission({ sequencer: '0B', contentSha256: 'sha-b' }), [observation('x.b', 2)]),
     ]);
-    expect(outcomes).toContain('committed');
+    expect(outcomes.map((o) => o.outcome)).toContain('committed');
     const current = await repository.submission(department, '2026-11');
     const values = await currentValues('2026-11');
     // Whichever won, the slice holds exactly its figures and nothing of the other.
     expect(values).toEqual(current?.contentSha256 === 'sha-a' ? [['2026-11', 'x.a', 1]] : [['2026-11', 'x.b', 2]]);
+  });
+  it('writes nothing for a burst of the same file delivered at once: one slice, no other item', async () => {
+    const burst = Array.from({ length: 20 }, (_, i) => submission({ sequencer: `0A${String(i).padStart(2, '0')}` }));
+    const outcomes = await Promise.all(burst.map((upload) => repository.commit(upload, [observation('x.a', 1)])));
+    expect(outcomes.filter((o) => o.outcome === 'committed')).toHaveLength(1);
+    expect((await tableItems()).map((item) => item.sk)).toEqual(['submission#2026-11']);
+  });
+
+  it('keeps a crash between the history copy and the switch out of the history, and commits once redelivered', async () => {
+    await repository.commit(submission(), [observation('x.a', 1)]);
+    let crashed = false;
+    const crashing = {
+      send: (command: unknown) => {
+        if (!crashed && command instanceof PutCommand && command.input.Item?.entity === 'Submission') {
+          crashed = true;
+          return Promise.reject(new Error('the function timed out'));
+        }
+        return documents.send(command as PutCommand);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const correction = submission({ sequencer: '0B', contentSha256: 'sha-2' });
+    await expect(dynamoObservationRepository(crashing, LOCAL_RESOURCES.observationsTable).commit(correction, [observation('x.a', 2)])).rejects.toThrow('timed out');
+    expect(await repository.history(department, '2026-11')).toEqual([]);
+    expect(await currentValues('2026-11')).toEqual([['2026-11', 'x.a', 1]]);
+
+    expect((await repository.commit(correction, [observation('x.a', 2)])).outcome).toBe('committed');
+    expect((await repository.history(department, '2026-11')).map((slice) => slice.observations.map((o) => o.value))).toEqual([[1]]);
+    expect(await currentValues('2026-11')).toEqual([['2026-11', 'x.a', 2]]);
+  });
+
+  it('reads one item per month reported, however often each month was corrected', async () => {
+    const itemsRead = async () => {
+      let count = 0;
+      const counting = {
+        send: async (command: QueryCommand) => {
+          const output = await documents.send(command);
+          count += output.Count ?? 0;
+          return output;
+        },
+      } as unknown as DynamoDBDocumentClient;
+      await dynamoObservationRepository(counting, LOCAL_RESOURCES.observationsTable).slicesIn(department, { from: '2026-01', to: '2026-12' });
+      return count;
+    };
+    for (const period of ['2026-09', '2026-10', '2026-11']) {
+      await repository.commit(submission({ period }), [observation('x.a', 1, period)]);
+    }
+    const once = await itemsRead();
+    for (const [i, period] of ['2026-09', '2026-10', '2026-11'].flatMap((p) => [p, p, p]).entries()) {
+      await repository.commit(submission({ period, sequencer: `0B${i}`, contentSha256: `sha-${i}` }), [observation('x.a', i, period)]);
+    }
+    expect(once).toBe(3);
+    expect(await itemsRead()).toBe(3);
+    expect(await currentValues('2026-12')).toEqual([
+      ['2026-09', 'x.a', 2],
+      ['2026-10', 'x.a', 5],
+      ['2026-11', 'x.a', 8],
+    ]);
   });
 });

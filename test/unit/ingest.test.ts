@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { makeIngest, type IngestOptions } from '../../shared/ingest/ingest.js';
 import type { Upload } from '../../shared/observation.js';
-import type { Observation, Submission, SupersededSlice } from '../../shared/observation.js';
-import type { CommitOutcome, ObjectRef, ObjectStore, ObservationHistory, ObservationRepository } from '../../shared/ports.js';
+import type { Observation, Slice, Submission } from '../../shared/observation.js';
+import type { CommitResult, ObjectRef, ObjectStore, ObservationRepository, PeriodRange } from '../../shared/ports.js';
 
 /** Objects in memory, with what each put was given. */
 class MemoryObjects implements ObjectStore {
@@ -22,17 +22,21 @@ class MemoryObjects implements ObjectStore {
 }
 
 /** Takes every commit; the table's own rules run against dynalite in test/integration. */
-class RecordingObservations implements ObservationRepository, ObservationHistory {
-  readonly commits: { submission: Submission; observations: Observation[] }[] = [];
+class RecordingObservations implements ObservationRepository {
+  readonly commits: Slice[] = [];
+  readonly reads: PeriodRange[] = [];
 
-  async commit(submission: Submission, observations: Observation[]): Promise<CommitOutcome> {
+  async commit(submission: Submission, observations: Observation[]): Promise<CommitResult> {
     this.commits.push({ submission, observations });
-    return 'committed';
+    return { outcome: 'committed', replaced: null };
   }
 
-  observationsUpTo = async () => [];
+  async slicesIn(_department: string, months: PeriodRange): Promise<Slice[]> {
+    this.reads.push(months);
+    return [];
+  }
+
   submission = async () => undefined;
-  history = async (): Promise<SupersededSlice[]> => [];
 }
 
 const upload = (key: string): Upload => ({ bucket: 'uploads', key, versionId: 'v1', sequencer: '0A', uploadedAt: '2026-12-02T01:00:00.000Z' });
@@ -126,5 +130,15 @@ describe('the ingest use case', () => {
     expect(report).toMatchObject({ status: 'rejected', outcome: null, slices: [], annotatedKey: null });
     expect(report.errors.map((e) => e.code)).toEqual(['file.not_a_workbook']);
     expect(observations.commits).toEqual([]);
+  });
+
+  it('reads the stored figures the rules compare with once, only the months progress can use', async () => {
+    const { objects, observations, ingest } = setUp();
+    await objects.put({ bucket: 'uploads', key: 'incoming/science/进度.xlsx', body: await progressSheet(), contentType: 'application/octet-stream' });
+
+    await ingest(upload('incoming/science/进度.xlsx'));
+
+    // The catalog's earliest baseline is 2025-12-31 and the clock says December 2026.
+    expect(observations.reads).toEqual([{ from: '2025-12', to: '2026-12' }]);
   });
 });

@@ -1,5 +1,5 @@
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
@@ -8,36 +8,35 @@ import { observation, submission } from '../fixtures.js';
 /** Faults DynamoDB can answer with, injected; the happy paths run on dynalite in test/integration. */
 const dynamo = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'ap-east-1' }));
-const repository = dynamoObservationRepository(client, 'observations', { batchAttempts: 3, baseBackoffMs: 1 });
+const repository = dynamoObservationRepository(client, 'observations');
 
 beforeEach(() => dynamo.reset());
 
+const lostRace = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
 describe('the observation repository under DynamoDB faults', () => {
-  it('fails loudly when items stay unprocessed, and never switches the month to a partial slice', async () => {
+  it('lets a throttling error on the switch propagate, so the delivery is retried', async () => {
     dynamo.on(GetCommand).resolves({});
-    dynamo.on(BatchWriteCommand).callsFake((input) => ({ UnprocessedItems: input.RequestItems }));
-    const figures = [observation('sci.a', '2026-11', 1), observation('sci.b', '2026-11', 2)];
-    await expect(repository.commit(submission('science', '2026-11'), figures)).rejects.toThrow(
-      'DynamoDB left 2 observations unprocessed after 3 attempts',
-    );
-    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(3);
-    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
-  });
-
-  it('writes more than 25 observations in batches of 25', async () => {
-    dynamo.on(GetCommand).resolves({});
-    dynamo.on(BatchWriteCommand).resolves({});
-    dynamo.on(PutCommand).resolves({});
-    const figures = Array.from({ length: 30 }, (_, i) => observation(`sci.i${i}`, '2026-11', i));
-    expect(await repository.commit(submission('science', '2026-11'), figures)).toBe('committed');
-    const sizes = dynamo.commandCalls(BatchWriteCommand).map((c) => c.args[0].input.RequestItems?.observations?.length);
-    expect(sizes).toEqual([25, 5]);
-  });
-
-  it('lets a throttling error other than a lost race propagate, so the delivery is retried', async () => {
-    dynamo.on(GetCommand).resolves({});
-    dynamo.on(BatchWriteCommand).resolves({});
     dynamo.on(PutCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }));
     await expect(repository.commit(submission('science', '2026-11'), [observation('sci.a', '2026-11', 1)])).rejects.toThrow('Rate exceeded');
+  });
+
+  it('reads the month again after losing a race, and reports a duplicate when the winner had the same bytes', async () => {
+    const winner = { ...submission('science', '2026-11'), revision: 1, figures: [] };
+    dynamo.on(GetCommand).resolvesOnce({}).resolves({ Item: winner });
+    dynamo.on(PutCommand).rejects(lostRace());
+    expect(await repository.commit(submission('science', '2026-11'), [observation('sci.a', '2026-11', 1)])).toEqual({
+      outcome: 'duplicate',
+      replaced: null,
+    });
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
+  });
+
+  it('gives up with a message naming the month when the month keeps changing', async () => {
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).rejects(lostRace());
+    await expect(repository.commit(submission('science', '2026-11'), [observation('sci.a', '2026-11', 1)])).rejects.toThrow(
+      "science 2026-11: the month's submission kept changing during 3 attempts to commit",
+    );
   });
 });

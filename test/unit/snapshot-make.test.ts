@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { catalog } from '../../shared/catalog/catalog.js';
-import type { Observation, Submission } from '../../shared/observation.js';
-import type { Period } from '../../shared/period.js';
-import type { Clock, ObjectRef, ObjectStore, ObservationRepository } from '../../shared/ports.js';
+import type { Observation, Slice, Submission } from '../../shared/observation.js';
+import type { Clock, ObjectRef, ObjectStore, ObservationRepository, PeriodRange } from '../../shared/ports.js';
 import { makeSnapshot, previousPeriod, snapshotCsv, type Manifest, type Snapshot } from '../../shared/snapshot/index.js';
 import { observation, submission } from '../fixtures.js';
 
 /** Current slices keyed by department and month; every read is logged so the test can count them. */
-class MemoryObservations implements Pick<ObservationRepository, 'observationsUpTo' | 'submission'> {
+class MemoryObservations implements Pick<ObservationRepository, 'slicesIn'> {
   readonly reads: string[] = [];
   private readonly slices = new Map<string, { submission: Submission; observations: Observation[] }>();
 
@@ -16,17 +15,11 @@ class MemoryObservations implements Pick<ObservationRepository, 'observationsUpT
     this.slices.set(`${submission.department}#${submission.period}`, { submission, observations });
   }
 
-  async observationsUpTo(department: string, to: Period): Promise<Observation[]> {
-    this.reads.push(`observationsUpTo ${department} ${to}`);
+  async slicesIn(department: string, { from, to }: PeriodRange): Promise<Slice[]> {
+    this.reads.push(`${department} ${from}..${to}`);
     return [...this.slices.values()]
-      .filter(({ submission: s }) => s.department === department && s.period <= to)
-      .sort((a, b) => a.submission.period.localeCompare(b.submission.period))
-      .flatMap((slice) => slice.observations);
-  }
-
-  async submission(department: string, period: Period): Promise<Submission | undefined> {
-    this.reads.push(`submission ${department} ${period}`);
-    return this.slices.get(`${department}#${period}`)?.submission;
+      .filter(({ submission: s }) => s.department === department && s.period >= from && s.period <= to)
+      .sort((a, b) => a.submission.period.localeCompare(b.submission.period));
   }
 }
 
@@ -144,13 +137,13 @@ describe('makeSnapshot', () => {
     });
   });
 
-  it('reads each department once for its observations and once per month of the year for its submission', async () => {
+  it('reads each department once, from the earliest baseline or a year back, whichever is earlier', async () => {
     await snapshotOf('2026-03');
-    expect([...observations.reads].sort()).toEqual(
-      catalog.departments
-        .flatMap((d) => [`observationsUpTo ${d.id} 2026-03`, ...['2026-01', '2026-02', '2026-03'].map((m) => `submission ${d.id} ${m}`)])
-        .sort(),
-    );
+    await snapshotOf('2028-01');
+    expect(observations.reads).toEqual([
+      ...catalog.departments.map((d) => `${d.id} 2025-03..2026-03`),
+      ...catalog.departments.map((d) => `${d.id} 2025-12..2028-01`),
+    ]);
   });
 
   it('writes identical data files when a month is run again later, only the manifest differs', async () => {

@@ -2,26 +2,14 @@ import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { buildReport, reportHtml } from '../../shared/snapshot/index.js';
 import { STATUS_LABELS } from '../../shared/snapshot/report-model.js';
 import { submission, yearOfFigures } from '../fixtures.js';
+import { glyphPrints, launchBrowser, NO_GLYPH } from './browser.js';
 
-/** Debian's chromium package; .ci/run installs it. */
-const CHROMIUM = '/usr/bin/chromium';
-/** Flags for a quiet, offline, throw-away browser: nothing phones home, nothing persists. */
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PERIOD = '2026-11';
 /** Git-ignored, so a person can look at the last run's page. */
 const SCREENSHOT = resolve('.local/e2e/report-2026-11.png');
@@ -47,7 +35,7 @@ beforeAll(async () => {
   profile = await mkdtemp(join(tmpdir(), 'report-e2e-'));
   const file = join(profile, 'report.html');
   await writeFile(file, reportHtml(report));
-  context = await chromium.launchPersistentContext(join(profile, 'user-data'), { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  context = await launchBrowser(join(profile, 'user-data'));
   page = await context.newPage();
   page.on('request', (request) => requests.push(request.url()));
   await page.goto(pathToFileURL(file).href);
@@ -92,6 +80,14 @@ describe('report.html in headless Chromium', () => {
   it('shows the completeness of every department', async () => {
     const rows = await page.locator('tr[data-completeness]').evaluateAll((elements) => elements.map((row) => row.getAttribute('data-completeness')));
     expect(rows).toEqual(catalog.departments.map((d) => d.id));
+  });
+
+  it('draws its Chinese with real glyphs: every character its own shape, none the empty box', async () => {
+    const han = [...new Set((await page.locator('body').innerText()).match(/\p{Script=Han}/gu))];
+    expect(han.length).toBeGreaterThan(50);
+    const [box, ...prints] = await glyphPrints(page, [NO_GLYPH, ...han]);
+    expect(new Set(prints).size).toBe(han.length);
+    expect(prints).not.toContain(box);
   });
 
   it('fetches nothing beyond the file itself', () => {

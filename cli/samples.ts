@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import figuresData from '../samples/figures.json' with { type: 'json' };
 import type { Catalog } from '../shared/catalog/catalog.js';
-import { isPeriod, type Period } from '../shared/period.js';
+import { isPeriod, type Period } from '../shared/calendar.js';
 import { buildTemplate, TEMPLATE, templateFileName } from '../shared/workbook/template.js';
 
 /** samples/figures.json: per department, per indicator, one figure per period (null: not reported). */

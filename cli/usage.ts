@@ -1,5 +1,5 @@
 import { catalog } from '../shared/catalog/catalog.js';
-import { isPeriod, type Period } from '../shared/period.js';
+import { isPeriod, type Period } from '../shared/calendar.js';
 
 /** A mistake in how the command was called: shown as its message alone, exit status 1. */
 export class UsageError extends Error {

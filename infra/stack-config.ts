@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_DUE_DAY } from '../shared/snapshot/index.js';
+import { DEFAULT_DUE_DAY, dueDaySchema } from '../shared/calendar.js';
 
 /** What differs between instances of the stack: `dev` and `prod` live side by side in one account. */
 export const stackConfigSchema = z.object({
@@ -10,7 +10,7 @@ export const stackConfigSchema = z.object({
   /** The default of the AlarmEmail stack parameter; without it, deploying asks for the parameter. */
   alarmEmail: z.email().optional(),
   /** The day of the month by which last month's workbooks are due. */
-  dueDay: z.coerce.number().int().min(1).max(28).default(DEFAULT_DUE_DAY),
+  dueDay: dueDaySchema('dueDay').default(DEFAULT_DUE_DAY),
   /** Ingest functions running at once: bounds the table's write rate when many files arrive together. */
   ingestConcurrency: z.coerce.number().int().min(2).max(100).default(5),
 });

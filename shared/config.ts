@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dueDaySchema } from './calendar.js';
 
 /** Environment variable names shared by the functions and the stack that sets them. */
 export const ENV = {
@@ -22,13 +23,7 @@ const SCHEMAS = {
   observationsTable: named(ENV.observationsTable),
   snapshotBucket: named(ENV.snapshotBucket),
   idempotencyTable: named(ENV.idempotencyTable),
-  dueDay: named(ENV.dueDay).pipe(
-    z.coerce
-      .number<string>({ error: `${ENV.dueDay} must be a number` })
-      .int(`${ENV.dueDay} must be a whole day of the month`)
-      .min(1, `${ENV.dueDay} must be between 1 and 28`)
-      .max(28, `${ENV.dueDay} must be between 1 and 28`),
-  ),
+  dueDay: named(ENV.dueDay).pipe(dueDaySchema<string>(ENV.dueDay)),
 } satisfies Record<keyof typeof ENV, z.ZodType>;
 
 type Config<K extends keyof typeof ENV> = { [P in K]: z.infer<(typeof SCHEMAS)[P]> };

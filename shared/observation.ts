@@ -1,4 +1,4 @@
-import type { Period } from './period.js';
+import type { Period } from './calendar.js';
 
 /** An object that arrived in the upload bucket, as its S3 event describes it. */
 export interface Upload {

@@ -1,5 +1,5 @@
 import type { Observation, Slice, Submission, SupersededSlice } from './observation.js';
-import type { Period } from './period.js';
+import type { Period } from './calendar.js';
 
 /**
  * The ports the use cases need. Adapters for AWS live in shared/aws/;

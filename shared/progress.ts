@@ -1,6 +1,6 @@
 import type { Comparison, Indicator, Target } from './catalog/catalog.js';
 import type { Observation } from './observation.js';
-import { addMonths, monthsBetween, periodEnd, periodOfDate, type Period } from './period.js';
+import { addMonths, monthsBetween, periodEnd, periodOfDate, type Period } from './calendar.js';
 
 /**
  * Where an indicator stands in a month: its figure as of that month, the target's terms,

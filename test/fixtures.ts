@@ -1,6 +1,6 @@
 import { loadCatalog, type Catalog } from '../shared/catalog/catalog.js';
 import type { Observation, Submission } from '../shared/observation.js';
-import type { Period } from '../shared/period.js';
+import type { Period } from '../shared/calendar.js';
 import type { SnapshotInput } from '../shared/snapshot/index.js';
 
 /** An accepted figure with the lineage of a plausible upload; only what the maths reads varies. */

@@ -5,7 +5,7 @@ import { assessmentJson, assessWorkbook, type Assessment, type ImportSummary } f
 import type { Change } from '../../shared/ingest/changes.js';
 import type { ImportReport } from '../../shared/ingest/ingest.js';
 import { annotateWorkbook, findingsOf, isXlsxContainer } from '../../shared/workbook/annotate.js';
-import { periodAt } from '../../shared/period.js';
+import { periodAt } from '../../shared/calendar.js';
 import { startLocalPipeline } from '../local/pipeline.js';
 import { LOCAL_RESOURCES } from '../local/stores.js';
 import type { CliArgs } from '../main.js';

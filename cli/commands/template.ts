@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 import type { Observation } from '../../shared/observation.js';
-import type { Period } from '../../shared/period.js';
+import type { Period } from '../../shared/calendar.js';
 import { firstMonthNeeded } from '../../shared/progress.js';
 import { buildTemplate } from '../../shared/workbook/template.js';
 import { LOCAL_RESOURCES, startLocalStores } from '../local/stores.js';

@@ -4,7 +4,7 @@ import type { IngestedUpload } from '../../shared/ingest/delivery.js';
 import type { ImportReport } from '../../shared/ingest/ingest.js';
 import { uploadsOf } from '../../shared/ingest/s3-event.js';
 import { departmentOfKey, reportKeyOf } from '../../shared/ingest/upload.js';
-import type { Period } from '../../shared/period.js';
+import type { Period } from '../../shared/calendar.js';
 import { localQueue, type LocalQueue } from './queue.js';
 import { localContext, LOCAL_RESOURCES, startLocalStores, type LocalStores } from './stores.js';
 

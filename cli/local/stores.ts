@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { OBSERVATION_TABLE_KEY } from '../../shared/aws/observation-table.js';
+import { DEFAULT_DUE_DAY } from '../../shared/calendar.js';
 import { ENV } from '../../shared/config.js';
-import { DEFAULT_DUE_DAY } from '../../shared/snapshot/index.js';
 
 /** The names the local run gives the stack's buckets and table. */
 export const LOCAL_RESOURCES = {

@@ -10,7 +10,7 @@ import { readConfig } from '../../shared/config.js';
 import { makeDeadlineCheck } from '../../shared/observability/deadlines.js';
 import { logger } from '../../shared/observability/logger.js';
 import { METRIC, metrics } from '../../shared/observability/metrics.js';
-import type { Period } from '../../shared/period.js';
+import type { Period } from '../../shared/calendar.js';
 import { systemClock } from '../../shared/ports.js';
 import { MANIFEST_FILE, snapshotKey } from '../../shared/snapshot/make-snapshot.js';
 

@@ -7,13 +7,13 @@ import { z } from 'zod';
 import { dynamo, s3 } from '../../shared/aws/clients.js';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
 import { s3ObjectStore } from '../../shared/aws/s3-object-store.js';
+import { isPeriod, previousPeriod } from '../../shared/calendar.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { readConfig } from '../../shared/config.js';
 import { logger } from '../../shared/observability/logger.js';
 import { METRIC, metrics } from '../../shared/observability/metrics.js';
-import { isPeriod } from '../../shared/period.js';
 import { systemClock } from '../../shared/ports.js';
-import { makeSnapshot, previousPeriod } from '../../shared/snapshot/index.js';
+import { makeSnapshot } from '../../shared/snapshot/index.js';
 
 const config = readConfig(['observationsTable', 'snapshotBucket', 'dueDay']);
 const snapshot = makeSnapshot({

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type PutCommandInput, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { uploadedAfter, type Observation, type Slice, type Submission, type SupersededSlice, type UploadRef } from '../observation.js';
-import type { Period } from '../period.js';
+import type { Period } from '../calendar.js';
 import type { CommitResult, ObservationHistory, ObservationRepository } from '../ports.js';
 import { OBSERVATION_TABLE_KEY } from './observation-table.js';
 

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { Observation } from '../observation.js';
-import type { Period } from '../period.js';
+import type { Period } from '../calendar.js';
 import { WorkbookFormatError, type Problem } from '../problem.js';
 import { problemAt } from '../workbook/problems.js';
 import { readWorkbook, type ReadLimits } from '../workbook/read.js';

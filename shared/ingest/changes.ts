@@ -1,5 +1,5 @@
 import type { Observation } from '../observation.js';
-import type { Period } from '../period.js';
+import type { Period } from '../calendar.js';
 
 /**
  * How one figure differs between the slice an upload replaced and the upload's own:

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Observation, Submission, Upload, UploadRef } from '../observation.js';
-import { periodAt, type Period } from '../period.js';
+import { periodAt, type Period } from '../calendar.js';
 import type { Clock, CommitOutcome, Logger, ObjectStore, ObservationRepository } from '../ports.js';
 import { firstMonthNeeded } from '../progress.js';
 import { annotateWorkbook, findingsOf, isXlsxContainer } from '../workbook/annotate.js';

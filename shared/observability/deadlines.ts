@@ -1,26 +1,6 @@
+import { deadlinesAt, type Period } from '../calendar.js';
 import type { Department } from '../catalog/catalog.js';
-import { addMonths, periodAt, type Period } from '../period.js';
 import type { ObservationRepository } from '../ports.js';
-
-/** The snapshot of a month is written on the 1st of the next; from the 2nd on, its absence is a fault. */
-export const SNAPSHOT_DUE_DAY = 2;
-
-export interface Deadlines {
-  /** The month the deadlines are about: the one before `now`'s, in the district's time zone. */
-  period: Period;
-  snapshotDue: boolean;
-  reportingDue: boolean;
-}
-
-function dayOfMonthAt(instant: Date, timeZone = 'Asia/Shanghai'): number {
-  return Number(new Intl.DateTimeFormat('en-CA', { timeZone, day: 'numeric' }).format(instant));
-}
-
-/** Which of last month's deadlines have passed at `now`: a month's workbooks are due by `dueDay` of the next. */
-export function deadlinesAt(now: Date, dueDay: number): Deadlines {
-  const day = dayOfMonthAt(now);
-  return { period: addMonths(periodAt(now), -1), snapshotDue: day >= SNAPSHOT_DUE_DAY, reportingDue: day >= dueDay };
-}
 
 export interface DeadlineCheck {
   period: Period;

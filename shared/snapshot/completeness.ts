@@ -1,6 +1,6 @@
 import type { Department } from '../catalog/catalog.js';
 import type { Submission } from '../observation.js';
-import { addMonths, periodParts, type Period } from '../period.js';
+import { dueDateOf, isOnTime, yearToDate, type Period } from '../calendar.js';
 
 /**
  * Whether a department reports, and on time: its month's report, the year so far, and the
@@ -27,29 +27,6 @@ export interface DepartmentReport {
   latestUploadAt: string | null;
   /** The department's catalog indicators the month's workbook gave no figure for; all of them without a workbook. */
   emptyIndicators: string[];
-}
-
-export const DEFAULT_DUE_DAY = 10;
-
-/** Every month can hold the due day, so it never rolls into the month after. */
-export function checkDueDay(dueDay: number): number {
-  if (!Number.isInteger(dueDay) || dueDay < 1 || dueDay > 28) throw new RangeError(`due day ${dueDay} is not a day 1 to 28`);
-  return dueDay;
-}
-
-export function dueDateOf(period: Period, dueDay: number): string {
-  return `${addMonths(period, 1)}-${String(checkDueDay(dueDay)).padStart(2, '0')}`;
-}
-
-/** Due dates are days in the district's time zone (UTC+8 all year): on time until that day's last millisecond there. */
-export function isOnTime(uploadedAt: string, dueDate: string): boolean {
-  return Date.parse(uploadedAt) <= Date.parse(`${dueDate}T23:59:59.999+08:00`);
-}
-
-/** January to `period`, oldest first. */
-export function yearToDate(period: Period): Period[] {
-  const { month } = periodParts(period);
-  return Array.from({ length: month }, (_, i) => addMonths(period, i + 1 - month));
 }
 
 export interface DepartmentReportInput {

@@ -1,5 +1,5 @@
 export { buildSnapshot, SCHEMA_VERSION, type Snapshot, type SnapshotCatalog, type SnapshotIndicator, type SnapshotInput } from './snapshot.js';
-export { DEFAULT_DUE_DAY, departmentReport, dueDateOf, isOnTime, yearToDate, type DepartmentReport } from './completeness.js';
+export { departmentReport, type DepartmentReport } from './completeness.js';
 export { COMPLETENESS_COLUMNS, COMPLETENESS_DATASET, PROGRESS_COLUMNS, PROGRESS_DATASET, type Column, type ColumnType, type Dataset } from './columns.js';
 export { completenessCsv, completenessJson, datasetCsv, snapshotCsv, snapshotJson } from './render.js';
 export { datasetParquet } from './parquet.js';
@@ -12,7 +12,6 @@ export {
   MANIFEST_FILE,
   parquetFile,
   parquetFolder,
-  previousPeriod,
   REPORT_FILE,
   snapshotKey,
   SNAPSHOTS_PREFIX,

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Observation, Slice } from '../observation.js';
-import { addMonths, isPeriod, periodAt, type Period } from '../period.js';
+import { checkDueDay, DEFAULT_DUE_DAY, isPeriod, previousPeriod, yearToDate, type Period } from '../calendar.js';
 import { systemClock, type Clock, type ObjectStore, type ObservationRepository } from '../ports.js';
 import { firstMonthNeeded } from '../progress.js';
 import { COMPLETENESS_DATASET, PROGRESS_DATASET } from './columns.js';
-import { checkDueDay, DEFAULT_DUE_DAY, yearToDate } from './completeness.js';
 import { datasetParquet } from './parquet.js';
 import { completenessCsv, completenessJson, snapshotCsv, snapshotJson } from './render.js';
 import { reportHtml } from './report-html.js';
@@ -93,11 +92,6 @@ export interface SnapshotDependencies {
   clock?: Clock;
   /** Day of the following month by which a month's report is on time. */
   dueDay?: number;
-}
-
-/** The month the scheduled run reports on: the one just ended in the district's time zone. */
-export function previousPeriod(now: Date): Period {
-  return addMonths(periodAt(now), -1);
 }
 
 /** Each uploaded object version once, in key order, so the manifest lists them the same way every run. */

@@ -1,4 +1,4 @@
-import { addMonths, type Period } from '../period.js';
+import { addMonths, type Period } from '../calendar.js';
 import type { ProgressStatus } from '../progress.js';
 import { buildSnapshot, type Snapshot, type SnapshotIndicator, type SnapshotInput } from './snapshot.js';
 

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { withoutTimestamps } from '../workbook/zip.js';
-import { periodEnd } from '../period.js';
+import { periodEnd } from '../calendar.js';
 import type { ProgressStatus } from '../progress.js';
 import { headline, STATUS_LABELS, targetText, type Report } from './report-model.js';
 

@@ -1,8 +1,8 @@
 import type { CatalogData, IndicatorKind } from '../catalog/catalog.js';
 import type { Observation, Submission } from '../observation.js';
-import type { Period } from '../period.js';
+import { DEFAULT_DUE_DAY, type Period } from '../calendar.js';
 import { progressOf, type IndicatorProgress } from '../progress.js';
-import { DEFAULT_DUE_DAY, departmentReport, type DepartmentReport } from './completeness.js';
+import { departmentReport, type DepartmentReport } from './completeness.js';
 
 /** Raised whenever a field changes meaning or disappears (docs/snapshot-schema.md), so readers never break silently. */
 export const SCHEMA_VERSION = 2;

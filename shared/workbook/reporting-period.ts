@@ -1,4 +1,4 @@
-import { periodOf, periodParts, type Period } from '../period.js';
+import { periodOf, periodParts, type Period } from '../calendar.js';
 import type { Problem } from '../problem.js';
 import { problemAt, type BilingualText, type ProblemCode } from './problems.js';
 import { dateOfSerial, type CellValue, type WorkbookCell } from './sheet.js';

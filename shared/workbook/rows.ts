@@ -1,5 +1,5 @@
 import type { Catalog, Department, Indicator } from '../catalog/catalog.js';
-import type { Period } from '../period.js';
+import type { Period } from '../calendar.js';
 import type { Problem } from '../problem.js';
 import { departmentOf, uploadFolder } from './department.js';
 import { indicatorNames, matchIndicator, nearestIndicators, type IndicatorIndex, type IndicatorMatch } from './indicators.js';

@@ -1,5 +1,5 @@
 import type { Catalog, Indicator, Severity } from '../catalog/catalog.js';
-import type { Period } from '../period.js';
+import type { Period } from '../calendar.js';
 import type { Problem } from '../problem.js';
 import { indicatorNames } from './indicators.js';
 import { problemAt, severityOf } from './problems.js';

@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/catalog.js';
-import type { Period } from '../period.js';
+import type { Period } from '../calendar.js';
 import type { Problem } from '../problem.js';
 import { departmentOf } from './department.js';
 import { indexIndicators, indicatorNames, matchIndicator } from './indicators.js';

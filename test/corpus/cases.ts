@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import catalogData from '../../shared/catalog/catalog.json' with { type: 'json' };
 import { loadCatalog, type Catalog } from '../../shared/catalog/catalog.js';
-import type { Period } from '../../shared/period.js';
+import type { Period } from '../../shared/calendar.js';
 import type { RuledFigure } from '../../shared/workbook/rules.js';
 import type { Figure } from '../../shared/workbook/submission.js';
 import { addSheet, compoundFile, sheetWorkbook, withEntry, workbook, zipBomb } from './build.js';

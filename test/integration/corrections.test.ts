@@ -13,7 +13,7 @@ import { s3ObjectStore } from '../../shared/aws/s3-object-store.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { makeIngest, type ImportReport } from '../../shared/ingest/ingest.js';
 import { uploadsOf } from '../../shared/ingest/s3-event.js';
-import type { Period } from '../../shared/period.js';
+import type { Period } from '../../shared/calendar.js';
 import type { ObjectStore } from '../../shared/ports.js';
 import { SUMMARY_SHEET } from '../../shared/workbook/annotate.js';
 import { buildTemplate, TEMPLATE } from '../../shared/workbook/template.js';

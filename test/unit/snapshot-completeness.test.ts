@@ -1,47 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Department } from '../../shared/catalog/catalog.js';
-import { departmentReport, dueDateOf, isOnTime, yearToDate } from '../../shared/snapshot/index.js';
+import { departmentReport } from '../../shared/snapshot/index.js';
 import { submission } from '../fixtures.js';
 
 const SCIENCE: Department = { id: 'science', zh: '区科技局', en: 'Science & Technology Bureau', aliases: [] };
 const INDICATORS = ['sci.a', 'sci.b', 'sci.c'];
 
 const uploadedAt = (period: string, iso: string) => ({ ...submission('science', period, INDICATORS), uploadedAt: iso });
-
-describe('dueDateOf', () => {
-  it.each([
-    { period: '2026-11', dueDay: 10, due: '2026-12-10' },
-    { period: '2026-12', dueDay: 10, due: '2027-01-10' },
-    { period: '2026-01', dueDay: 28, due: '2026-02-28' },
-    { period: '2026-06', dueDay: 1, due: '2026-07-01' },
-  ])('is $due for $period with due day $dueDay', ({ period, dueDay, due }) => {
-    expect(dueDateOf(period, dueDay)).toBe(due);
-  });
-
-  it.each([0, 29, 2.5])('refuses due day %j, which not every month has', (dueDay) => {
-    expect(() => dueDateOf('2026-11', dueDay)).toThrow(RangeError);
-  });
-});
-
-describe('isOnTime', () => {
-  it.each([
-    { uploadedAt: '2026-12-10T15:59:59.999Z', onTime: true, why: 'the last millisecond of the due day in Chongqing' },
-    { uploadedAt: '2026-12-10T16:00:00.000Z', onTime: false, why: 'midnight after the due day in Chongqing' },
-    { uploadedAt: '2026-12-10T23:00:00+08:00', onTime: true, why: 'late evening of the due day, local time' },
-    { uploadedAt: '2026-11-20T09:00:00Z', onTime: true, why: 'inside the month itself' },
-  ])('is $onTime at $uploadedAt: $why', ({ uploadedAt, onTime }) => {
-    expect(isOnTime(uploadedAt, '2026-12-10')).toBe(onTime);
-  });
-});
-
-describe('yearToDate', () => {
-  it.each([
-    { period: '2026-01', months: ['2026-01'] },
-    { period: '2026-03', months: ['2026-01', '2026-02', '2026-03'] },
-  ])('runs from January to $period', ({ period, months }) => {
-    expect(yearToDate(period)).toEqual(months);
-  });
-});
 
 describe('departmentReport', () => {
   const report = (submissions: ReturnType<typeof uploadedAt>[], period = '2026-03') =>

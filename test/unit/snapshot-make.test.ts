@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { catalog } from '../../shared/catalog/catalog.js';
 import type { Observation, Slice, Submission } from '../../shared/observation.js';
 import type { Clock, ObjectRef, ObjectStore, ObservationRepository, PeriodRange } from '../../shared/ports.js';
-import { makeSnapshot, previousPeriod, snapshotCsv, type Manifest, type Snapshot } from '../../shared/snapshot/index.js';
+import { makeSnapshot, snapshotCsv, type Manifest, type Snapshot } from '../../shared/snapshot/index.js';
 import { observation, submission } from '../fixtures.js';
 
 /** Current slices keyed by department and month; every read is logged so the test can count them. */
@@ -179,17 +179,5 @@ describe('makeSnapshot', () => {
 
   it.each([0, 29, 1.5])('refuses %j as a due day', (dueDay) => {
     expect(() => makeSnapshot({ catalog, observations, objects, bucket: BUCKET, dueDay })).toThrow(RangeError);
-  });
-});
-
-describe('previousPeriod', () => {
-  it.each([
-    { now: '2026-12-01T02:00:00+08:00', period: '2026-11' },
-    { now: '2026-11-30T16:00:00Z', period: '2026-11' },
-    { now: '2026-11-30T15:59:59Z', period: '2026-10' },
-    { now: '2027-01-01T00:30:00+08:00', period: '2026-12' },
-    { now: '2026-03-15T12:00:00+08:00', period: '2026-02' },
-  ])('is $period at $now', ({ now, period }) => {
-    expect(previousPeriod(new Date(now))).toBe(period);
   });
 });

@@ -1,6 +1,6 @@
 import { crc32, deflateRawSync } from 'node:zlib';
 import { catalog } from '../../shared/catalog/catalog.js';
-import type { Period } from '../../shared/period.js';
+import type { Period } from '../../shared/calendar.js';
 import type { CellValue, WorkbookCell, WorkbookSheet } from '../../shared/workbook/sheet.js';
 import { cellAddress } from '../../shared/workbook/sheet.js';
 import { parseSubmission, type ParsedSubmission, type SubmissionInput } from '../../shared/workbook/submission.js';

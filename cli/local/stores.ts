@@ -2,10 +2,14 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException, type KeyTyp
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
 import dynalite from 'dynalite';
-import { mkdirSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import S3rver from 's3rver';
+import { dirname, join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import S3rver, { type FilesystemStore } from 's3rver';
 import { OBSERVATION_TABLE_KEY } from '../../shared/aws/observation-table.js';
 import { DEFAULT_DUE_DAY } from '../../shared/calendar.js';
 import { ENV } from '../../shared/config.js';
@@ -75,6 +79,65 @@ async function createTable(dynamo: DynamoDBClient, name: string, key: { name: st
     });
 }
 
+/** Runs the tasks given for one name one after another, in the order they were given. */
+function oneAtATimePerName() {
+  const tails = new Map<string, Promise<void>>();
+  return <T>(name: string, task: () => Promise<T>): Promise<T> => {
+    const result = (tails.get(name) ?? Promise.resolve()).then(task);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    tails.set(name, tail);
+    void tail.then(() => tails.get(name) === tail && tails.delete(name));
+    return result;
+  };
+}
+
+/**
+ * s3rver 3.7.1's FilesystemStore.putObject truncates the object's file in place and resolves when
+ * its hashing Transform emits 'finish', before the piped write stream has flushed and closed; the
+ * controller then emits the S3 event. The ingest function, reacting to it, could read an empty or
+ * half-written file (an unchanged sample re-uploaded was rejected `file.empty`). Here a put writes
+ * the body to a file of its own beside the object, waits for it to close, renames it into place and
+ * writes the metadata, and only then resolves and lets the event go, as S3 announces an object once
+ * it can be read. s3rver's getObject stats the file and then opens it, so a rename in between would
+ * serve the new file cut to the old length: reads and that last step of a put take turns per object.
+ */
+function writeObjectsWholeBeforeAnnouncing(store: FilesystemStore): void {
+  const exclusive = oneAtATimePerName();
+  const getObject = store.getObject.bind(store);
+  store.getObject = (bucket, key, options) => exclusive(store.getResourcePath(bucket, key, 'object'), () => getObject(bucket, key, options));
+  store.putObject = async (object) => {
+    const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
+    const partPath = `${objectPath}.${randomUUID()}.part`;
+    const md5 = createHash('md5');
+    let size = 0;
+    const measure = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        md5.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    await mkdir(dirname(objectPath), { recursive: true });
+    try {
+      const content = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
+      // Resolves once the write stream has closed: every byte is in the file.
+      await pipeline(content, measure, createWriteStream(partPath));
+    } catch (error) {
+      await rm(partPath, { force: true });
+      throw error;
+    }
+    const digest = md5.digest('hex');
+    await exclusive(objectPath, async () => {
+      await rename(partPath, objectPath);
+      await store.putMetadata(object.bucket, object.key, object.metadata, digest);
+    });
+    return { size, md5: digest };
+  };
+}
+
 /**
  * Starts s3rver and dynalite in this process on 127.0.0.1, keeping their data under `directory`
  * so that later commands see it, and creates the buckets and table the stack defines.
@@ -82,6 +145,7 @@ async function createTable(dynamo: DynamoDBClient, name: string, key: { name: st
 export async function startLocalStores(directory: string): Promise<LocalStores> {
   mkdirSync(join(directory, 's3'), { recursive: true });
   const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(directory, 's3') });
+  writeObjectsWholeBeforeAnnouncing(s3rver.store);
   const s3Address = await s3rver.run();
   const dynamoServer = dynalite({ path: join(directory, 'dynamodb'), createTableMs: 0 });
   await new Promise<void>((resolve) => dynamoServer.listen(0, '127.0.0.1', resolve));

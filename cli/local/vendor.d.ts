@@ -8,8 +8,25 @@ declare module 's3rver' {
     directory?: string;
     resetOnClose?: boolean;
   }
+  /** The object an upload hands to the store: the request body as a stream (or a Buffer for a form POST). */
+  export interface StoredObject {
+    bucket: string;
+    key: string;
+    content: import('node:stream').Readable | Buffer;
+    metadata: Record<string, string>;
+  }
+  /** lib/stores/filesystem.js: only the members the local wiring uses. */
+  export interface FilesystemStore {
+    getResourcePath(bucket: string, key: string, resource: 'object'): string;
+    putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
+    putObject(object: StoredObject): Promise<{ size: number; md5: string }>;
+    /** Resolves once the object's file is open, with its metadata; null when there is no such object. */
+    getObject(bucket: string, key: string, options?: { start?: number; end?: number }): Promise<unknown>;
+  }
   export default class S3rver {
     constructor(options: S3rverOptions);
+    /** The store every request goes through (set in the constructor, shared with the request context). */
+    readonly store: FilesystemStore;
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
     on(event: 'event', listener: (event: import('aws-lambda').S3Event) => void): this;

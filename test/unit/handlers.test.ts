@@ -1,6 +1,6 @@
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { S3Event, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -139,31 +139,21 @@ describe('the ingest handler', () => {
     dynamo.on(PutCommand).resolves({});
   });
 
-  it('reads the decoded key, stores each figure once and points the month at it, even when DynamoDB leaves items unprocessed', async () => {
-    // DynamoDB throttles part of the first batch: only those items are sent again.
-    dynamo
-      .on(BatchWriteCommand)
-      .callsFakeOnce((input) => ({ UnprocessedItems: { observations: input.RequestItems.observations.slice(1) } }))
-      .resolves({ UnprocessedItems: {} });
-
+  it('reads the decoded key and makes the month current with its figures in one conditional write', async () => {
     const response = await ingest(sqsEvent(s3Event(ENCODED_KEY)), localContext('ingest'));
 
     expect(response).toEqual({ batchItemFailures: [] });
-    const batches = dynamo.commandCalls(BatchWriteCommand).map((c) => c.args[0].input.RequestItems?.observations ?? []);
-    expect(batches.map((b) => b.length)).toEqual([3, 2]);
-    const stored = batches.flat().map((r) => r.PutRequest?.Item);
-    expect(new Set(stored.map((item) => `${item?.indicator}=${String(item?.value)}`))).toEqual(
-      new Set(['sci.bayu_craftsmen=30', 'sci.tech_contract_turnover=1.3', 'sci.incentive_app_rollout=true']),
+    const [slice, ...others] = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input);
+    expect(others).toEqual([]);
+    expect(slice?.Item).toMatchObject({ pk: 'department#science', sk: 'submission#2026-11', period: '2026-11', key: KEY, versionId: 'v1', revision: 1 });
+    expect(new Set((slice?.Item?.figures as { indicator: string; value: unknown; sheet: string }[]).map((f) => `${f.indicator}=${String(f.value)}@${f.sheet}`))).toEqual(
+      new Set(['sci.bayu_craftsmen=30@填报 Data', 'sci.tech_contract_turnover=1.3@填报 Data', 'sci.incentive_app_rollout=true@填报 Data']),
     );
-    expect(stored[0]?.lineage).toMatchObject({ bucket: 'uploads', key: KEY, versionId: 'v1', sheet: '填报 Data' });
-    const pointer = dynamo.commandCalls(PutCommand)[0]?.args[0].input;
-    expect(pointer?.Item).toMatchObject({ pk: 'department#science', sk: 'submission#2026-11', period: '2026-11', upload: stored[0]?.upload });
-    expect(pointer?.ConditionExpression).toBe('attribute_not_exists(#pk)');
+    expect(slice?.ConditionExpression).toBe('attribute_not_exists(#pk)');
     expect(writtenReports()).toMatchObject([{ status: 'accepted', outcome: 'committed', counts: { observations: 3, errors: 0 } }]);
   });
 
   it('keys the idempotency record on the object version and stores only the small result', async () => {
-    dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
     await ingest(sqsEvent(s3Event(ENCODED_KEY)), localContext('ingest'));
     const claim = idempotency.commandCalls(PutItemCommand)[0]?.args[0].input;
     expect(claim?.TableName).toBe('idempotency');
@@ -176,7 +166,6 @@ describe('the ingest handler', () => {
   });
 
   it('emits files accepted, rows read and observations written as EMF', async () => {
-    dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
     await ingest(sqsEvent(s3Event(ENCODED_KEY)), localContext('ingest'));
     const [document] = emitted;
     expect(document).toMatchObject({ service: 'department-metrics', FilesAccepted: 1, RowsRead: 3, ObservationsWritten: 3 });
@@ -184,18 +173,16 @@ describe('the ingest handler', () => {
   });
 
   it('names the upload key, version and department on every line it logs, and the period once known', async () => {
-    dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
     await ingest(sqsEvent(s3Event(ENCODED_KEY)), localContext('ingest'));
     expect(logged.length).toBeGreaterThan(0);
     for (const line of logged) expect(line).toMatchObject({ uploadKey: KEY, versionId: 'v1', department: 'science' });
     expect(logged.find((l) => l.message === 'upload ingested')).toMatchObject({ period: '2026-11', status: 'accepted', outcome: 'committed' });
   });
 
-  it('reports a throttled message alone as failed, writes no pointer and releases its idempotency record for the retry', async () => {
-    dynamo.on(BatchWriteCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }));
+  it('reports a throttled message alone as failed, writes no report and releases its idempotency record for the retry', async () => {
+    dynamo.on(PutCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }));
     const response = await ingest(sqsEvent({ Service: 'Amazon S3', Event: 's3:TestEvent' }, s3Event(ENCODED_KEY)), localContext('ingest'));
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
-    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(idempotency.commandCalls(DeleteItemCommand)).toHaveLength(1);
     expect(logged.find((l) => l.level === 'ERROR')).toMatchObject({ uploadKey: KEY, department: 'science', error: { message: 'Rate exceeded' } });
@@ -203,7 +190,6 @@ describe('the ingest handler', () => {
 
   it('fails only the message whose object cannot be read; its neighbour is ingested', async () => {
     s3.on(GetObjectCommand, { Key: 'incoming/science/gone.xlsx' }).rejects(new Error('SlowDown'));
-    dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
     const response = await ingest(sqsEvent(s3Event('incoming/science/gone.xlsx'), s3Event(ENCODED_KEY)), localContext('ingest'));
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
     expect(writtenReports().map((r) => r.source.key)).toEqual([KEY]);

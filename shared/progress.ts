@@ -78,7 +78,8 @@ function round(x: number, digits: number): number {
   return Number(x.toFixed(digits)) + 0;
 }
 
-type Figure<T extends number | boolean> = Observation & { value: T };
+/** An observation of a numeric or a done/not-done indicator. */
+type ObservationOf<T extends number | boolean> = Observation & { value: T };
 type ReachTarget = Extract<Target, { type: 'reach' }>;
 
 interface Reading {
@@ -91,17 +92,17 @@ interface Level extends Reading {
   value: number;
 }
 
-interface Assessment {
+interface Standing {
   progress: number | null;
   status: ProgressStatus;
 }
 
-const NO_DATA: Assessment = { progress: null, status: 'no_data' };
-const NO_TARGET: Assessment = { progress: null, status: 'no_target' };
+const NO_DATA: Standing = { progress: null, status: 'no_data' };
+const NO_TARGET: Standing = { progress: null, status: 'no_target' };
 const NO_RATES: RunRates = { runRate3m: null, runRate12m: null, requiredRunRate: null, projectedValue: null };
 
-const isNumber = (o: Observation): o is Figure<number> => typeof o.value === 'number';
-const isDone = (o: Observation): o is Figure<boolean> => typeof o.value === 'boolean';
+const isNumber = (o: Observation): o is ObservationOf<number> => typeof o.value === 'number';
+const isDone = (o: Observation): o is ObservationOf<boolean> => typeof o.value === 'boolean';
 
 /**
  * One figure per month up to `period`, oldest first. Of two figures for one month (a correction
@@ -126,7 +127,7 @@ function baselineOf(target: Target | undefined): ReachTarget['baseline'] | undef
  * figure; a flow's baseline plus the monthly amounts of the months after the baseline's month
  * (every amount from zero without a baseline).
  */
-function reportedLevel(indicator: Indicator, amounts: Figure<number>[], period: Period): Level | undefined {
+function reportedLevel(indicator: Indicator, amounts: ObservationOf<number>[], period: Period): Level | undefined {
   const baseline = baselineOf(indicator.target);
   const known = monthly(amounts, period);
   const latest = known.at(-1);
@@ -139,7 +140,7 @@ function reportedLevel(indicator: Indicator, amounts: Figure<number>[], period: 
 }
 
 /** Before any figure, a reach target's baseline is the level a run-rate starts from. */
-function levelAt(indicator: Indicator, amounts: Figure<number>[], period: Period): Level | undefined {
+function levelAt(indicator: Indicator, amounts: ObservationOf<number>[], period: Period): Level | undefined {
   const baseline = baselineOf(indicator.target);
   return reportedLevel(indicator, amounts, period) ?? (baseline && { value: baseline.value, asOf: periodOfDate(baseline.date) });
 }
@@ -219,7 +220,7 @@ function quotient(numerator: number, denominator: number): number | null {
 }
 
 /** Run-rates of a reach target at `period`, from the level now and the levels 3 and 12 months before. */
-function runRates(indicator: Indicator, target: ReachTarget, amounts: Figure<number>[], period: Period, value: number): RunRates {
+function runRates(indicator: Indicator, target: ReachTarget, amounts: ObservationOf<number>[], period: Period, value: number): RunRates {
   const rateOver = (months: number): number | null => {
     const before = levelAt(indicator, amounts, addMonths(period, -months));
     return before ? (value - before.value) / months : null;
@@ -236,7 +237,7 @@ function runRates(indicator: Indicator, target: ReachTarget, amounts: Figure<num
 }
 
 /** Progress is not clamped: above 1 shows overshoot, below 0 a fall under the baseline. */
-function reachAssessment(target: ReachTarget, value: number, period: Period, projectedValue: number | null): Assessment {
+function reachStanding(target: ReachTarget, value: number, period: Period, projectedValue: number | null): Standing {
   const distance = target.value - target.baseline.value;
   const progress = quotient(value - target.baseline.value, distance);
   if (meets(value, target.comparison, target.value)) return { progress, status: 'achieved' };
@@ -248,28 +249,28 @@ function reachAssessment(target: ReachTarget, value: number, period: Period, pro
   return { progress, status: onLine || close ? 'at_risk' : 'off_track' };
 }
 
-function thresholdAssessment(value: number, comparison: Comparison, threshold: number): Assessment {
+function thresholdStanding(value: number, comparison: Comparison, threshold: number): Standing {
   return { progress: quotient(value, threshold), status: meets(value, comparison, threshold) ? 'achieved' : 'off_track' };
 }
 
-function milestoneAssessment(done: boolean, deadline: string | undefined, period: Period): Assessment {
+function milestoneStanding(done: boolean, deadline: string | undefined, period: Period): Standing {
   if (done) return { progress: 1, status: 'achieved' };
   return { progress: 0, status: deadline !== undefined && isDue(deadline, period) ? 'off_track' : 'on_track' };
 }
 
 /** A figure of the wrong type for its target (a boolean for a reach target) counts as no figure. */
-function assess(target: Target, value: number | boolean, period: Period, referenceValue: number | null, projectedValue: number | null): Assessment {
+function standOf(target: Target, value: number | boolean, period: Period, referenceValue: number | null, projectedValue: number | null): Standing {
   if (target.type === 'milestone') {
-    return typeof value === 'boolean' ? milestoneAssessment(value, target.deadline, period) : NO_DATA;
+    return typeof value === 'boolean' ? milestoneStanding(value, target.deadline, period) : NO_DATA;
   }
   if (typeof value !== 'number') return NO_DATA;
   switch (target.type) {
     case 'reach':
-      return reachAssessment(target, value, period, projectedValue);
+      return reachStanding(target, value, period, projectedValue);
     case 'hold':
-      return thresholdAssessment(value, target.comparison, target.value);
+      return thresholdStanding(value, target.comparison, target.value);
     case 'relative':
-      return referenceValue === null ? NO_DATA : thresholdAssessment(value, target.comparison, referenceValue);
+      return referenceValue === null ? NO_DATA : thresholdStanding(value, target.comparison, referenceValue);
   }
 }
 
@@ -294,7 +295,7 @@ export function progressOf(indicator: Indicator, period: Period, history: Observ
     target?.type === 'reach' && typeof reading?.value === 'number'
       ? runRates(indicator, target, history.filter(isNumber), period, reading.value)
       : NO_RATES;
-  const assessment = !reading ? NO_DATA : !target ? NO_TARGET : assess(target, reading.value, period, referenceValue, rates.projectedValue);
+  const standing = !reading ? NO_DATA : !target ? NO_TARGET : standOf(target, reading.value, period, referenceValue, rates.projectedValue);
   const stale = reading !== undefined && staleAfterMonths !== undefined && monthsBetween(reading.asOf, period) > staleAfterMonths;
   return {
     indicator: indicator.id,
@@ -302,10 +303,10 @@ export function progressOf(indicator: Indicator, period: Period, history: Observ
     asOf: reading?.asOf ?? null,
     ...termsOf(target),
     referenceValue,
-    progress: assessment.progress,
+    progress: standing.progress,
     expected: target ? expectedOf(target, period) : null,
     ...rates,
-    status: stale ? 'stale' : assessment.status,
+    status: stale ? 'stale' : standing.status,
   };
 }
 

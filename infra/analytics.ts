@@ -5,8 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { parquetFolder, PERIOD_PARTITION, SNAPSHOTS_PREFIX } from '../shared/s3-keys.js';
 import { COMPLETENESS_DATASET, PROGRESS_DATASET, type ColumnType, type Dataset } from '../shared/snapshot/columns.js';
-import { parquetFolder, SNAPSHOTS_PREFIX } from '../shared/snapshot/make-snapshot.js';
 import { allowListing, allowObjects, SecureBucket } from './secure-defaults.js';
 
 /** Hive/Athena types of the documented column types (docs/snapshot-schema.md). */
@@ -21,7 +21,7 @@ const GLUE_TYPES: Record<ColumnType, string> = {
 };
 
 /** The partition column: Athena refuses a table whose data columns repeat a partition key. */
-const PARTITION_KEY = 'period';
+const PARTITION_KEY = PERIOD_PARTITION;
 const RESULTS_PREFIX = 'athena/';
 const DATASETS = [PROGRESS_DATASET, COMPLETENESS_DATASET] as Dataset<unknown>[];
 

@@ -1,6 +1,7 @@
 import { loadCatalog, type Catalog } from '../shared/catalog/catalog.js';
 import type { Observation, Submission } from '../shared/observation.js';
 import type { Period } from '../shared/calendar.js';
+import { reportsFolder } from '../shared/s3-keys.js';
 import type { SnapshotInput } from '../shared/snapshot/index.js';
 
 /** An accepted figure with the lineage of a plausible upload; only what the maths reads varies. */
@@ -32,7 +33,7 @@ export function submission(department: string, period: Period, indicators: strin
     uploadedAt: `${period}-28T09:00:00.000Z`,
     contentSha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     indicators,
-    reportKey: `reports/${department}/${period}.json`,
+    reportKey: `${reportsFolder(department)}${period}.json`,
   };
 }
 

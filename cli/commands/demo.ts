@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { catalog } from '../../shared/catalog/catalog.js';
+import { uploadKey } from '../../shared/s3-keys.js';
 import { startLocalPipeline } from '../local/pipeline.js';
 import type { CliArgs } from '../main.js';
 import { samplePeriods, sampleWorkbooks } from '../samples.js';
@@ -30,7 +31,7 @@ export async function demo({ values }: CliArgs): Promise<number> {
     let rejected = 0;
     for (const sample of await sampleWorkbooks(catalog)) {
       const bytes = await keptSample(join(samplesDirectory, sample.fileName), sample.bytes);
-      const key = `incoming/${sample.department}/${sample.fileName}`;
+      const key = uploadKey(sample.department, sample.fileName);
       for (const { status, outcome, reportKey } of await pipeline.upload(key, bytes)) {
         if (status !== 'accepted') rejected++;
         console.log(`${status.padEnd(8)} ${key.padEnd(44)} ${(outcome ?? '').padEnd(10)} → ${reportKey}`);

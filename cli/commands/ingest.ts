@@ -4,6 +4,7 @@ import { catalog } from '../../shared/catalog/catalog.js';
 import { assessmentJson, assessWorkbook, type Assessment, type ImportSummary } from '../../shared/ingest/assess.js';
 import type { Change } from '../../shared/ingest/changes.js';
 import type { ImportReport } from '../../shared/ingest/ingest.js';
+import { uploadKey } from '../../shared/s3-keys.js';
 import { annotateWorkbook, findingsOf, isXlsxContainer } from '../../shared/workbook/annotate.js';
 import { periodAt } from '../../shared/calendar.js';
 import { startLocalPipeline } from '../local/pipeline.js';
@@ -77,7 +78,7 @@ export async function ingestCommand({ positionals, values }: CliArgs): Promise<n
 
   const pipeline = await startLocalPipeline(values.data);
   try {
-    const [ingested] = await pipeline.upload(`incoming/${department}/${basename(file)}`, bytes);
+    const [ingested] = await pipeline.upload(uploadKey(department, basename(file)), bytes);
     if (!ingested) throw new Error('the ingest function reported nothing for the upload');
     const report = JSON.parse(
       new TextDecoder().decode(await pipeline.read(LOCAL_RESOURCES.uploadBucket, ingested.reportKey)),

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { addMonths, monthsBetween, type Period } from '../../shared/calendar.js';
-import { REPORT_FILE, type Snapshot } from '../../shared/snapshot/index.js';
+import { REPORT_FILE } from '../../shared/s3-keys.js';
+import type { Snapshot } from '../../shared/snapshot/index.js';
 import { startLocalPipeline, type LocalPipeline } from '../local/pipeline.js';
 import { snapshotTable } from '../print.js';
 import { requirePeriod, UsageError } from '../usage.js';

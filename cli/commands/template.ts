@@ -7,6 +7,7 @@ import { catalog } from '../../shared/catalog/catalog.js';
 import type { Observation } from '../../shared/observation.js';
 import type { Period } from '../../shared/calendar.js';
 import { firstMonthNeeded } from '../../shared/progress.js';
+import { uploadFolder } from '../../shared/s3-keys.js';
 import { buildTemplate } from '../../shared/workbook/template.js';
 import { LOCAL_RESOURCES, startLocalStores } from '../local/stores.js';
 import type { CliArgs } from '../main.js';
@@ -33,6 +34,6 @@ export async function templateCommand({ values }: CliArgs): Promise<number> {
   const previous = await figuresSoFar(values.data, department, period);
   await writeFile(out, await buildTemplate(catalog, department, period, { previous }));
   const reference = previous.length > 0 ? `, with the last reported figures from ${values.data} for reference` : '';
-  console.log(`wrote ${out}: the ${department} workbook for ${period}${reference}; upload it to incoming/${department}/`);
+  console.log(`wrote ${out}: the ${department} workbook for ${period}${reference}; upload it to ${uploadFolder(department)}`);
   return 0;
 }

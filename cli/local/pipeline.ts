@@ -1,10 +1,10 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
+import type { Period } from '../../shared/calendar.js';
 import type { IngestedUpload } from '../../shared/ingest/delivery.js';
 import type { ImportReport } from '../../shared/ingest/ingest.js';
 import { uploadsOf } from '../../shared/ingest/s3-event.js';
-import { departmentOfKey, reportKeyOf } from '../../shared/ingest/upload.js';
-import type { Period } from '../../shared/calendar.js';
+import { reportFolderOf, reportKeyOf } from '../../shared/s3-keys.js';
 import { localQueue, type LocalQueue } from './queue.js';
 import { localContext, LOCAL_RESOURCES, startLocalStores, type LocalStores } from './stores.js';
 
@@ -60,7 +60,7 @@ export async function startLocalPipeline(directory: string): Promise<LocalPipeli
   async function reportsOf(event: S3Event): Promise<IngestedUpload[]> {
     return Promise.all(
       uploadsOf(event).map(async (upload) => {
-        const reportKey = reportKeyOf(upload, departmentOfKey(upload.key) ?? 'unknown');
+        const reportKey = reportKeyOf(upload, reportFolderOf(upload.key));
         const report = JSON.parse(new TextDecoder().decode(await read(upload.bucket, reportKey))) as ImportReport;
         return { reportKey, status: report.status, outcome: report.outcome };
       }),

@@ -13,6 +13,7 @@ import S3rver, { type FilesystemStore } from 's3rver';
 import { OBSERVATION_TABLE_KEY } from '../../shared/aws/observation-table.js';
 import { DEFAULT_DUE_DAY } from '../../shared/calendar.js';
 import { ENV } from '../../shared/config.js';
+import { INCOMING_PREFIX } from '../../shared/s3-keys.js';
 
 /** The names the local run gives the stack's buckets and table. */
 export const LOCAL_RESOURCES = {
@@ -184,7 +185,7 @@ export async function startLocalStores(directory: string): Promise<LocalStores> 
     onS3Event(listener) {
       s3rver.on('event', (event) => {
         const bucket = event.Records[0]?.s3.bucket.name;
-        if (bucket !== LOCAL_RESOURCES.uploadBucket || !event.Records[0]?.s3.object.key.startsWith('incoming/')) return;
+        if (bucket !== LOCAL_RESOURCES.uploadBucket || !event.Records[0]?.s3.object.key.startsWith(INCOMING_PREFIX)) return;
         const delivery = listener(encodeAsS3(event))
           .catch((error: unknown) => failures.push(error))
           .finally(() => pending.delete(delivery));

@@ -12,7 +12,7 @@ import { logger } from '../../shared/observability/logger.js';
 import { METRIC, metrics } from '../../shared/observability/metrics.js';
 import type { Period } from '../../shared/calendar.js';
 import { systemClock } from '../../shared/ports.js';
-import { MANIFEST_FILE, snapshotKey } from '../../shared/snapshot/make-snapshot.js';
+import { MANIFEST_FILE, snapshotKey } from '../../shared/s3-keys.js';
 
 const config = readConfig(['observationsTable', 'snapshotBucket', 'dueDay']);
 

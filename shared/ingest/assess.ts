@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Observation } from '../observation.js';
 import type { Period } from '../calendar.js';
 import { WorkbookFormatError, type Problem } from '../problem.js';
+import { uploadFolder } from '../s3-keys.js';
 import { problemAt } from '../workbook/problems.js';
 import { readWorkbook, type ReadLimits } from '../workbook/read.js';
 import { parseSubmission, type Figure } from '../workbook/submission.js';
@@ -41,7 +42,7 @@ export async function assessWorkbook(input: {
 }): Promise<Assessment> {
   const { catalog, bytes, fileName, department, currentPeriod, limits, previous } = input;
   if (!catalog.department(department)) {
-    const folders = catalog.departments.map((d) => `incoming/${d.id}/`).join(', ');
+    const folders = catalog.departments.map((d) => uploadFolder(d.id)).join(', ');
     return rejected(
       department,
       problemAt('upload.unknown_department', null, null, {

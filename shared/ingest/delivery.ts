@@ -3,9 +3,9 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { S3Event, SQSRecord } from 'aws-lambda';
 import type { Upload } from '../observation.js';
 import { METRIC } from '../observability/metrics.js';
+import { departmentOfKey } from '../s3-keys.js';
 import { makeIngest, type ImportReport } from './ingest.js';
 import { uploadsOf } from './s3-event.js';
-import { departmentOfKey } from './upload.js';
 
 /** What is kept of an import, per upload, in the idempotency record: small, the report itself is in S3. */
 export type IngestedUpload = Pick<ImportReport, 'reportKey' | 'status' | 'outcome'>;

@@ -4,11 +4,11 @@ import type { Observation, Submission, Upload, UploadRef } from '../observation.
 import { periodAt, type Period } from '../calendar.js';
 import type { Clock, CommitOutcome, Logger, ObjectStore, ObservationRepository } from '../ports.js';
 import { firstMonthNeeded } from '../progress.js';
+import { annotatedKeyOf, fileNameOfKey, reportFolderOf, reportKeyOf } from '../s3-keys.js';
 import { annotateWorkbook, findingsOf, isXlsxContainer } from '../workbook/annotate.js';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from '../workbook/limits.js';
 import { assessmentJson, assessWorkbook, type Assessment, type ImportSummary } from './assess.js';
 import { changesBetween, type Change } from './changes.js';
-import { annotatedKeyOf, departmentOfKey, fileNameOfKey, reportKeyOf } from './upload.js';
 
 /** What an accepted upload did to one department-month. */
 export interface SliceReport {
@@ -160,7 +160,7 @@ export function makeIngest(ports: {
   }
 
   return async function ingest(upload: Upload): Promise<ImportReport> {
-    const folder = departmentOfKey(upload.key) ?? 'unknown';
+    const folder = reportFolderOf(upload.key);
     const bytes = await objects.get(upload);
     const currentPeriod = periodAt(clock.now());
     const assessment = await assessWorkbook({

@@ -6,17 +6,4 @@ export { datasetParquet } from './parquet.js';
 export { buildReport, type Report } from './report-model.js';
 export { reportHtml } from './report-html.js';
 export { reportXlsx } from './report-xlsx.js';
-export {
-  LATEST_PREFIX,
-  makeSnapshot,
-  MANIFEST_FILE,
-  parquetFile,
-  parquetFolder,
-  REPORT_FILE,
-  snapshotKey,
-  SNAPSHOTS_PREFIX,
-  type Manifest,
-  type SnapshotDependencies,
-  type SnapshotFile,
-  type SnapshotResult,
-} from './make-snapshot.js';
+export { makeSnapshot, type Manifest, type SnapshotDependencies, type SnapshotFile, type SnapshotResult } from './make-snapshot.js';

@@ -3,6 +3,7 @@ import type { Observation, Slice } from '../observation.js';
 import { checkDueDay, DEFAULT_DUE_DAY, isPeriod, previousPeriod, yearToDate, type Period } from '../calendar.js';
 import { systemClock, type Clock, type ObjectStore, type ObservationRepository } from '../ports.js';
 import { firstMonthNeeded } from '../progress.js';
+import { latestKey, MANIFEST_FILE, parquetFile, REPORT_FILE, snapshotKey } from '../s3-keys.js';
 import { COMPLETENESS_DATASET, PROGRESS_DATASET } from './columns.js';
 import { datasetParquet } from './parquet.js';
 import { completenessCsv, completenessJson, snapshotCsv, snapshotJson } from './render.js';
@@ -10,25 +11,6 @@ import { reportHtml } from './report-html.js';
 import { buildReport, type Report } from './report-model.js';
 import { reportXlsx } from './report-xlsx.js';
 import { SCHEMA_VERSION, type Snapshot, type SnapshotCatalog } from './snapshot.js';
-
-export const SNAPSHOTS_PREFIX = 'snapshots/';
-export const LATEST_PREFIX = `${SNAPSHOTS_PREFIX}latest/`;
-export const MANIFEST_FILE = 'manifest.json';
-export const REPORT_FILE = 'report.html';
-
-/** Hive-style partitions (period=YYYY-MM) let Athena and Glue find months without a crawler. */
-export function snapshotKey(period: Period, file: string): string {
-  return `${SNAPSHOTS_PREFIX}period=${period}/${file}`;
-}
-
-/** Athena reads every object under a table's location, so each Parquet dataset has a folder of its own in the partition. */
-export function parquetFolder(dataset: string): `${string}/` {
-  return `${dataset}/`;
-}
-
-export function parquetFile(dataset: string): string {
-  return `${parquetFolder(dataset)}${dataset}.parquet`;
-}
 
 interface FileRenderer {
   file: string;
@@ -154,7 +136,7 @@ export function makeSnapshot({ catalog, observations, objects, bucket, clock = s
     const manifestBody = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
     rendered.push([MANIFEST_FILE, 'application/json', manifestBody]);
     files.push(await put(snapshotKey(period, MANIFEST_FILE), 'application/json', manifestBody));
-    if (latest) for (const [file, contentType, body] of rendered) await put(`${LATEST_PREFIX}${file}`, contentType, body);
+    if (latest) for (const [file, contentType, body] of rendered) await put(latestKey(file), contentType, body);
     return { snapshot: report.snapshot, files, latest };
   };
 }

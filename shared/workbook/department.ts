@@ -13,8 +13,3 @@ export function departmentOf(catalog: Catalog, id: string): Department {
   if (!department) throw new UnknownDepartmentError(id);
   return department;
 }
-
-/** Where a department's clerks upload their workbooks: the folder is named by the department id. */
-export function uploadFolder(department: string): string {
-  return `incoming/${department}/`;
-}

@@ -1,7 +1,8 @@
 import type { Catalog, Department, Indicator } from '../catalog/catalog.js';
 import type { Period } from '../calendar.js';
 import type { Problem } from '../problem.js';
-import { departmentOf, uploadFolder } from './department.js';
+import { uploadFolder } from '../s3-keys.js';
+import { departmentOf } from './department.js';
 import { indicatorNames, matchIndicator, nearestIndicators, type IndicatorIndex, type IndicatorMatch } from './indicators.js';
 import { problemAt } from './problems.js';
 import { cellAddress, type WorkbookCell } from './sheet.js';

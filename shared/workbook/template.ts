@@ -2,7 +2,8 @@ import ExcelJS from 'exceljs';
 import type { Catalog, Department, Indicator, Unit } from '../catalog/catalog.js';
 import type { Observation } from '../observation.js';
 import { periodParts, type Period } from '../calendar.js';
-import { departmentOf, uploadFolder } from './department.js';
+import { uploadFolder } from '../s3-keys.js';
+import { departmentOf } from './department.js';
 import type { BilingualText } from './problems.js';
 import { columnLetters } from './sheet.js';
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleWorkbooks } from '../../cli/samples.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 import type { ImportReport } from '../../shared/ingest/ingest.js';
+import { uploadKey } from '../../shared/s3-keys.js';
 
 /** `npm start` as a clerk's first try runs it: a process of its own, twice in a row in the same data folder. */
 const run = promisify(execFile);
@@ -29,7 +30,7 @@ async function cli(...args: string[]): Promise<Run> {
 
 /** The demo prints a line per upload: status, key, outcome, → report key. */
 function uploadsPrinted(stdout: string): { status: string; key: string; outcome: string }[] {
-  return [...stdout.matchAll(/^(\w+) +(incoming\/\S+) +(\w*) +→/gm)].map(([, status = '', key = '', outcome = '']) => ({ status, key, outcome }));
+  return [...stdout.matchAll(/^(accepted|rejected) +(\S+) +(\w*) +→/gm)].map(([, status = '', key = '', outcome = '']) => ({ status, key, outcome }));
 }
 
 let first: Run;
@@ -38,7 +39,7 @@ let sampleKeys: string[];
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'demo-'));
-  sampleKeys = (await sampleWorkbooks(catalog)).map((sample) => `incoming/${sample.department}/${sample.fileName}`);
+  sampleKeys = (await sampleWorkbooks(catalog)).map((sample) => uploadKey(sample.department, sample.fileName));
   first = await cli('demo');
   second = await cli('demo');
 }, 180_000);
@@ -62,7 +63,7 @@ describe('npm start, twice in the same folder', () => {
     const { status, stdout } = await cli('ingest', empty, '--department', 'education', '--json');
     expect(status).toBe(2);
     const report = JSON.parse(stdout) as ImportReport;
-    expect(report).toMatchObject({ status: 'rejected', outcome: null, source: { key: 'incoming/education/education-2026-03.xlsx' } });
+    expect(report).toMatchObject({ status: 'rejected', outcome: null, source: { key: uploadKey('education', 'education-2026-03.xlsx') } });
     expect(report.errors.map((error) => error.code)).toEqual(['file.empty']);
   });
 });

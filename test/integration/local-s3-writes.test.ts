@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_RESOURCES, startLocalStores, type LocalStores } from '../../cli/local/stores.js';
 import { decodeS3Key } from '../../shared/ingest/s3-event.js';
+import { uploadKey } from '../../shared/s3-keys.js';
 
 /**
  * What the ingest function relies on from the local S3 stand-in: when an S3 event announces an
@@ -45,7 +46,7 @@ async function read(key: string): Promise<Uint8Array> {
 
 describe('the local upload bucket', () => {
   it('gives the whole object announced by each S3 event, or a newer one, while the key is overwritten again and again', async () => {
-    const key = 'incoming/education/overwritten.xlsx';
+    const key = uploadKey('education', 'overwritten.xlsx');
     const bodies = Array.from({ length: 60 }, (_, i) => body(i));
     const reads: { announced: number; read: number | null; length: number | string }[] = [];
     stores.onS3Event(async (event) => {

@@ -9,6 +9,7 @@ import { fillTemplate, sampleWorkbooks, type SampleWorkbook } from '../../cli/sa
 import figures from '../../samples/figures.json' with { type: 'json' };
 import { catalog } from '../../shared/catalog/catalog.js';
 import type { ImportReport } from '../../shared/ingest/ingest.js';
+import { uploadKey } from '../../shared/s3-keys.js';
 import type { Snapshot } from '../../shared/snapshot/index.js';
 import { buildTemplate, TEMPLATE } from '../../shared/workbook/template.js';
 
@@ -45,7 +46,7 @@ beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'pipeline-'));
   pipeline = await startLocalPipeline(directory);
   samples = await sampleWorkbooks(catalog);
-  for (const s of samples) await pipeline.upload(`incoming/${s.department}/${s.fileName}`, s.bytes);
+  for (const s of samples) await pipeline.upload(uploadKey(s.department, s.fileName), s.bytes);
 });
 
 afterAll(async () => {

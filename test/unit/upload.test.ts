@@ -1,8 +1,8 @@
 import type { S3Event } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { decodeS3Key, uploadsOf } from '../../shared/ingest/s3-event.js';
-import { annotatedKeyOf, departmentOfKey, reportKeyOf } from '../../shared/ingest/upload.js';
 import { compareSequencers, uploadedAfter } from '../../shared/observation.js';
+import { annotatedKeyOf, departmentOfKey, reportKeyOf } from '../../shared/s3-keys.js';
 
 describe('S3 sequencers', () => {
   it.each([

@@ -1,0 +1,106 @@
+import type { Period } from './calendar.js';
+import type { Upload } from './observation.js';
+
+/**
+ * The S3 key layout, the one place it is spelled: every producer and consumer of an object
+ * (ingest, snapshot, deadline check, the stack's notification filter and grants, the CLI, the
+ * tests) builds and reads keys with these.
+ *
+ * Upload bucket
+ *   incoming/<department>/<file>                               a clerk's upload; the folder says whose figures they are
+ *   reports/<department>/<file>.<version>.json                 the import report of that upload
+ *   reports/<department>/<file>.<version>.annotated.xlsx       the clerk's workbook with its problems marked
+ *     <version>: the S3 version id, or the event's sequencer where the bucket keeps no versions;
+ *     an upload outside every department folder is reported under reports/unknown/
+ * Snapshot bucket
+ *   snapshots/period=<YYYY-MM>/<file>                          the month's files (Hive-style: Athena finds months without a crawler)
+ *   snapshots/period=<YYYY-MM>/<dataset>/<dataset>.parquet     each Parquet dataset in a folder of its own, Athena's table location
+ *   snapshots/latest/<file>                                    a copy of the most recent month
+ *
+ * Prefixes end with `/`, so that a grant or a notification filter on `incoming/` cannot also match `incoming-old/`.
+ */
+
+/** Where clerks upload: one folder per catalog department. Only objects created here are imported. */
+export const INCOMING_PREFIX = 'incoming/';
+/** Where the import report and annotated copy of each upload are written, per department. */
+export const REPORTS_PREFIX = 'reports/';
+/** Where the monthly snapshots are written, one partition per month. */
+export const SNAPSHOTS_PREFIX = 'snapshots/';
+/** The copy of the most recent month's snapshot. */
+export const LATEST_PREFIX = `${SNAPSHOTS_PREFIX}latest/` as const;
+/** The Hive partition key of the snapshot folders (`period=YYYY-MM`), also the Glue tables' partition column. */
+export const PERIOD_PARTITION = 'period';
+/** The file that lists a snapshot's files; it is written last, so its presence says the month's snapshot is complete. */
+export const MANIFEST_FILE = 'manifest.json';
+/** The page leaders open. */
+export const REPORT_FILE = 'report.html';
+
+/** The folder reports go in for an upload outside every department folder. */
+const UNKNOWN_FOLDER = 'unknown';
+
+/** Where a department's clerks upload their workbooks: the folder is named by the department id. */
+export function uploadFolder(department: string): `${string}/` {
+  return `${INCOMING_PREFIX}${department}/`;
+}
+
+export function uploadKey(department: string, fileName: string): string {
+  return `${uploadFolder(department)}${fileName}`;
+}
+
+/** The department folder an upload key sits in, or null when the key is not under `incoming/<department>/`. */
+export function departmentOfKey(key: string): string | null {
+  if (!key.startsWith(INCOMING_PREFIX)) return null;
+  const rest = key.slice(INCOMING_PREFIX.length);
+  const slash = rest.indexOf('/');
+  return slash > 0 && slash < rest.length - 1 ? rest.slice(0, slash) : null;
+}
+
+export function fileNameOfKey(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
+}
+
+/** The folder under `reports/` an upload is reported in: its department folder, or `unknown`. */
+export function reportFolderOf(key: string): string {
+  return departmentOfKey(key) ?? UNKNOWN_FOLDER;
+}
+
+/** Where a department reads its import reports. */
+export function reportsFolder(department: string): `${string}/` {
+  return `${REPORTS_PREFIX}${department}/`;
+}
+
+type UploadVersion = Pick<Upload, 'key' | 'versionId' | 'sequencer'>;
+
+/** The name every file reported on an upload starts with: beside the department's other reports, one per upload (object version). */
+function reportStemOf(upload: UploadVersion, department: string): string {
+  return `${reportsFolder(department)}${fileNameOfKey(upload.key)}.${upload.versionId ?? upload.sequencer}`;
+}
+
+/** Where the import summary of an upload is written. */
+export function reportKeyOf(upload: UploadVersion, department: string): string {
+  return `${reportStemOf(upload, department)}.json`;
+}
+
+/** Where the clerk's workbook is written back with its problems marked, beside the summary. */
+export function annotatedKeyOf(upload: UploadVersion, department: string): string {
+  return `${reportStemOf(upload, department)}.annotated.xlsx`;
+}
+
+/** A file of a month's snapshot: `snapshots/period=YYYY-MM/<file>`. */
+export function snapshotKey(period: Period, file: string): string {
+  return `${SNAPSHOTS_PREFIX}${PERIOD_PARTITION}=${period}/${file}`;
+}
+
+/** The copy of a file of the most recent month. */
+export function latestKey(file: string): string {
+  return `${LATEST_PREFIX}${file}`;
+}
+
+/** Athena reads every object under a table's location, so each Parquet dataset has a folder of its own in the partition. */
+export function parquetFolder(dataset: string): `${string}/` {
+  return `${dataset}/`;
+}
+
+export function parquetFile(dataset: string): string {
+  return `${parquetFolder(dataset)}${dataset}.parquet`;
+}

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,8 +8,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Schedule, ScheduleExpression, ScheduleTargetInput, type CronOptionsWithTimezone } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DISTRICT_TIME_ZONE } from '../shared/calendar.js';
 import type { ENV } from '../shared/config.js';
 
 /** Entries and the lock file are resolved from here, not from the working directory of whoever synthesizes. */
@@ -158,11 +161,16 @@ export interface PipelineFunctionProps {
   readonly serviceName: string;
   /** The CloudWatch namespace its metrics go to. */
   readonly metricsNamespace: string;
+  /** MiB of memory, which also buys CPU. @default 512 */
   readonly memorySize?: number;
+  /** @default 30 seconds */
   readonly timeout?: Duration;
+  /** @default none: the account's unreserved concurrency */
   readonly reservedConcurrentExecutions?: number;
   /** For functions invoked asynchronously (by the scheduler): where an invocation goes once Lambda's retries are spent. */
   readonly deadLetterQueue?: sqs.IQueue;
+  /** Settings that name no resource; a table's or bucket's name comes with its grant from `useTable` and `useBucket`. */
+  readonly settings?: Partial<Record<EnvVarName, string>>;
 }
 
 /**
@@ -172,11 +180,13 @@ export interface PipelineFunctionProps {
  */
 export class PipelineFunction extends Construct {
   readonly function: NodejsFunction;
+  readonly serviceName: string;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     super(scope, id);
+    this.serviceName = props.serviceName;
 
     // An explicit role instead of AWSLambdaBasicExecutionRole, whose log permissions cover every log group.
     this.role = new iam.Role(this, 'Role', {
@@ -206,6 +216,7 @@ export class PipelineFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
+        ...props.settings,
       },
       bundling: {
         forceDockerBundling: false,
@@ -239,6 +250,47 @@ export class PipelineFunction extends Construct {
     if (use.envVar) this.function.addEnvironment(use.envVar, bucket.bucketName);
     if (use.read) allowObjects(this.role, bucket, use.read, ['s3:GetObject', 's3:GetObjectVersion']);
     if (use.write) allowObjects(this.role, bucket, use.write, ['s3:PutObject']);
+  }
+}
+
+export interface PipelineScheduleProps {
+  readonly target: PipelineFunction;
+  /** What the schedule is for; the time zone is added. */
+  readonly description: string;
+  /** When it runs, in the district's time zone. */
+  readonly cron: Omit<CronOptionsWithTimezone, 'timeZone'>;
+  /** Where an invocation goes that the scheduler gave up on; its key is granted to the schedule's role. */
+  readonly deadLetterQueue: SecureQueue;
+}
+
+/**
+ * An EventBridge Scheduler schedule in the district's time zone that invokes one function with `{}`,
+ * retried 5 times for up to 6 hours and then dead-lettered, through a role of its own (`<id>Role`)
+ * that may invoke that function and nothing else.
+ */
+export class PipelineSchedule extends Schedule {
+  constructor(scope: Construct, id: string, props: PipelineScheduleProps) {
+    const { target, deadLetterQueue } = props;
+    const role = new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
+    // The dead-letter queue is encrypted; LambdaInvoke grants the SendMessage, not the key.
+    deadLetterQueue.encryptionMasterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    const stack = Stack.of(scope);
+    const functionId: unknown = stack.resolve(stack.getLogicalId(target.function.node.defaultChild as lambda.CfnFunction));
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${String(functionId)}.Arn>:*]`,
+      reason: 'The scheduler target grant covers the versions and aliases of this one function.',
+    });
+    super(scope, id, {
+      description: `${props.description} in the district time zone`,
+      schedule: ScheduleExpression.cron({ ...props.cron, timeZone: TimeZone.of(DISTRICT_TIME_ZONE) }),
+      target: new LambdaInvoke(target.function, {
+        role,
+        input: ScheduleTargetInput.fromObject({}),
+        retryAttempts: 5,
+        maxEventAge: Duration.hours(6),
+        deadLetterQueue,
+      }),
+    });
   }
 }
 

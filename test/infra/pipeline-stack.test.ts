@@ -82,6 +82,23 @@ describe('cdk-nag', () => {
   });
 });
 
+describe('identity of deployed resources', () => {
+  // CloudFormation replaces a resource whose logical id changes: an empty bucket or table, new role ARNs for the
+  // clerks, an e-mail subscription to confirm again, and an event source mapping Lambda refuses to create twice.
+  it.each([
+    ['keys', ['DataKey17AFBB84', 'MessagesKey44305758']],
+    ['buckets', ['AccessLogsBucket83982689', 'UploadBucketD2C1DA78', 'SnapshotBucketB2BF31D3', 'AnalyticsResultsBucket8D578079']],
+    ['tables', ['ObservationsTable8FE9FF9C', 'IdempotencyTable22A5A209']],
+    ['queues', ['IngestQueue2280FF4E', 'IngestDeadLetterQueue48D59084', 'SnapshotDeadLetterQueueD1DC1B4E', 'ScheduleDeadLetterQueue0D6B48D2']],
+    ['the ingest mapping', ['IngestFunctionSqsEventSourceTestIngestQueue69D6EC3DCC23D93A']],
+    ['roles people assume', ['UploadRolescienceF98235F8', 'UploadRoleeducationE92F9A9F', 'UploadRolevocationalB342CC0E', 'AnalyticsBiRole273DE669']],
+    ['functions', ['IngestFunctionB02ED0EB', 'SnapshotFunctionDEDBAA53', 'DeadlinesFunction06DFFDB6']],
+    ['the alarm e-mail', ['AlarmTopicD01E77F9', 'AlarmTopicTokenSubscription17F7316A1']],
+  ])('%s keep the logical ids they were deployed with', (_, ids) => {
+    expect(Object.keys(template.toJSON().Resources as object)).toEqual(expect.arrayContaining(ids));
+  });
+});
+
 describe('encryption keys', () => {
   it('are customer-managed and rotate yearly', () => {
     template.resourceCountIs('AWS::KMS::Key', 2);
@@ -203,7 +220,7 @@ describe('delivery', () => {
           {
             Events: ['s3:ObjectCreated:*'],
             Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
-            QueueArn: resolve(stack.ingestQueue.queueArn),
+            QueueArn: resolve(stack.ingestPipeline.queue.queueArn),
           },
         ],
       },
@@ -212,12 +229,12 @@ describe('delivery', () => {
   });
 
   it('the ingest queue is encrypted, hides a message for six function timeouts and dead-letters it after three receives', () => {
-    const queue = resourceOf(stack.ingestQueue.queueUrl).Properties;
+    const queue = resourceOf(stack.ingestPipeline.queue.queueUrl).Properties;
     expect(queue).toEqual({
       KmsMasterKeyId: resolve(stack.messagesKey.keyArn),
       MessageRetentionPeriod: 1_209_600,
       VisibilityTimeout: 360,
-      RedrivePolicy: { deadLetterTargetArn: resolve(stack.ingestDeadLetterQueue.queueArn), maxReceiveCount: 3 },
+      RedrivePolicy: { deadLetterTargetArn: resolve(stack.ingestPipeline.deadLetterQueue.queueArn), maxReceiveCount: 3 },
     });
   });
 
@@ -233,14 +250,14 @@ describe('delivery', () => {
 
   it('ingest takes batches of five, reports failed messages alone, and polls no faster than its reserved concurrency', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: resolve(stack.ingest.function.functionName),
-      EventSourceArn: resolve(stack.ingestQueue.queueArn),
+      FunctionName: resolve(stack.functions.ingest.function.functionName),
+      EventSourceArn: resolve(stack.ingestPipeline.queue.queueArn),
       BatchSize: 5,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 5 },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Role: resolve(stack.ingest.role.roleArn),
+      Role: resolve(stack.functions.ingest.role.roleArn),
       ReservedConcurrentExecutions: 5,
     });
   });
@@ -248,7 +265,7 @@ describe('delivery', () => {
 
 describe('functions', () => {
   it('all run Node.js 24 on arm64, traced, logging JSON to a one-year log group, with their metrics namespace', () => {
-    for (const fn of [stack.ingest, stack.snapshot, stack.deadlines]) {
+    for (const fn of Object.values(stack.functions)) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Role: resolve(fn.role.roleArn),
         Runtime: 'nodejs24.x',
@@ -263,7 +280,7 @@ describe('functions', () => {
 
   it('ingest has 1 GB and a minute, and is told only its two tables', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Role: resolve(stack.ingest.role.roleArn),
+      Role: resolve(stack.functions.ingest.role.roleArn),
       MemorySize: 1024,
       Timeout: 60,
       Environment: {
@@ -279,10 +296,10 @@ describe('functions', () => {
   });
 
   it.each(['snapshot', 'deadlines'] as const)('%s is told the table, the snapshot bucket and the due day, and dead-letters failed invocations', (name) => {
-    const fn = stack[name];
+    const fn = stack.functions[name];
     template.hasResourceProperties('AWS::Lambda::Function', {
       Role: resolve(fn.role.roleArn),
-      DeadLetterConfig: { TargetArn: resolve(stack.snapshotDeadLetterQueue.queueArn) },
+      DeadLetterConfig: { TargetArn: resolve(stack.monthlySnapshot.deadLetterQueue.queueArn) },
       Environment: {
         Variables: Match.objectLike({
           OBSERVATIONS_TABLE_NAME: resolve(stack.observationsTable.tableName),
@@ -305,10 +322,10 @@ describe('schedules', () => {
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
       Target: Match.objectLike({
-        Arn: resolve(stack[name].function.functionArn),
+        Arn: resolve(stack.functions[name].function.functionArn),
         Input: '{}',
         RetryPolicy: { MaximumEventAgeInSeconds: 21_600, MaximumRetryAttempts: 5 },
-        DeadLetterConfig: { Arn: resolve(stack.scheduleDeadLetterQueue.queueArn) },
+        DeadLetterConfig: { Arn: resolve(stack.monthlySnapshot.scheduleDeadLetterQueue.queueArn) },
       }),
     });
   });
@@ -316,7 +333,7 @@ describe('schedules', () => {
 
 describe('least privilege', () => {
   it('execution roles carry no managed or inline policies of their own, and no wildcard action', () => {
-    for (const fn of [stack.ingest, stack.snapshot, stack.deadlines]) {
+    for (const fn of Object.values(stack.functions)) {
       const { Properties } = resourceOf(fn.role.roleName);
       expect(Properties).not.toHaveProperty('ManagedPolicyArns');
       expect(Properties).not.toHaveProperty('Policies');
@@ -325,7 +342,7 @@ describe('least privilege', () => {
   });
 
   it('ingest uses item-level actions on its two tables, never Scan, and its queue', () => {
-    expect(actionsOf(stack.ingest.role)).toEqual([
+    expect(actionsOf(stack.functions.ingest.role)).toEqual([
       'dynamodb:BatchWriteItem',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
@@ -348,16 +365,16 @@ describe('least privilege', () => {
       'xray:PutTelemetryRecords',
       'xray:PutTraceSegments',
     ]);
-    const grants = grantsOf(stack.ingest.role);
+    const grants = grantsOf(stack.functions.ingest.role);
     const observations = resolve(stack.observationsTable.tableArn);
     const idempotency = resolve(stack.idempotencyTable.tableArn);
     for (const action of ['dynamodb:BatchWriteItem', 'dynamodb:Query']) expect(grants.get(action)).toEqual([observations]);
     for (const action of ['dynamodb:DeleteItem', 'dynamodb:UpdateItem']) expect(grants.get(action)).toEqual([idempotency]);
-    expect(grants.get('sqs:ReceiveMessage')).toEqual([resolve(stack.ingestQueue.queueArn)]);
+    expect(grants.get('sqs:ReceiveMessage')).toEqual([resolve(stack.ingestPipeline.queue.queueArn)]);
   });
 
   it('ingest reads only incoming/* and writes only reports/* of the upload bucket', () => {
-    const grants = grantsOf(stack.ingest.role);
+    const grants = grantsOf(stack.functions.ingest.role);
     expect(grants.get('s3:GetObject')).toEqual([objectsUnder('incoming/')]);
     expect(grants.get('s3:GetObjectVersion')).toEqual([objectsUnder('incoming/')]);
     expect(grants.get('s3:PutObject')).toEqual([objectsUnder('reports/')]);
@@ -365,11 +382,11 @@ describe('least privilege', () => {
 
   it('snapshot may only read the table and write snapshots/*; the deadline check only read both', () => {
     const snapshots = resolve(stack.snapshotBucket.arnForObjects('snapshots/*'));
-    const snapshot = grantsOf(stack.snapshot.role);
-    expect(actionsOf(stack.snapshot.role).filter((a) => /^(dynamodb|s3):/.test(a))).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 's3:PutObject']);
+    const snapshot = grantsOf(stack.functions.snapshot.role);
+    expect(actionsOf(stack.functions.snapshot.role).filter((a) => /^(dynamodb|s3):/.test(a))).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 's3:PutObject']);
     expect(snapshot.get('s3:PutObject')).toEqual([snapshots]);
-    const deadlines = grantsOf(stack.deadlines.role);
-    expect(actionsOf(stack.deadlines.role).filter((a) => /^(dynamodb|s3):/.test(a))).toEqual([
+    const deadlines = grantsOf(stack.functions.deadlines.role);
+    expect(actionsOf(stack.functions.deadlines.role).filter((a) => /^(dynamodb|s3):/.test(a))).toEqual([
       'dynamodb:GetItem',
       'dynamodb:Query',
       's3:GetObject',
@@ -379,7 +396,7 @@ describe('least privilege', () => {
   });
 
   it('each schedule may invoke only its own function', () => {
-    for (const fn of [stack.snapshot, stack.deadlines]) {
+    for (const fn of [stack.functions.snapshot, stack.functions.deadlines]) {
       const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule')).find((s) =>
         isDeepStrictEqual(s.Properties.Target.Arn, resolve(fn.function.functionArn)),
       );
@@ -391,18 +408,18 @@ describe('least privilege', () => {
         resolve(fn.function.functionArn),
         resolve(`${fn.function.functionArn}:*`),
       ]);
-      expect(statements.find((s) => s.Action === 'sqs:SendMessage')?.Resource).toEqual(resolve(stack.scheduleDeadLetterQueue.queueArn));
+      expect(statements.find((s) => s.Action === 'sqs:SendMessage')?.Resource).toEqual(resolve(stack.monthlySnapshot.scheduleDeadLetterQueue.queueArn));
     }
   });
 });
 
 describe('department upload roles', () => {
   it('there is one per catalog department', () => {
-    expect([...stack.departmentRoles.keys()]).toEqual(departments);
+    expect([...stack.departmentAccess.roles.keys()]).toEqual(departments);
   });
 
   it.each(departments)('%s may put only under its own incoming/ folder, read and list only its own reports/', (department) => {
-    const role = stack.departmentRoles.get(department);
+    const role = stack.departmentAccess.roles.get(department);
     if (!role) throw new Error(`no role for ${department}`);
     expect(statementsOf(role)).toEqual([
       { Effect: 'Allow', Action: 's3:PutObject', Resource: objectsUnder(`incoming/${department}/`) },
@@ -418,7 +435,7 @@ describe('department upload roles', () => {
   });
 
   it.each(departments)("%s's role reaches no other department's folder", (department) => {
-    const role = stack.departmentRoles.get(department);
+    const role = stack.departmentAccess.roles.get(department);
     if (!role) throw new Error(`no role for ${department}`);
     const granted = JSON.stringify(statementsOf(role));
     for (const other of departments.filter((d) => d !== department)) {
@@ -428,7 +445,7 @@ describe('department upload roles', () => {
 
   it('a department added to the catalog gets its role with no code change', () => {
     const wider = new DepartmentMetricsStack(new App({ context }), 'Wider', { config: { ...config('dev'), departments: [...departments, 'health'] } });
-    expect([...wider.departmentRoles.keys()]).toEqual([...departments, 'health']);
+    expect([...wider.departmentAccess.roles.keys()]).toEqual([...departments, 'health']);
   });
 
   it('the BI role reads snapshots/* of the snapshot bucket and writes nothing there', () => {
@@ -465,18 +482,18 @@ describe('alarms', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: resolve(stack.messagesKey.keyArn) });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } });
     template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
-    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [resolve(stack.alarmTopic.topicArn)], Threshold: 1 });
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [resolve(stack.alarms.topic.topicArn)], Threshold: 1 });
   });
 
   it.each([
-    ['ingestDeadLetters', 'ingestDeadLetterQueue'],
-    ['snapshotDeadLetters', 'snapshotDeadLetterQueue'],
-    ['scheduleDeadLetters', 'scheduleDeadLetterQueue'],
-  ] as const)('%s fires on the first message in %s', (alarm, queue) => {
+    ['ingestDeadLetters', 'the ingest dead-letter queue', () => stack.ingestPipeline.deadLetterQueue],
+    ['snapshotDeadLetters', 'the invocations dead-letter queue', () => stack.monthlySnapshot.deadLetterQueue],
+    ['scheduleDeadLetters', 'the schedules dead-letter queue', () => stack.monthlySnapshot.scheduleDeadLetterQueue],
+  ] as const)('%s fires on the first message in %s', (alarm, _, queue) => {
     expect(resourceOf(stack.alarms[alarm].alarmName).Properties).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: resolve(stack[queue].queueName) }],
+      Dimensions: [{ Name: 'QueueName', Value: resolve(queue().queueName) }],
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
   });
@@ -485,7 +502,7 @@ describe('alarms', () => {
     expect(resourceOf(stack.alarms.functionErrors[name].alarmName).Properties).toMatchObject({
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
-      Dimensions: [{ Name: 'FunctionName', Value: resolve(stack[name].function.functionName) }],
+      Dimensions: [{ Name: 'FunctionName', Value: resolve(stack.functions[name].function.functionName) }],
       Statistic: 'Sum',
     });
   });

@@ -1,0 +1,98 @@
+import { CfnParameter, Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { METRIC } from '../shared/observability/metrics.js';
+import type { PipelineFunction, SecureQueue } from './secure-defaults.js';
+import { StackPart } from './stack-part.js';
+
+export interface AlarmsProps {
+  /** Encrypts the topic; CloudWatch is allowed to use it to publish. */
+  readonly messagesKey: kms.IKey;
+  /** The default of the `AlarmEmail` parameter. @default none: deploying asks for it */
+  readonly alarmEmail?: string;
+  /** The namespace the daily deadline check emits its metrics to. */
+  readonly metricsNamespace: string;
+  readonly deadLetterQueues: Record<'ingest' | 'snapshot' | 'schedule', SecureQueue>;
+  readonly functions: Record<'ingest' | 'snapshot' | 'deadlines', PipelineFunction>;
+}
+
+/**
+ * Everything that needs an operator, e-mailed through an encrypted topic: a message in any dead-letter
+ * queue, errors of each function, and the daily deadline check's two findings.
+ */
+export class Alarms extends StackPart {
+  readonly topic: sns.Topic;
+  readonly ingestDeadLetters: cloudwatch.Alarm;
+  readonly snapshotDeadLetters: cloudwatch.Alarm;
+  readonly scheduleDeadLetters: cloudwatch.Alarm;
+  /** Last month's snapshot not written by the 2nd, or the daily check not running at all. */
+  readonly snapshotMissing: cloudwatch.Alarm;
+  readonly lateDepartments: cloudwatch.Alarm;
+  readonly functionErrors: Record<keyof AlarmsProps['functions'], cloudwatch.Alarm>;
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    const alarmEmail = new CfnParameter(this, 'AlarmEmail', {
+      type: 'String',
+      description: 'Where alarms are e-mailed; the address must confirm the subscription',
+      allowedPattern: '^[^@\\s]+@[^@\\s]+$',
+      default: props.alarmEmail,
+    });
+    this.topic = new sns.Topic(this, 'AlarmTopic', { masterKey: props.messagesKey, enforceSSL: true });
+    this.topic.addSubscription(new subscriptions.EmailSubscription(alarmEmail.valueAsString));
+    // CloudWatch publishes the alarms, so it must be able to use the topic's key.
+    props.messagesKey.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey');
+
+    const { deadLetterQueues: queues, functions } = props;
+    const dailyCheck = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: props.metricsNamespace,
+        metricName,
+        dimensionsMap: { service: functions.deadlines.serviceName },
+        statistic: 'Maximum',
+        period: Duration.days(1),
+      });
+    const { BREACHING, NOT_BREACHING } = cloudwatch.TreatMissingData;
+
+    this.ingestDeadLetters = this.queueAlarm('IngestDeadLettersAlarm', queues.ingest, 'An upload failed every delivery: fix the cause, then replay the ingest dead-letter queue');
+    this.snapshotDeadLetters = this.queueAlarm('SnapshotDeadLettersAlarm', queues.snapshot, 'A snapshot or deadline check failed all its retries');
+    this.scheduleDeadLetters = this.queueAlarm('ScheduleDeadLettersAlarm', queues.schedule, 'The scheduler could not invoke a function');
+    // Emitted every day by the check: a day without it means the check itself did not run.
+    this.snapshotMissing = this.alarm('SnapshotMissingAlarm', dailyCheck(METRIC.snapshotMissing), BREACHING, "Last month's snapshot was not written by the 2nd");
+    this.lateDepartments = this.alarm('LateDepartmentsAlarm', dailyCheck(METRIC.lateDepartments), NOT_BREACHING, 'A department has not reported last month by the due day');
+    this.functionErrors = {
+      ingest: this.functionErrorsAlarm('IngestErrorsAlarm', functions.ingest, 'A whole batch of uploads failed'),
+      snapshot: this.functionErrorsAlarm('SnapshotErrorsAlarm', functions.snapshot, 'The snapshot function failed'),
+      deadlines: this.functionErrorsAlarm('DeadlinesErrorsAlarm', functions.deadlines, 'The daily deadline check failed'),
+    };
+  }
+
+  /** Fires on the first occurrence: every alarm here means something an operator must look at. */
+  private alarm(id: string, metric: cloudwatch.IMetric, treatMissingData: cloudwatch.TreatMissingData, description: string): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData,
+      alarmDescription: description,
+    });
+    alarm.addAlarmAction(new SnsAction(this.topic));
+    return alarm;
+  }
+
+  private queueAlarm(id: string, queue: SecureQueue, description: string): cloudwatch.Alarm {
+    const visible = queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
+    return this.alarm(id, visible, cloudwatch.TreatMissingData.NOT_BREACHING, description);
+  }
+
+  private functionErrorsAlarm(id: string, fn: PipelineFunction, description: string): cloudwatch.Alarm {
+    const errors = fn.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' });
+    return this.alarm(id, errors, cloudwatch.TreatMissingData.NOT_BREACHING, description);
+  }
+}

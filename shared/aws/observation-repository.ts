@@ -46,7 +46,16 @@ function submissionOf(item: SliceItem): Submission {
   return submission as unknown as Submission;
 }
 
+/** A table written before figures moved into the submission item; its months need importing again. */
+class EarlierLayoutError extends Error {
+  override readonly name = 'EarlierLayoutError';
+  constructor(department: string, period: Period) {
+    super(`the ${department} ${period} item has no figures: the table was written by an earlier layout; import the month's workbook again (locally: delete the data folder)`);
+  }
+}
+
 function sliceOf(item: SliceItem): Slice {
+  if (!Array.isArray(item.figures)) throw new EarlierLayoutError(item.department, item.period);
   const submission = submissionOf(item);
   const { department, period, bucket, key, versionId, sequencer, uploadedAt, uploader } = submission;
   const upload = { bucket, key, versionId, sequencer, uploadedAt, uploader };
@@ -123,6 +132,7 @@ export function dynamoObservationRepository(client: DynamoDBDocumentClient, tabl
     async commit(submission, observations): Promise<CommitResult> {
       for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
         const previous = await currentItem(submission.department, submission.period);
+        if (previous && !Array.isArray(previous.figures)) throw new EarlierLayoutError(submission.department, submission.period);
         if (previous?.contentSha256 === submission.contentSha256) return { outcome: 'duplicate', replaced: null };
         if (previous && uploadedAfter(submissionOf(previous), submission)) return { outcome: 'superseded', replaced: null };
         if (previous) await put(previous, revisionKey(previous.period, previous.revision), 'Revision');

@@ -200,4 +200,16 @@ describe('committing a submission to DynamoDB', () => {
       ['2026-11', 'x.a', 8],
     ]);
   });
+
+  it('names the month and what to do when the table holds an item of the earlier layout', async () => {
+    await documents.send(
+      new PutCommand({
+        TableName: LOCAL_RESOURCES.observationsTable,
+        Item: { pk: `department#${department}`, sk: 'submission#2026-11', ...submission(), upload: 'a1b2', history: [] },
+      }),
+    );
+    const advice = `the ${department} 2026-11 item has no figures: the table was written by an earlier layout`;
+    await expect(currentValues('2026-11')).rejects.toThrow(advice);
+    await expect(repository.commit(submission({ sequencer: '0B', contentSha256: 'sha-2' }), [observation('x.a', 2)])).rejects.toThrow(advice);
+  });
 });

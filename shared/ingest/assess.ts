@@ -5,7 +5,7 @@ import { WorkbookFormatError, type Problem } from '../problem.js';
 import { uploadFolder } from '../s3-keys.js';
 import { problemAt } from '../workbook/problems.js';
 import { readWorkbook, type ReadLimits } from '../workbook/read.js';
-import { parseSubmission, type Figure } from '../workbook/submission.js';
+import { readSubmission, type Figure } from '../workbook/submission.js';
 
 /** The verdict on one workbook, in the shape of the CLI contract and the import summary. */
 export interface Assessment {
@@ -51,16 +51,17 @@ export async function assessWorkbook(input: {
       }),
     );
   }
-  let sheets;
+  let parsed;
   try {
-    sheets = await readWorkbook(bytes, limits, { fileName });
+    // The workbook is read as it streams: a file past a limit or damaged is refused from the row where it shows.
+    const sheets = readWorkbook(bytes, limits, { fileName });
+    parsed = await readSubmission({ sheets, catalog, department, fileName, currentPeriod, ...(previous ? { previous } : {}) });
   } catch (error) {
     if (error instanceof WorkbookFormatError) {
       return rejected(department, { sheet: null, cell: null, code: error.code, message: error.message });
     }
     throw error;
   }
-  const parsed = parseSubmission({ sheets, catalog, department, fileName, currentPeriod, ...(previous ? { previous } : {}) });
   return {
     status: parsed.errors.length === 0 ? 'accepted' : 'rejected',
     workbookRead: true,

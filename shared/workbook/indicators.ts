@@ -1,5 +1,6 @@
 import type { Catalog, Indicator } from '../catalog/catalog.js';
 import type { BilingualText } from './problems.js';
+import { perText } from './memo.js';
 import { nameKey, splitTrailingBracket } from './text.js';
 
 /** Every way a workbook may name an indicator: id, Chinese and English names, aliases. */
@@ -39,42 +40,61 @@ export function matchIndicator(index: IndicatorIndex, text: string, department: 
   return named && { indicator: named, bracket: split.bracket };
 }
 
+/** The indicator a text names, for one department's upload. */
+export type IndicatorMatcher = (text: string) => IndicatorMatch | undefined;
+
+/** matchIndicator for one department's upload, each distinct text matched once. */
+export function indicatorMatcher(index: IndicatorIndex, department: string): IndicatorMatcher {
+  const matched = perText((text) => matchIndicator(index, text, department) ?? null);
+  return (text) => matched(text) ?? undefined;
+}
+
 function preferDepartment(candidates: readonly Indicator[] | undefined, department: string): Indicator | undefined {
   return candidates?.find((indicator) => indicator.department === department) ?? candidates?.[0];
 }
 
+/** Each name of an indicator as the character pairs similarity compares, worked out once per indicator. */
+const NAME_PAIRS = new WeakMap<Indicator, PairCounts[]>();
+
+function namePairs(indicator: Indicator): PairCounts[] {
+  let pairs = NAME_PAIRS.get(indicator);
+  if (!pairs) {
+    pairs = namesOf(indicator).map((name) => pairCounts(nameKey(name)));
+    NAME_PAIRS.set(indicator, pairs);
+  }
+  return pairs;
+}
+
 /** The indicators whose names look most like the text, best first, to suggest what the clerk meant. */
 export function nearestIndicators(text: string, indicators: readonly Indicator[], count = 3): Indicator[] {
-  const key = nameKey(text);
+  const pairs = pairCounts(nameKey(text));
   return indicators
-    .map((indicator) => ({ indicator, score: Math.max(...namesOf(indicator).map((name) => similarity(key, nameKey(name)))) }))
+    .map((indicator) => ({ indicator, score: Math.max(...namePairs(indicator).map((name) => similarity(pairs, name))) }))
     .sort((a, b) => b.score - a.score)
     .slice(0, count)
     .map(({ indicator }) => indicator);
 }
 
-/** Dice coefficient over adjacent character pairs: suits Chinese, where words are not separated by spaces. */
-function similarity(a: string, b: string): number {
-  const pairsA = characterPairs(a);
-  const pairsB = characterPairs(b);
-  if (pairsA.length + pairsB.length === 0) return 0;
-  const unmatched = new Map<string, number>();
-  for (const pair of pairsB) unmatched.set(pair, (unmatched.get(pair) ?? 0) + 1);
-  let shared = 0;
-  for (const pair of pairsA) {
-    const left = unmatched.get(pair) ?? 0;
-    if (left > 0) {
-      shared += 1;
-      unmatched.set(pair, left - 1);
-    }
-  }
-  return (2 * shared) / (pairsA.length + pairsB.length);
+/** The adjacent character pairs of a text (the text itself when shorter), each with how often it occurs. */
+interface PairCounts {
+  counts: ReadonlyMap<string, number>;
+  total: number;
 }
 
-function characterPairs(text: string): string[] {
+function pairCounts(text: string): PairCounts {
   const characters = [...text];
-  if (characters.length < 2) return characters;
-  return characters.slice(1).map((_, i) => characters.slice(i, i + 2).join(''));
+  const pairs = characters.length < 2 ? characters : characters.slice(1).map((character, i) => `${characters[i] ?? ''}${character}`);
+  const counts = new Map<string, number>();
+  for (const pair of pairs) counts.set(pair, (counts.get(pair) ?? 0) + 1);
+  return { counts, total: pairs.length };
+}
+
+/** Dice coefficient over adjacent character pairs: suits Chinese, where words are not separated by spaces. */
+function similarity(a: PairCounts, b: PairCounts): number {
+  if (a.total + b.total === 0) return 0;
+  let shared = 0;
+  for (const [pair, count] of a.counts) shared += Math.min(count, b.counts.get(pair) ?? 0);
+  return (2 * shared) / (a.total + b.total);
 }
 
 /** How a message names an indicator, so that the clerk can find it in the template either way. */

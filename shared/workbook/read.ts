@@ -4,7 +4,7 @@ import { WorkbookFormatError } from '../problem.js';
 import { readCsv } from './csv.js';
 import { beyondLimit, DEFAULT_READ_LIMITS, type ReadLimits } from './limits.js';
 import { workbookFormatError } from './problems.js';
-import { cellAddress, dateOfSerial, type CellValue, type WorkbookCell, type WorkbookSheet, type WorkbookSheets } from './sheet.js';
+import { dateOfSerial, type CellValue, type StreamedSheet, type WorkbookCell, type WorkbookSheet } from './sheet.js';
 import { fileBaseName } from './text.js';
 import { checkWorkbookContainer, isCompoundFile, isZip, repackForStreaming } from './zip.js';
 
@@ -14,7 +14,7 @@ export { DEFAULT_READ_LIMITS, type ReadLimits } from './limits.js';
  * The streaming reader keeps memory flat per row. Shared strings and styles are cached so that
  * text never arrives as `{ sharedString: n }` and number formats (dates, percentages) survive.
  */
-const READER_OPTIONS = {
+export const READER_OPTIONS = {
   sharedStrings: 'cache',
   styles: 'cache',
   hyperlinks: 'ignore',
@@ -67,7 +67,7 @@ function rowCells(row: ExcelJS.Row, date1904: boolean): WorkbookCell[] {
     const value = cellValueOf(rawValue(cell), numFmt, date1904);
     if (value === null) return;
     const format = numFmt && numFmt !== 'General' ? { numFmt } : {};
-    cells.push({ address: cellAddress(row.number, column), row: row.number, column, value, ...format });
+    cells.push({ address: cell.address, row: row.number, column, value, ...format });
   });
   return cells;
 }
@@ -78,41 +78,62 @@ function usesDate1904(reader: ExcelJS.stream.xlsx.WorkbookReader): boolean {
   return properties?.model?.date1904 === true;
 }
 
-/** Refuses a row past the limits as soon as it is read, before the rest of the sheet is. */
-function checkRow(row: ExcelJS.Row, cells: readonly WorkbookCell[], limits: ReadLimits): void {
-  if (row.number > limits.maxRows) throw beyondLimit('rows', limits.maxRows);
-  if (cells.some((cell) => cell.column > limits.maxColumns)) {
-    throw beyondLimit('columns', limits.maxColumns);
-  }
+/** Non-empty cells read so far, across sheets. */
+interface CellCount {
+  cells: number;
 }
 
-/** The typings leave out the name and visibility the reader sets on each worksheet. */
+/**
+ * Refuses a row past the limits as soon as it is read, before the rest of the sheet is. Only what holds a value
+ * counts: formatted empty rows down to row 1,048,576 are no part of the table.
+ */
+function checkRow(cells: readonly WorkbookCell[], count: CellCount, limits: ReadLimits): void {
+  const [first] = cells;
+  if (first && first.row > limits.maxRows) throw beyondLimit('rows', limits.maxRows);
+  if (cells.some((cell) => cell.column > limits.maxColumns)) throw beyondLimit('columns', limits.maxColumns);
+  count.cells += cells.length;
+  if (count.cells > limits.maxCells) throw beyondLimit('cells', limits.maxCells);
+}
+
+/** The typings leave out the name and visibility the reader sets on each worksheet before its rows are read. */
 interface ReadWorksheet {
   name: string;
   state?: 'visible' | 'hidden' | 'veryHidden';
 }
 
-async function streamSheets(buffer: Buffer, limits: ReadLimits): Promise<WorkbookSheets> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(buffer), READER_OPTIONS);
-  const sheets: WorkbookSheets = [];
-  let cellCount = 0;
-  for await (const worksheet of reader) {
-    const date1904 = usesDate1904(reader);
-    const rows: WorkbookCell[][] = [];
+/** What the reader throws on a damaged file becomes file.corrupt; the refusals of this module stay as they are. */
+function formatErrorOf(error: unknown): WorkbookFormatError {
+  return error instanceof WorkbookFormatError ? error : workbookFormatError('file.corrupt', undefined, error);
+}
+
+async function* worksheetRows(worksheet: ExcelJS.stream.xlsx.WorksheetReader, date1904: boolean, count: CellCount, limits: ReadLimits) {
+  try {
     for await (const row of worksheet) {
       const cells = rowCells(row, date1904);
-      checkRow(row, cells, limits);
-      cellCount += cells.length;
-      if (cellCount > limits.maxCells) throw beyondLimit('cells', limits.maxCells);
-      if (cells.length > 0) rows.push(cells);
+      if (cells.length === 0) continue;
+      checkRow(cells, count, limits);
+      yield cells;
     }
-    const { name, state } = worksheet as unknown as ReadWorksheet;
-    const sheet: WorkbookSheet = { name, rows };
-    if (state === 'hidden' || state === 'veryHidden') sheet.hidden = true;
-    if (date1904) sheet.date1904 = true;
-    sheets.push(sheet);
+  } catch (error) {
+    throw formatErrorOf(error);
   }
-  return sheets;
+}
+
+async function* streamSheets(chunks: readonly Buffer[], limits: ReadLimits): AsyncGenerator<StreamedSheet> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(chunks), READER_OPTIONS);
+  const count: CellCount = { cells: 0 };
+  try {
+    for await (const worksheet of reader) {
+      const date1904 = usesDate1904(reader);
+      const { name, state } = worksheet as unknown as ReadWorksheet;
+      const sheet: StreamedSheet = { name, rows: worksheetRows(worksheet, date1904, count, limits) };
+      if (state === 'hidden' || state === 'veryHidden') sheet.hidden = true;
+      if (date1904) sheet.date1904 = true;
+      yield sheet;
+    }
+  } catch (error) {
+    throw formatErrorOf(error);
+  }
 }
 
 function isCsvName(fileName: string | undefined): boolean {
@@ -125,28 +146,28 @@ export interface WorkbookSource {
 }
 
 /**
- * Reads every sheet of an .xlsx or .xlsm file (values only: macros are never run), or of a .csv file as one sheet.
- * Anything that cannot be read as one (empty, not a workbook, a legacy .xls, password-protected, corrupt,
- * too large) becomes a WorkbookFormatError with a stable code.
+ * Reads every sheet of an .xlsx or .xlsm file (values only: macros are never run), or of a .csv file as one sheet,
+ * a sheet at a time and a row at a time: each sheet's rows must be read before the next sheet is asked for, and
+ * a row past the limits is refused as it comes. Anything that cannot be read as a workbook (empty, not a workbook,
+ * a legacy .xls, password-protected, corrupt, too large) is thrown as a WorkbookFormatError with a stable code,
+ * from the first sheet asked for or from the row where it shows.
  */
-export async function readWorkbook(bytes: Uint8Array, limits: Partial<ReadLimits> = {}, source: WorkbookSource = {}): Promise<WorkbookSheets> {
+export async function* readWorkbook(bytes: Uint8Array, limits: Partial<ReadLimits> = {}, source: WorkbookSource = {}): AsyncGenerator<StreamedSheet> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const limitsInForce = { ...DEFAULT_READ_LIMITS, ...limits };
   if (buffer.length === 0) throw workbookFormatError('file.empty');
-  if (isCsvName(source.fileName) && !isZip(buffer) && !isCompoundFile(buffer)) return readText(buffer, limitsInForce, source.fileName ?? '');
-  const entries = checkWorkbookContainer(buffer, limitsInForce.maxUncompressedBytes);
-  try {
-    return await streamSheets(repackForStreaming(buffer, entries), limitsInForce);
-  } catch (error) {
-    if (error instanceof WorkbookFormatError) throw error;
-    throw workbookFormatError('file.corrupt', undefined, error);
+  if (isCsvName(source.fileName) && !isZip(buffer) && !isCompoundFile(buffer)) {
+    yield readText(buffer, limitsInForce, source.fileName ?? '');
+    return;
   }
+  const entries = await checkWorkbookContainer(buffer, limitsInForce.maxUncompressedBytes);
+  yield* streamSheets(repackForStreaming(buffer, entries), limitsInForce);
 }
 
-function readText(buffer: Buffer, limits: ReadLimits, fileName: string): WorkbookSheets {
+function readText(buffer: Buffer, limits: ReadLimits, fileName: string): WorkbookSheet {
   if (buffer.length > limits.maxUncompressedBytes) throw beyondLimit('bytes', limits.maxUncompressedBytes);
   const sheet = readCsv(buffer, fileBaseName(fileName), limits);
   const cells = sheet.rows.reduce((total, row) => total + row.length, 0);
   if (cells > limits.maxCells) throw beyondLimit('cells', limits.maxCells);
-  return [sheet];
+  return sheet;
 }

@@ -3,7 +3,7 @@ import type { Problem } from '../problem.js';
 import { problemAt, type BilingualText, type ProblemCode } from './problems.js';
 import { dateOfSerial, type CellValue, type WorkbookCell } from './sheet.js';
 import type { DataTable } from './table.js';
-import { cellText, fileBaseName, normaliseText, startsWithKeyword } from './text.js';
+import { cellText, fileBaseName, keywordKey, leadingKeyword, normaliseText } from './text.js';
 
 /**
  * The month a workbook reports on. It may be stated in a period cell above the table,
@@ -26,6 +26,8 @@ const PERIOD_LABELS = [
   'period',
   'month',
 ] as const;
+
+const leadingLabel = leadingKeyword(PERIOD_LABELS);
 
 /** "2026-11", "2026/11", "2026.11", "2026年11月", "202611", also with a day after it. */
 const YEAR_MONTH = /(?<!\d)(\d{4})\s*[-/._年]?\s*(\d{1,2})(?!\d)/;
@@ -108,7 +110,7 @@ function afterLabel(text: string, label: string): string {
 }
 
 function periodLabel(cell: WorkbookCell): string | undefined {
-  return typeof cell.value === 'string' ? startsWithKeyword(cell.value, PERIOD_LABELS) : undefined;
+  return typeof cell.value === 'string' ? leadingLabel(keywordKey(cell.value)) : undefined;
 }
 
 /** A label cell holds the period itself ("填报月份：2026-11") or has it in the next cell to its right. */
@@ -185,6 +187,24 @@ function future(taken: StatedMonth, currentPeriod: Period): Problem[] {
       en: `${taken.period} is after the current month ${currentPeriod}; report a month that has begun`,
     }),
   ];
+}
+
+function writesYear(cell: WorkbookCell): boolean {
+  return YEAR.test(normaliseText(cellText(cell.value)));
+}
+
+/** The rows above a table that its period is read from, kept as a sheet is read, before its header is known. */
+export interface RowsAbove {
+  rows: WorkbookCell[][];
+  /** Whether a row kept writes a year: only the first such row is needed for it. */
+  year: boolean;
+}
+
+/** Keeps the rows reading the period needs, and only those: the title (the first row), rows with a label, the first row writing a year. */
+export function keepAbove(above: RowsAbove, row: WorkbookCell[]): void {
+  const year = !above.year && row.some(writesYear);
+  if (above.rows.length === 0 || year || row.some((cell) => periodLabel(cell) !== undefined)) above.rows.push(row);
+  above.year ||= year;
 }
 
 function yearWritten(tables: readonly DataTable[], fileName: string): number | null {

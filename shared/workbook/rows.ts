@@ -3,17 +3,18 @@ import type { Period } from '../calendar.js';
 import type { Problem } from '../problem.js';
 import { uploadFolder } from '../s3-keys.js';
 import { departmentOf } from './department.js';
-import { indicatorNames, matchIndicator, nearestIndicators, type IndicatorIndex, type IndicatorMatch } from './indicators.js';
-import { problemAt } from './problems.js';
+import { indicatorNames, nearestIndicators, type IndicatorMatch, type IndicatorMatcher } from './indicators.js';
+import { problemAt, type ProblemCode } from './problems.js';
 import { cellAddress, type WorkbookCell } from './sheet.js';
 import type { PeriodCell } from './reporting-period.js';
-import { isNotFigureHeading, tableHeader, type LongTable, type WideTable } from './table.js';
+import { isNotFigureHeading, tableHeader, type DataTable, type LongTable, type WideTable } from './table.js';
 import { cellText, isBlank, normaliseText } from './text.js';
 import { readValue, unitFactor, type UnitStatement, type ValueReading } from './value.js';
 
 export interface RowContext {
   catalog: Catalog;
-  index: IndicatorIndex;
+  /** The indicator of the catalog a text names, preferring the department's. */
+  match: IndicatorMatcher;
   /** The department whose folder the workbook was uploaded to. */
   department: Department;
   /** The month now, to show in messages how a month is written. */
@@ -31,7 +32,17 @@ export interface FigureRow {
   periodCell?: PeriodCell;
 }
 
-export type RowOutcome = FigureRow | { problem: Problem };
+/** A row that gives a problem and no figure. It is worded only when reported: a file may have thousands, and naming the nearest indicators takes time. */
+export interface RowProblem {
+  code: ProblemCode;
+  problem: () => Problem;
+}
+
+export type RowOutcome = FigureRow | RowProblem;
+
+function rowProblem(code: ProblemCode, problem: () => Problem): RowProblem {
+  return { code, problem };
+}
 
 const NOTE_LABELS = [
   '填报人',
@@ -133,7 +144,7 @@ function bracketUnit(named: NamedRow, context: RowContext): UnitStatement[] {
 /** The id column is tried first, then the name columns: a mistyped id does not hide a correct name. */
 function firstMatch(cells: readonly WorkbookCell[], context: RowContext): NamedRow | undefined {
   for (const cell of cells) {
-    const match = matchIndicator(context.index, cellText(cell.value), context.department.id);
+    const match = context.match(cellText(cell.value));
     if (match) return { match, cell };
   }
   return undefined;
@@ -145,11 +156,15 @@ function readRow(table: LongTable, row: readonly WorkbookCell[], context: RowCon
   const valueCell = row.find((cell) => cell.column === table.valueColumn);
   const identifiers = table.identifierColumns.flatMap((column) => row.filter((cell) => cell.column === column && !isBlank(cell.value)));
   const [first] = identifiers;
-  if (!first) return isBlank(valueCell?.value) ? undefined : { problem: unnamedRow(table, rowNumber) };
+  if (!first) return isBlank(valueCell?.value) ? undefined : rowProblem('indicator.unknown', () => unnamedRow(table, rowNumber));
   const named = firstMatch(identifiers, context);
-  if (!named) return isSectionHeading(first, valueCell) ? undefined : { problem: unknownIndicator(table, first, context) };
+  if (!named) {
+    return isSectionHeading(first, valueCell) ? undefined : rowProblem('indicator.unknown', () => unknownIndicator(table, first, context));
+  }
   const { indicator } = named.match;
-  if (indicator.department !== context.department.id) return { problem: otherDepartment(table, named.cell, indicator, context) };
+  if (indicator.department !== context.department.id) {
+    return rowProblem('indicator.other_department', () => otherDepartment(table, named.cell, indicator, context));
+  }
   const address = cellAddress(rowNumber, table.valueColumn);
   const reading = readValue({
     sheet: table.sheet,
@@ -162,10 +177,6 @@ function readRow(table: LongTable, row: readonly WorkbookCell[], context: RowCon
   return { indicator, sheet: table.sheet, cell: address, reading, ...(periodCell ? { periodCell: { cell: periodCell, table } } : {}) };
 }
 
-/** Each row below a long table's header, as a figure or a problem; blank, note and heading rows give nothing. */
-export function readTableRows(table: LongTable, context: RowContext): RowOutcome[] {
-  return table.body.map((row) => readRow(table, row, context)).filter((outcome) => outcome !== undefined);
-}
 
 /** "合计", "1-11月累计", "Total": a wide table's summary row, not a month. */
 const SUMMARY_ROW = /^(?:合计|总计|小计|累计|全年|total)|(?:合计|累计)$/i;
@@ -179,25 +190,28 @@ interface WideColumn {
   named: NamedRow;
 }
 
-function hasNumberBelow(table: WideTable, column: number): boolean {
-  return table.body.some((row) => row.some((cell) => cell.column === column && typeof cell.value === 'number'));
+interface Heading {
+  cell: WorkbookCell;
+  named: NamedRow | undefined;
 }
 
-/** What each heading of a wide table names: an indicator of the department, or a problem once for the whole column. */
-function wideColumns(table: WideTable, context: RowContext): { columns: WideColumn[]; problems: RowOutcome[] } {
-  const columns: WideColumn[] = [];
-  const problems: RowOutcome[] = [];
-  for (const heading of table.headings) {
-    const named = firstMatch([heading], context);
+/** The columns of a wide table its headings name an indicator of the department by. */
+function wideColumns(headings: readonly Heading[], context: RowContext): WideColumn[] {
+  return headings.flatMap(({ cell, named }) =>
+    named && named.match.indicator.department === context.department.id ? [{ column: cell.column, named }] : [],
+  );
+}
+
+/** A problem once for each heading that names another department's indicator, or none although numbers sit below it. */
+function headingProblems(table: WideTable, headings: readonly Heading[], numbered: ReadonlySet<number>, context: RowContext): RowOutcome[] {
+  return headings.flatMap(({ cell, named }): RowOutcome[] => {
     if (named && named.match.indicator.department !== context.department.id) {
-      problems.push({ problem: otherDepartment(table, heading, named.match.indicator, context, COLUMN) });
-    } else if (named) {
-      columns.push({ column: heading.column, named });
-    } else if (!isNotFigureHeading(heading) && hasNumberBelow(table, heading.column)) {
-      problems.push({ problem: unknownIndicator(table, heading, context) });
+      const { indicator } = named.match;
+      return [rowProblem('indicator.other_department', () => otherDepartment(table, cell, indicator, context, COLUMN))];
     }
-  }
-  return { columns, problems };
+    if (!named && numbered.has(cell.column)) return [rowProblem('indicator.unknown', () => unknownIndicator(table, cell, context))];
+    return [];
+  });
 }
 
 function undatedRow(table: WideTable, row: number, context: RowContext): Problem {
@@ -212,7 +226,7 @@ function readWideRow(table: WideTable, row: readonly WorkbookCell[], columns: re
   const periodCell = row.find((cell) => cell.column === table.periodColumn && !isBlank(cell.value));
   const given = columns.filter(({ column }) => row.some((cell) => cell.column === column && !isBlank(cell.value)));
   if (rowNumber === undefined || given.length === 0 || isNoteRow(row) || isSummaryRow(row)) return [];
-  if (!periodCell) return [{ problem: undatedRow(table, rowNumber, context) }];
+  if (!periodCell) return [rowProblem('period.missing', () => undatedRow(table, rowNumber, context))];
   return columns.map(({ column, named }) => {
     const { indicator } = named.match;
     const address = cellAddress(rowNumber, column);
@@ -227,8 +241,39 @@ function readWideRow(table: WideTable, row: readonly WorkbookCell[], columns: re
   });
 }
 
-/** Each month's row of a wide table as one figure per indicator column, after a problem for each column it cannot attribute. */
-export function readWideRows(table: WideTable, context: RowContext): RowOutcome[] {
-  const { columns, problems } = wideColumns(table, context);
-  return [...problems, ...table.body.flatMap((row) => readWideRow(table, row, columns, context))];
+/** Reads the rows below a table's header one at a time, as they come. */
+export interface TableReader {
+  /** A row's figures and problems; blank, note, heading and summary rows give nothing. */
+  read(row: readonly WorkbookCell[]): RowOutcome[];
+  /** What can only be said once every row has been read, reported before the rows. */
+  end(): RowOutcome[];
+}
+
+function longTableReader(table: LongTable, context: RowContext): TableReader {
+  return {
+    read: (row) => {
+      const outcome = readRow(table, row, context);
+      return outcome ? [outcome] : [];
+    },
+    end: () => [],
+  };
+}
+
+/** Each month's row as one figure per indicator column; a problem for each column it cannot attribute comes first. */
+function wideTableReader(table: WideTable, context: RowContext): TableReader {
+  const headings = table.headings.map((cell) => ({ cell, named: firstMatch([cell], context) }));
+  const columns = wideColumns(headings, context);
+  const unnamed = new Set(headings.filter(({ cell, named }) => !named && !isNotFigureHeading(cell)).map(({ cell }) => cell.column));
+  const numbered = new Set<number>();
+  return {
+    read: (row) => {
+      for (const cell of row) if (typeof cell.value === 'number' && unnamed.has(cell.column)) numbered.add(cell.column);
+      return readWideRow(table, row, columns, context);
+    },
+    end: () => headingProblems(table, headings, numbered, context),
+  };
+}
+
+export function tableReader(table: DataTable, context: RowContext): TableReader {
+  return table.layout === 'long' ? longTableReader(table, context) : wideTableReader(table, context);
 }

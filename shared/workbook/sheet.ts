@@ -25,14 +25,24 @@ export interface WorkbookCell {
   numFmt?: string;
 }
 
-export interface WorkbookSheet {
+/** What is known of a sheet before its rows are read. */
+export interface SheetInfo {
   name: string;
   /** Hidden or very hidden in Excel: the clerk does not see it. */
   hidden?: boolean;
   /** Saved in the 1904 date system, which counts date serials from 1904-01-01. */
   date1904?: boolean;
+}
+
+/** A sheet held in memory whole. */
+export interface WorkbookSheet extends SheetInfo {
   /** Rows holding at least one non-empty cell, top to bottom; cells left to right. */
   rows: WorkbookCell[][];
+}
+
+/** A sheet as it is read: its rows (as in WorkbookSheet) come one at a time, so no more than one is held. */
+export interface StreamedSheet extends SheetInfo {
+  rows: AsyncIterable<WorkbookCell[]> | Iterable<WorkbookCell[]>;
 }
 
 export type WorkbookSheets = WorkbookSheet[];

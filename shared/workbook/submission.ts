@@ -2,13 +2,14 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Period } from '../calendar.js';
 import type { Problem } from '../problem.js';
 import { departmentOf } from './department.js';
-import { indexIndicators, indicatorNames, matchIndicator } from './indicators.js';
+import { indexIndicators, indicatorMatcher, indicatorNames } from './indicators.js';
 import { problemAt, severityOf, type BilingualText } from './problems.js';
-import { missingPeriod, readReportingPeriod, rowPeriod, type ReportingPeriod } from './reporting-period.js';
-import { readTableRows, readWideRows, type FigureRow, type RowContext, type RowOutcome } from './rows.js';
+import { listFindings, ProblemTally } from './listing.js';
+import { keepAbove, missingPeriod, readReportingPeriod, rowPeriod, type ReportingPeriod, type RowsAbove } from './reporting-period.js';
+import { tableReader, type FigureRow, type RowContext, type RowOutcome, type TableReader } from './rows.js';
 import { checkRules, type Finding, type RuledFigure } from './rules.js';
-import type { WorkbookSheets } from './sheet.js';
-import { findTables, looksLikeFigures, type DataTable, type NamesIndicator } from './table.js';
+import type { SheetInfo, StreamedSheet, WorkbookCell, WorkbookSheet } from './sheet.js';
+import { noteFigureSigns, tableAt, type DataTable, type FigureSigns, type NamesIndicator } from './table.js';
 
 /** One figure read from the workbook, in the catalog's canonical unit, with the cell it came from. */
 export interface Figure {
@@ -36,7 +37,6 @@ export interface ParsedSubmission {
 }
 
 export interface SubmissionInput {
-  sheets: WorkbookSheets;
   catalog: Catalog;
   /** The department whose folder the file was uploaded to. */
   department: string;
@@ -68,25 +68,46 @@ function duplicate(earlier: GivenFigure, later: GivenFigure): Problem {
   });
 }
 
-function notReported(rows: readonly FigureRow[]): Problem[] {
-  const answered = new Set(rows.filter((row) => row.reading.outcome !== 'missing').map((row) => row.indicator.id));
-  const blanks = new Map<string, FigureRow>();
-  for (const row of rows) {
-    if (!answered.has(row.indicator.id) && !blanks.has(row.indicator.id)) blanks.set(row.indicator.id, row);
-  }
-  return [...blanks.values()].map((row) =>
-    problemAt('value.missing', row.sheet, row.cell, {
-      zh: `${indicatorNames(row.indicator).zh}未填写，如有数据请在此填写`,
-      en: `${indicatorNames(row.indicator).en} has no value; type it here if you have the figure`,
-    }),
-  );
+/**
+ * What the warnings about indicators left blank or out need of every row naming an indicator, kept as rows are
+ * read: a few entries per indicator, however many rows there are.
+ */
+interface RowsSeen {
+  listed: Set<string>;
+  /** Indicators some row gives a value for, or a value that is wrong. */
+  answered: Set<string>;
+  /** The first blank row of each indicator, in row order. */
+  blanks: Map<string, FigureRow>;
+  /** Whether any row gives a value. */
+  value: boolean;
+  /** Whether any row has no period cell of its own, so needs the workbook's. */
+  undated: boolean;
 }
 
-function notListed(rows: readonly FigureRow[], context: RowContext): Problem[] {
-  const listed = new Set(rows.map((row) => row.indicator.id));
+function noteRow(seen: RowsSeen, row: FigureRow): void {
+  const { id } = row.indicator;
+  seen.listed.add(id);
+  if (row.reading.outcome !== 'missing') seen.answered.add(id);
+  else if (!seen.blanks.has(id)) seen.blanks.set(id, row);
+  seen.value ||= row.reading.outcome === 'value';
+  seen.undated ||= !row.periodCell;
+}
+
+function notReported(seen: RowsSeen): Problem[] {
+  return [...seen.blanks.values()]
+    .filter((row) => !seen.answered.has(row.indicator.id))
+    .map((row) =>
+      problemAt('value.missing', row.sheet, row.cell, {
+        zh: `${indicatorNames(row.indicator).zh}未填写，如有数据请在此填写`,
+        en: `${indicatorNames(row.indicator).en} has no value; type it here if you have the figure`,
+      }),
+    );
+}
+
+function notListed(seen: RowsSeen, context: RowContext): Problem[] {
   return context.catalog
     .indicatorsOf(context.department.id)
-    .filter((indicator) => !listed.has(indicator.id))
+    .filter((indicator) => !seen.listed.has(indicator.id))
     .map((indicator) =>
       problemAt('indicator.not_listed', null, null, {
         zh: `${indicatorNames(indicator).zh}不在表中，如需报送请按模板添加该行`,
@@ -102,20 +123,15 @@ interface Dated {
 
 /**
  * Each row's value with its month: its own period cell's, else the workbook's. A figure that has neither
- * is refused once, pointing at where the month should be stated.
+ * is refused once, pointing at where the month should be stated; so is a row without a month of its own
+ * when the workbook states none, even a row whose value is wrong, so that every problem is reported at once.
  */
-function datedValues(rows: readonly RowOutcome[], reporting: ReportingPeriod, input: SubmissionInput & { tables: readonly DataTable[] }): Dated {
+function datedValues(rows: readonly RowOutcome[], reporting: ReportingPeriod, undated: boolean, input: SubmissionInput & { tables: readonly DataTable[] }): Dated {
   const values: GivenFigure[] = [];
   const problems: Problem[] = [];
-  let undated = false;
   for (const row of rows) {
-    if ('problem' in row) {
-      problems.push(row.problem);
-      continue;
-    }
-    // Said even of a row whose value is wrong, so that every problem is reported at once.
-    undated ||= !row.periodCell && reporting.period === null;
-    if (row.reading.outcome === 'problem') problems.push(row.reading.problem);
+    if ('problem' in row) problems.push(row.problem());
+    else if (row.reading.outcome === 'problem') problems.push(row.reading.problem);
     else if (row.reading.outcome === 'value') {
       const dated = row.periodCell
         ? rowPeriod({ periodCell: row.periodCell, reporting, currentPeriod: input.currentPeriod })
@@ -124,7 +140,9 @@ function datedValues(rows: readonly RowOutcome[], reporting: ReportingPeriod, in
       if (dated.period !== null) values.push({ ...row, value: row.reading.value, period: dated.period });
     }
   }
-  if (undated && reporting.errors.length === 0) problems.push(missingPeriod(input.tables[0]?.sheet ?? null, input.department, input.currentPeriod));
+  if (undated && reporting.period === null && reporting.errors.length === 0) {
+    problems.push(missingPeriod(input.tables[0]?.sheet ?? null, input.department, input.currentPeriod));
+  }
   return { values, problems: dedupe(problems) };
 }
 
@@ -156,54 +174,132 @@ function figureOf({ indicator, value, sheet, cell, period }: GivenFigure): Figur
   return { indicator: indicator.id, period, value, unit: indicator.unit, sheet, cell };
 }
 
-function unreadableSheets(input: SubmissionInput, tables: readonly DataTable[], namesIndicator: NamesIndicator): Problem[] {
-  const read = new Set(tables.map((table) => table.sheet));
-  return input.sheets
-    .filter((sheet) => !read.has(sheet.name) && looksLikeFigures(sheet, namesIndicator))
-    .map((sheet) => problemAt('sheet.unreadable', sheet.name, null));
-}
-
-/** Errors reject the upload, warnings do not; which a rule's problem is, the catalog says. */
-function bySeverity(catalog: Catalog, problems: readonly Problem[], findings: readonly Finding[]): Pick<ParsedSubmission, 'errors' | 'warnings'> {
-  const all = [...problems.map((problem) => ({ problem, severity: severityOf(problem.code, catalog.severities) })), ...findings];
+/** Errors reject the upload, warnings do not; which a rule's problem is, the catalog says. At most LISTED_PER_CODE of a code are listed. */
+function bySeverity(catalog: Catalog, problems: readonly Problem[], findings: readonly Finding[], unlisted: ReadonlyMap<string, number>): Pick<ParsedSubmission, 'errors' | 'warnings'> {
+  const severity = (code: string) => severityOf(code, catalog.severities);
+  const all = listFindings([...problems.map((problem) => ({ problem, severity: severity(problem.code) })), ...findings], unlisted, severity);
   return {
     errors: all.filter((entry) => entry.severity === 'error').map((entry) => entry.problem),
     warnings: all.filter((entry) => entry.severity === 'warning').map((entry) => entry.problem),
   };
 }
 
+/** Reads one sheet's rows as they come: its rows above a table, then its table's rows. */
+export interface SheetReading {
+  row(cells: WorkbookCell[]): void;
+  end(): void;
+}
+
+/** Reads a workbook a sheet at a time and a row at a time, keeping what the verdict needs and nothing of the cells. */
+export interface SubmissionReader {
+  sheet(sheet: SheetInfo): SheetReading;
+  result(): ParsedSubmission;
+}
+
 /**
- * Reads a department's workbook: finds its tables (a row per indicator, or a row per month) and reporting
- * period, recognises each indicator and reads its value in the catalog's canonical unit, checks the catalog's
- * rules, and reports every problem at its cell. Throws UnknownDepartmentError when the department is not in the catalog.
+ * Reads a department's workbook: finds its tables (a row per indicator, or a row per month; the first header row of
+ * each visible sheet) and reporting period, recognises each indicator and reads its value in the catalog's canonical
+ * unit, checks the catalog's rules, and reports every problem at its cell. What is kept as rows are read: the rows
+ * above each header that state the period, each row's figure, the problems up to LISTED_PER_CODE of a code (the rest
+ * counted), and a few facts per indicator. Throws UnknownDepartmentError when the department is not in the catalog.
  */
-export function parseSubmission(input: SubmissionInput): ParsedSubmission {
-  const { sheets, catalog, fileName, currentPeriod } = input;
+export function submissionReader(input: SubmissionInput): SubmissionReader {
+  const { catalog, fileName, currentPeriod } = input;
   const department = departmentOf(catalog, input.department);
-  const index = indexIndicators(catalog);
-  const namesIndicator: NamesIndicator = (text) => matchIndicator(index, text, department.id) !== undefined;
-  const tables = findTables(sheets, namesIndicator);
-  if (tables.length === 0) {
-    return { period: null, periods: [], figures: [], errors: [problemAt('sheet.no_table', null, null)], warnings: [] };
+  const match = indicatorMatcher(indexIndicators(catalog), department.id);
+  const namesIndicator: NamesIndicator = (text) => match(text) !== undefined;
+  const context: RowContext = { catalog, match, department, currentPeriod };
+  const tables: DataTable[] = [];
+  const outcomes: RowOutcome[] = [];
+  const tally = new ProblemTally();
+  const seen: RowsSeen = { listed: new Set(), answered: new Set(), blanks: new Map(), value: false, undated: false };
+  const unreadable: Problem[] = [];
+
+  /** A row's outcome is kept when it is a figure, or a problem still listed; every figure row is noted. */
+  function keep(outcome: RowOutcome): void {
+    if ('problem' in outcome) {
+      if (tally.keeps(outcome.code)) outcomes.push(outcome);
+      return;
+    }
+    noteRow(seen, outcome);
+    const { reading } = outcome;
+    if (reading.outcome === 'value' || (reading.outcome === 'problem' && tally.keeps(reading.problem.code))) outcomes.push(outcome);
   }
-  const context: RowContext = { catalog, index, department, currentPeriod };
-  const reporting = readReportingPeriod({ tables, fileName, currentPeriod });
-  const rows = tables.flatMap((table) => (table.layout === 'long' ? readTableRows(table, context) : readWideRows(table, context)));
-  const figureRows = rows.filter((row): row is FigureRow => !('problem' in row));
-  const dated = datedValues(rows, reporting, { ...input, tables });
-  const { values, problems } = firstValues(dated.values);
-  const figures = values.map(figureOf);
-  const findings = checkRules({ catalog, figures, ...(input.previous ? { previous: input.previous } : {}) });
-  // A workbook with nothing filled in is a mistake, not a month in which nothing happened.
-  const answered = figureRows.some((row) => row.reading.outcome === 'value');
-  const empty = !answered && dated.problems.length === 0 ? [problemAt('sheet.no_figures', tables[0]?.sheet ?? null, null)] : [];
-  const periods = [...new Set(figures.map((figure) => figure.period))].sort();
-  const { errors, warnings } = bySeverity(catalog, [...reporting.errors, ...dated.problems, ...problems, ...empty], findings);
-  return {
-    period: reporting.period ?? periods.at(-1) ?? null,
-    periods,
-    figures,
-    errors,
-    warnings: [...warnings, ...notReported(figureRows), ...notListed(figureRows, context), ...unreadableSheets(input, tables, namesIndicator)],
-  };
+
+  function sheet(info: SheetInfo): SheetReading {
+    const above: RowsAbove = { rows: [], year: false };
+    const signs: FigureSigns = { number: false, indicatorName: false };
+    let reader: TableReader | undefined;
+    let first = 0;
+    return {
+      row(cells) {
+        // Hidden sheets are read to the end all the same, for the limits; a clerk cannot see, let alone check, what they hold.
+        if (info.hidden) return;
+        if (reader) {
+          for (const outcome of reader.read(cells)) keep(outcome);
+          return;
+        }
+        const table = tableAt(info, cells, above.rows, namesIndicator);
+        if (table) {
+          tables.push(table);
+          reader = tableReader(table, context);
+          first = outcomes.length;
+          return;
+        }
+        keepAbove(above, cells);
+        noteFigureSigns(signs, cells, namesIndicator);
+      },
+      end() {
+        // Said of a whole column, so they come before its rows; one per column at most, so all are kept.
+        if (reader) outcomes.splice(first, 0, ...reader.end());
+        else if (!info.hidden && signs.number && signs.indicatorName) unreadable.push(problemAt('sheet.unreadable', info.name, null));
+      },
+    };
+  }
+
+  function result(): ParsedSubmission {
+    if (tables.length === 0) {
+      return { period: null, periods: [], figures: [], errors: [problemAt('sheet.no_table', null, null)], warnings: [] };
+    }
+    const reporting = readReportingPeriod({ tables, fileName, currentPeriod });
+    const dated = datedValues(outcomes, reporting, seen.undated, { ...input, tables });
+    const { values, problems } = firstValues(dated.values);
+    const figures = values.map(figureOf);
+    const findings = checkRules({ catalog, figures, ...(input.previous ? { previous: input.previous } : {}) });
+    // A workbook with nothing filled in is a mistake, not a month in which nothing happened.
+    const empty = !seen.value && dated.problems.length === 0 ? [problemAt('sheet.no_figures', tables[0]?.sheet ?? null, null)] : [];
+    const periods = [...new Set(figures.map((figure) => figure.period))].sort();
+    const { errors, warnings } = bySeverity(catalog, [...reporting.errors, ...dated.problems, ...problems, ...empty], findings, tally.unlisted);
+    return {
+      period: reporting.period ?? periods.at(-1) ?? null,
+      periods,
+      figures,
+      errors,
+      warnings: [...warnings, ...notReported(seen), ...notListed(seen, context), ...unreadable],
+    };
+  }
+
+  return { sheet, result };
+}
+
+/** The submission of a workbook whose sheets are held in memory whole. */
+export function parseSubmission(input: SubmissionInput & { sheets: readonly WorkbookSheet[] }): ParsedSubmission {
+  const reader = submissionReader(input);
+  for (const sheet of input.sheets) {
+    const reading = reader.sheet(sheet);
+    for (const row of sheet.rows) reading.row(row);
+    reading.end();
+  }
+  return reader.result();
+}
+
+/** The submission of a workbook read as it streams (readWorkbook): each sheet's rows are read before the next sheet. */
+export async function readSubmission(input: SubmissionInput & { sheets: AsyncIterable<StreamedSheet> }): Promise<ParsedSubmission> {
+  const reader = submissionReader(input);
+  for await (const sheet of input.sheets) {
+    const reading = reader.sheet(sheet);
+    for await (const row of sheet.rows) reading.row(row);
+    reading.end();
+  }
+  return reader.result();
 }

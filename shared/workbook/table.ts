@@ -1,5 +1,6 @@
-import type { WorkbookCell, WorkbookSheet, WorkbookSheets } from './sheet.js';
-import { cellText, containsKeyword, normaliseText, splitTrailingBracket } from './text.js';
+import { perText } from './memo.js';
+import type { SheetInfo, WorkbookCell } from './sheet.js';
+import { cellText, keywordKey, keywordTest, normaliseText, splitTrailingBracket } from './text.js';
 
 type ColumnRole = 'id' | 'period' | 'value' | 'unit' | 'name';
 
@@ -18,17 +19,17 @@ const HEADER_KEYWORDS: readonly (readonly [ColumnRole, readonly string[]])[] = [
   ['name', ['指标名称', '指标', '名称', '项目', 'indicator', 'item', 'name']],
 ];
 
+const ROLE_TESTS = HEADER_KEYWORDS.map(([role, keywords]) => [role, keywordTest(keywords)] as const);
+
 /** Column headings of a wide table that are not indicators: they may hold numbers without being figures. */
-const NOT_FIGURE_HEADINGS = ['序号', '编号', '备注', '说明', '合计', '小计', '填报人', 'no', 'notes', 'note', 'remarks', 'total'];
+const isNotFigureText = keywordTest(['序号', '编号', '备注', '说明', '合计', '小计', '填报人', 'no', 'notes', 'note', 'remarks', 'total']);
 
 interface TableBase {
   sheet: string;
   /** The sheet's workbook counts date serials from 1904, which a period typed as a bare serial needs. */
   date1904: boolean;
-  /** Rows above the header: title, department and period lines. */
+  /** The rows above the header that its period is read from: the title, label lines (see keptAbove). */
   above: WorkbookCell[][];
-  /** Rows below the header: figures, with blank and note rows among them. */
-  body: WorkbookCell[][];
 }
 
 /** A row per indicator: the indicator, its value, and maybe a unit and a period column. */
@@ -52,7 +53,7 @@ export interface WideTable extends TableBase {
   headings: WorkbookCell[];
 }
 
-/** A table of figures found on a sheet: a header row naming the columns, rows of figures below it. */
+/** A table of figures found on a sheet: a header row naming the columns; the rows below it are read as they come. */
 export type DataTable = LongTable | WideTable;
 
 type LongHeader = Pick<LongTable, 'identifierColumns' | 'valueColumn' | 'valueHeaderUnit' | 'unitColumn' | 'periodColumn'>;
@@ -60,19 +61,31 @@ type LongHeader = Pick<LongTable, 'identifierColumns' | 'valueColumn' | 'valueHe
 /** Whether a text names a catalog indicator: what tells a wide table's header row from any other row. */
 export type NamesIndicator = (text: string) => boolean;
 
-interface HeaderCell {
-  cell: WorkbookCell;
+interface HeaderRole {
   role: ColumnRole;
   bracket?: string;
 }
 
+interface HeaderCell extends HeaderRole {
+  cell: WorkbookCell;
+}
+
+function roleOf(text: string): HeaderRole | null {
+  const folded = normaliseText(text);
+  const split = splitTrailingBracket(folded);
+  const heading = keywordKey(split?.name ?? folded);
+  const role = ROLE_TESTS.find(([, test]) => test(heading))?.[0];
+  if (!role) return null;
+  return split ? { role, bracket: split.bracket } : { role };
+}
+
+/** Every row of a long table is checked for being a repeated header: each distinct text's role is worked out once. */
+const headerRole = perText(roleOf);
+
 function headerCell(cell: WorkbookCell): HeaderCell | undefined {
   if (typeof cell.value !== 'string') return undefined;
-  const split = splitTrailingBracket(cell.value);
-  const heading = split?.name ?? cell.value;
-  const role = HEADER_KEYWORDS.find(([, keywords]) => keywords.some((keyword) => containsKeyword(heading, keyword)))?.[0];
-  if (!role) return undefined;
-  return split ? { cell, role, bracket: split.bracket } : { cell, role };
+  const role = headerRole(cell.value);
+  return role ? { cell, ...role } : undefined;
 }
 
 function columnOf(headers: readonly HeaderCell[], role: ColumnRole): number | undefined {
@@ -81,13 +94,16 @@ function columnOf(headers: readonly HeaderCell[], role: ColumnRole): number | un
 
 /** A long table's header row names, in separate cells, at least one column that identifies the indicator and a value column. */
 export function tableHeader(row: readonly WorkbookCell[]): LongHeader | undefined {
+  // Every row of a long table is asked, and most are figures: without a value heading there is nothing more to look at.
+  if (!row.some((cell) => typeof cell.value === 'string' && headerRole(cell.value)?.role === 'value')) return undefined;
   const headers = row.map(headerCell).filter((header) => header !== undefined);
   const value = headers.find((header) => header.role === 'value');
+  if (!value) return undefined;
   const [first, ...others] = [
     ...headers.filter((header) => header.role === 'id'),
     ...headers.filter((header) => header.role === 'name'),
   ].map((header) => header.cell.column);
-  if (!value || first === undefined) return undefined;
+  if (first === undefined) return undefined;
   const unitColumn = columnOf(headers, 'unit');
   const periodColumn = columnOf(headers, 'period');
   return {
@@ -109,34 +125,30 @@ function wideHeader(row: readonly WorkbookCell[], namesIndicator: NamesIndicator
 
 /** A column the clerk added beside the figures (序号, 备注, 合计). */
 export function isNotFigureHeading(cell: WorkbookCell): boolean {
-  return NOT_FIGURE_HEADINGS.some((heading) => containsKeyword(cellText(cell.value), heading));
-}
-
-function tableOf(sheet: WorkbookSheet, namesIndicator: NamesIndicator): DataTable | undefined {
-  for (const [index, row] of sheet.rows.entries()) {
-    const rows = { sheet: sheet.name, date1904: sheet.date1904 === true, above: sheet.rows.slice(0, index), body: sheet.rows.slice(index + 1) };
-    const long = tableHeader(row);
-    if (long) return { layout: 'long', ...long, ...rows };
-    const wide = wideHeader(row, namesIndicator);
-    if (wide) return { layout: 'wide', ...wide, ...rows };
-  }
-  return undefined;
+  return isNotFigureText(keywordKey(cellText(cell.value)));
 }
 
 /**
- * The first table of each visible sheet that has one. Sheets without (instructions, lookups) are left out,
- * and so are hidden sheets: a clerk cannot see, let alone check, what they hold.
+ * The table a sheet's row heads, when it is a header row: the first such row of a sheet is its table's header.
+ * `above` holds the rows kept above it.
  */
-export function findTables(sheets: WorkbookSheets, namesIndicator: NamesIndicator): DataTable[] {
-  return sheets.filter((sheet) => !sheet.hidden).map((sheet) => tableOf(sheet, namesIndicator)).filter((table) => table !== undefined);
+export function tableAt(sheet: SheetInfo, row: readonly WorkbookCell[], above: WorkbookCell[][], namesIndicator: NamesIndicator): DataTable | undefined {
+  const base = { sheet: sheet.name, date1904: sheet.date1904 === true, above };
+  const long = tableHeader(row);
+  if (long) return { layout: 'long', ...long, ...base };
+  const wide = wideHeader(row, namesIndicator);
+  return wide && { layout: 'wide', ...wide, ...base };
 }
 
-/** A visible sheet with no table that still names an indicator beside a number: figures the clerk may expect to be read. */
-export function looksLikeFigures(sheet: WorkbookSheet, namesIndicator: NamesIndicator): boolean {
-  if (sheet.hidden) return false;
-  const cells = sheet.rows.flat();
-  return (
-    cells.some((cell) => typeof cell.value === 'number') &&
-    cells.some((cell) => typeof cell.value === 'string' && namesIndicator(normaliseText(cell.value)))
-  );
+/** What the rows of a sheet without a table have shown so far: an indicator named beside a number is figures the clerk may expect to be read. */
+export interface FigureSigns {
+  number: boolean;
+  indicatorName: boolean;
+}
+
+export function noteFigureSigns(signs: FigureSigns, row: readonly WorkbookCell[], namesIndicator: NamesIndicator): void {
+  for (const cell of row) {
+    if (typeof cell.value === 'number') signs.number = true;
+    else if (!signs.indicatorName && typeof cell.value === 'string' && namesIndicator(normaliseText(cell.value))) signs.indicatorName = true;
+  }
 }

@@ -1,3 +1,4 @@
+import { perText } from './memo.js';
 import type { CellValue } from './sheet.js';
 
 /**
@@ -5,15 +6,21 @@ import type { CellValue } from './sheet.js';
  * characters, Chinese brackets, stray spaces and mixed case, and none of it should matter.
  */
 
-/** NFKC turns full-width letters, digits, brackets and ％ into their ASCII forms; the rest are mapped here. */
-export function normaliseText(text: string): string {
-  return text
-    .normalize('NFKC')
+/** What NFKC leaves for the mapping below: a bracket to replace, whitespace other than one space. */
+const NEEDS_MAPPING = /[【〔〖】〕〗]|[^\S ]| {2}/;
+
+function fold(text: string): string {
+  const nfkc = text.normalize('NFKC');
+  if (!NEEDS_MAPPING.test(nfkc)) return nfkc.trim();
+  return nfkc
     .replace(/[【〔〖]/g, '(')
     .replace(/[】〕〗]/g, ')')
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** NFKC turns full-width letters, digits, brackets and ％ into their ASCII forms; the rest are mapped here. */
+export const normaliseText: (text: string) => string = perText(fold);
 
 const QUOTES = /["'“”‘’「」『』《》]/g;
 const LIST_MARKER = /^(?:\d+|[一二三四五六七八九十]+)[.、)]/;
@@ -35,23 +42,28 @@ export function splitTrailingBracket(text: string): { name: string; bracket: str
   return { name: match[1], bracket: match[2].trim() };
 }
 
+/** The form keywords are looked for in: folded and lower-case. */
+export function keywordKey(text: string): string {
+  return normaliseText(text).toLowerCase();
+}
+
+const isEnglish = (keyword: string) => /^[a-z ]+$/.test(keyword);
+
 /**
- * Keywords are plain words, never regular-expression syntax. Chinese ones match anywhere;
- * English ones only as whole words, so "id" does not match "valid".
+ * Keywords are plain words in keywordKey form, never regular-expression syntax. Chinese ones match anywhere;
+ * English ones only as whole words, so "id" does not match "valid". Each list is compiled once, where it is declared.
  */
-function keywordPattern(keyword: string, atStart: boolean): RegExp {
-  const word = /^[a-z ]+$/.test(keyword) ? `\\b${keyword}\\b` : keyword;
-  return new RegExp(atStart ? `^${word}` : word);
+export function keywordTest(keywords: readonly string[]): (key: string) => boolean {
+  const anywhere = keywords.filter((keyword) => !isEnglish(keyword));
+  const english = keywords.filter(isEnglish);
+  const words = english.length > 0 ? new RegExp(`\\b(?:${english.join('|')})\\b`) : undefined;
+  return (key) => anywhere.some((keyword) => key.includes(keyword)) || (words?.test(key) ?? false);
 }
 
-export function containsKeyword(text: string, keyword: string): boolean {
-  return keywordPattern(keyword, false).test(normaliseText(text).toLowerCase());
-}
-
-/** The first keyword the text begins with. */
-export function startsWithKeyword(text: string, keywords: readonly string[]): string | undefined {
-  const folded = normaliseText(text).toLowerCase();
-  return keywords.find((keyword) => keywordPattern(keyword, true).test(folded));
+/** The first of the keywords (in the order given) a text in keywordKey form begins with. */
+export function leadingKeyword(keywords: readonly string[]): (key: string) => string | undefined {
+  const patterns = keywords.map((keyword) => [keyword, new RegExp(isEnglish(keyword) ? `^${keyword}\\b` : `^${keyword}`)] as const);
+  return (key) => patterns.find(([, pattern]) => pattern.test(key))?.[0];
 }
 
 /** A cell's value as the clerk sees it, for matching names and quoting it back in messages. */

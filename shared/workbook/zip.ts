@@ -1,4 +1,4 @@
-import { crc32, inflateRawSync } from 'node:zlib';
+import { crc32, createInflateRaw } from 'node:zlib';
 import { beyondLimit } from './limits.js';
 import { workbookFormatError } from './problems.js';
 
@@ -102,23 +102,42 @@ export function storedData(bytes: Buffer, entry: ZipEntry): Buffer {
   return data;
 }
 
-function inflated(bytes: Buffer, entry: ZipEntry): Buffer {
-  const data = storedData(bytes, entry);
-  if (entry.method === STORED) return data;
-  if (entry.method !== DEFLATED) throw corrupt();
-  try {
-    // Inflating stops one byte past the declared size, so an entry that lies about it cannot grow unbounded.
-    return inflateRawSync(data, { maxOutputLength: entry.uncompressedSize + 1 });
-  } catch (error) {
-    throw corrupt(error);
-  }
+/** Inflated output is looked at in pieces of this size and dropped: memory stays flat however large an entry is. */
+const INFLATE_CHUNK = 64 * 1024;
+
+/**
+ * The size and checksum of an entry's content, inflated in bounded chunks that are checksummed and dropped.
+ * Inflating stops as soon as the output passes the declared size, so an entry that lies about it cannot run on.
+ */
+function inflatedDigest(data: Buffer, declaredSize: number): Promise<{ size: number; crc: number }> {
+  return new Promise((resolve, reject) => {
+    const inflate = createInflateRaw({ chunkSize: INFLATE_CHUNK });
+    let size = 0;
+    let crc = 0;
+    inflate.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > declaredSize) {
+        inflate.destroy();
+        reject(corrupt());
+      } else crc = crc32(chunk, crc);
+    });
+    inflate.on('error', (error) => reject(corrupt(error)));
+    inflate.on('end', () => resolve({ size, crc }));
+    inflate.end(data);
+  });
 }
 
-/** Inflates one entry at a time and drops it: memory stays at the largest entry. */
-function verifyEntry(bytes: Buffer, entry: ZipEntry): void {
+async function contentDigest(bytes: Buffer, entry: ZipEntry): Promise<{ size: number; crc: number }> {
+  const data = storedData(bytes, entry);
+  if (entry.method === STORED) return { size: data.length, crc: crc32(data) };
+  if (entry.method !== DEFLATED) throw corrupt();
+  return inflatedDigest(data, entry.uncompressedSize);
+}
+
+async function verifyEntry(bytes: Buffer, entry: ZipEntry): Promise<void> {
   if ((entry.flags & ENCRYPTED_FLAG) !== 0) throw workbookFormatError('file.password_protected');
-  const content = inflated(bytes, entry);
-  if (content.length !== entry.uncompressedSize || crc32(content) !== entry.crc) throw corrupt();
+  const { size, crc } = await contentDigest(bytes, entry);
+  if (size !== entry.uncompressedSize || crc !== entry.crc) throw corrupt();
 }
 
 export function isCompoundFile(bytes: Buffer): boolean {
@@ -143,7 +162,7 @@ function notAWorkbook(bytes: Buffer): Error {
  * Throws a WorkbookFormatError unless the bytes are an intact zip holding a workbook of at most
  * `maxUncompressedBytes`; returns its entries.
  */
-export function checkWorkbookContainer(bytes: Buffer, maxUncompressedBytes: number): ZipEntry[] {
+export async function checkWorkbookContainer(bytes: Buffer, maxUncompressedBytes: number): Promise<ZipEntry[]> {
   if (isCompoundFile(bytes)) {
     throw workbookFormatError(bytes.includes(ENCRYPTED_PACKAGE) ? 'file.password_protected' : 'file.legacy_xls');
   }
@@ -153,7 +172,7 @@ export function checkWorkbookContainer(bytes: Buffer, maxUncompressedBytes: numb
   const unpacked = entries.reduce((total, entry) => total + entry.uncompressedSize, 0);
   if (unpacked > maxUncompressedBytes) throw beyondLimit('bytes', maxUncompressedBytes);
   if (!entries.some((entry) => entry.name === WORKBOOK)) throw workbookFormatError('file.not_a_workbook');
-  for (const entry of entries) verifyEntry(bytes, entry);
+  for (const entry of entries) await verifyEntry(bytes, entry);
   return entries;
 }
 
@@ -202,20 +221,29 @@ function endRecord(count: number, directorySize: number, directoryOffset: number
   return record;
 }
 
-/** Writes a zip of the entries in the order given, without data descriptors or comments. */
-export function packZip(entries: readonly PackedEntry[]): Buffer {
+/**
+ * A zip of the entries in the order given, without data descriptors or comments, as the pieces to write one
+ * after the other: each entry's data is the caller's buffer itself, not a copy.
+ */
+function zipChunks(entries: readonly PackedEntry[]): Buffer[] {
   const files: Buffer[] = [];
   const directory: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const file = Buffer.concat([localHeader(entry, name), name, entry.data]);
-    files.push(file);
+    const header = localHeader(entry, name);
+    files.push(header, name, entry.data);
     directory.push(directoryRecord(entry, name, offset), name);
-    offset += file.length;
+    offset += header.length + name.length + entry.data.length;
   }
-  const centralDirectory = Buffer.concat(directory);
-  return Buffer.concat([...files, centralDirectory, endRecord(entries.length, centralDirectory.length, offset)]);
+  const directorySize = directory.reduce((total, chunk) => total + chunk.length, 0);
+  // No empty pieces (a directory entry's data): exceljs's unzipper stalls on a zero-length chunk.
+  return [...files, ...directory, endRecord(entries.length, directorySize, offset)].filter((chunk) => chunk.length > 0);
+}
+
+/** Writes a zip of the entries in the order given, without data descriptors or comments. */
+export function packZip(entries: readonly PackedEntry[]): Buffer {
+  return Buffer.concat(zipChunks(entries));
 }
 
 function storedEntry(name: string, text: string): PackedEntry {
@@ -223,12 +251,7 @@ function storedEntry(name: string, text: string): PackedEntry {
   return { name, method: STORED, crc: crc32(data), uncompressedSize: data.length, data };
 }
 
-/**
- * exceljs's streaming reader sets aside a sheet that comes before the shared strings, as Excel orders its parts,
- * and now and then stops before reading the parts after it, silently losing the shared strings and the number
- * formats. Repacked with the workbook, its relationships, the shared strings and the styles first (an empty
- * shared-string table when there is none), every sheet is read as it comes and nothing is set aside.
- */
+/** The entries as they are stored, to be packed again. */
 function packedEntries(bytes: Buffer, entries: readonly ZipEntry[]): PackedEntry[] {
   return entries.map(
     (entry): PackedEntry => ({
@@ -241,14 +264,22 @@ function packedEntries(bytes: Buffer, entries: readonly ZipEntry[]): PackedEntry
   );
 }
 
-export function repackForStreaming(bytes: Buffer, entries: readonly ZipEntry[]): Buffer {
+/**
+ * exceljs's streaming reader sets aside a sheet that comes before the shared strings, as Excel orders its parts,
+ * and now and then stops before reading the parts after it, silently losing the shared strings and the number
+ * formats. Repacked with the workbook, its relationships, the shared strings and the styles first (an empty
+ * shared-string table when there is none), every sheet is read as it comes and nothing is set aside.
+ *
+ * The repacked zip comes as pieces that copy no entry's data (see zipChunks), so memory does not double.
+ */
+export function repackForStreaming(bytes: Buffer, entries: readonly ZipEntry[]): Buffer[] {
   const packed = packedEntries(bytes, entries);
   const strings = packed.some((entry) => entry.name === SHARED_STRINGS) ? [] : [storedEntry(SHARED_STRINGS, EMPTY_SHARED_STRINGS)];
   const rank = (entry: PackedEntry) => {
     const index = READ_FIRST.indexOf(entry.name);
     return index === -1 ? READ_FIRST.length : index;
   };
-  return packZip([...strings, ...packed].sort((a, b) => rank(a) - rank(b)));
+  return zipChunks([...strings, ...packed].sort((a, b) => rank(a) - rank(b)));
 }
 
 /** The same zip with every entry's modification time cleared, so that equal content gives equal bytes. */

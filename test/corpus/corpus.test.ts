@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { WorkbookFormatError, type Problem } from '../../shared/problem.js';
 import { readWorkbook } from '../../shared/workbook/read.js';
-import { parseSubmission } from '../../shared/workbook/submission.js';
+import { readSubmission } from '../../shared/workbook/submission.js';
 import { CORPUS, CURRENT_PERIOD, type CorpusCase, type ExpectedOutcome, type Located } from './cases.js';
 
 function located({ code, sheet, cell }: Problem): Located {
@@ -12,21 +12,20 @@ function located({ code, sheet, cell }: Problem): Located {
 /** What reading and parsing make of a corpus file, in the shape of its expected outcome. */
 async function outcomeOf(corpusCase: CorpusCase): Promise<ExpectedOutcome> {
   const { department, fileName } = corpusCase;
-  let sheets;
+  let parsed;
   try {
-    sheets = await readWorkbook(await corpusCase.bytes(), {}, { fileName });
+    parsed = await readSubmission({
+      sheets: readWorkbook(await corpusCase.bytes(), {}, { fileName }),
+      catalog: corpusCase.catalog ?? catalog,
+      department,
+      fileName,
+      currentPeriod: CURRENT_PERIOD,
+      ...(corpusCase.previous ? { previous: corpusCase.previous } : {}),
+    });
   } catch (error) {
     if (!(error instanceof WorkbookFormatError)) throw error;
     return { status: 'rejected', period: null, figures: [], errors: [{ code: error.code, sheet: null, cell: null }], warnings: [] };
   }
-  const parsed = parseSubmission({
-    sheets,
-    catalog: corpusCase.catalog ?? catalog,
-    department,
-    fileName,
-    currentPeriod: CURRENT_PERIOD,
-    ...(corpusCase.previous ? { previous: corpusCase.previous } : {}),
-  });
   return {
     status: parsed.errors.length === 0 ? 'accepted' : 'rejected',
     period: parsed.period,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { catalog, type Indicator } from '../../shared/catalog/catalog.js';
 import { UnknownDepartmentError } from '../../shared/workbook/department.js';
 import { readWorkbook } from '../../shared/workbook/read.js';
-import { parseSubmission, type ParsedSubmission } from '../../shared/workbook/submission.js';
+import { readSubmission, type ParsedSubmission } from '../../shared/workbook/submission.js';
 import { buildTemplate, lastReported, TEMPLATE, templateFileName, type TemplateOptions } from '../../shared/workbook/template.js';
 import { observation } from '../fixtures.js';
 
@@ -54,8 +54,8 @@ async function fillIn(
 }
 
 async function parsed(bytes: Uint8Array, department: string): Promise<ParsedSubmission> {
-  return parseSubmission({
-    sheets: await readWorkbook(bytes),
+  return readSubmission({
+    sheets: readWorkbook(bytes),
     catalog,
     department,
     fileName: templateFileName(department, PERIOD),

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { readWorkbook } from '../../shared/workbook/read.js';
-import { parseSubmission } from '../../shared/workbook/submission.js';
+import { readSubmission } from '../../shared/workbook/submission.js';
 
 /** A workbook as a clerk makes it, not from the template: the layouts the brief describes. */
 async function clerksWorkbook(): Promise<Uint8Array> {
@@ -30,9 +30,9 @@ async function clerksWorkbook(): Promise<Uint8Array> {
 
 describe("a clerk's own workbook, end to end", () => {
   it('gives each figure in the canonical unit, with its sheet and cell, and the month from the title', async () => {
-    const sheets = await readWorkbook(await clerksWorkbook());
+    const sheets = readWorkbook(await clerksWorkbook());
 
-    const result = parseSubmission({ sheets, catalog, department: 'science', fileName: '科技局11月.xlsx', currentPeriod: '2026-12' });
+    const result = await readSubmission({ sheets, catalog, department: 'science', fileName: '科技局11月.xlsx', currentPeriod: '2026-12' });
 
     expect(result.period).toBe('2026-11');
     expect(result.errors).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkbookFormatError } from '../../shared/problem.js';
 import { readCsv } from '../../shared/workbook/csv.js';
-import { readWorkbook } from '../../shared/workbook/read.js';
+import { readAllSheets } from './workbook-fixtures.js';
 
 const LIMITS = { maxRows: 100, maxColumns: 10 };
 
@@ -41,18 +41,18 @@ describe('readCsv reads a CSV as one sheet of text cells', () => {
 
 describe('readWorkbook and a .csv file', () => {
   it('reads it as one sheet named after the file', async () => {
-    const sheets = await readWorkbook(Buffer.from('指标,数值\n巴渝工匠,12\n'), {}, { fileName: 'incoming/science/科技局 11月.CSV' });
+    const sheets = await readAllSheets(Buffer.from('指标,数值\n巴渝工匠,12\n'), {}, { fileName: 'incoming/science/科技局 11月.CSV' });
 
     expect(sheets.map((sheet) => [sheet.name, sheet.rows.length])).toEqual([['科技局 11月', 2]]);
   });
 
   it('refuses the same text under another name: only a .csv name says it is a table', async () => {
-    await expect(readWorkbook(Buffer.from('指标,数值\n巴渝工匠,12\n'), {}, { fileName: 'report.xlsx' })).rejects.toMatchObject({
+    await expect(readAllSheets(Buffer.from('指标,数值\n巴渝工匠,12\n'), {}, { fileName: 'report.xlsx' })).rejects.toMatchObject({
       code: 'file.not_a_workbook',
     });
   });
 
   it('refuses a CSV with more cells than the limit', async () => {
-    await expect(readWorkbook(Buffer.from('1,2,3\n4,5,6\n'), { maxCells: 5 }, { fileName: 'a.csv' })).rejects.toMatchObject({ code: 'file.too_large' });
+    await expect(readAllSheets(Buffer.from('1,2,3\n4,5,6\n'), { maxCells: 5 }, { fileName: 'a.csv' })).rejects.toMatchObject({ code: 'file.too_large' });
   });
 });

@@ -4,6 +4,7 @@ import type { Period } from '../../shared/calendar.js';
 import type { CellValue, WorkbookCell, WorkbookSheet } from '../../shared/workbook/sheet.js';
 import { cellAddress } from '../../shared/workbook/sheet.js';
 import { parseSubmission, type ParsedSubmission, type SubmissionInput } from '../../shared/workbook/submission.js';
+import { readWorkbook, type ReadLimits, type WorkbookSource } from '../../shared/workbook/read.js';
 import { packZip } from '../../shared/workbook/zip.js';
 
 /** A cell of a hand-made table: a value, or a value with its number format; undefined leaves the cell empty. */
@@ -43,6 +44,17 @@ export function parse(sheets: WorkbookSheet[], overrides: Partial<SubmissionInpu
     currentPeriod: '2026-12' satisfies Period,
     ...overrides,
   });
+}
+
+/** Every sheet readWorkbook streams, with all its rows, to look at what was read. */
+export async function readAllSheets(bytes: Uint8Array, limits?: Partial<ReadLimits>, source?: WorkbookSource): Promise<WorkbookSheet[]> {
+  const sheets: WorkbookSheet[] = [];
+  for await (const { rows, ...info } of readWorkbook(bytes, limits, source)) {
+    const sheet: WorkbookSheet = { ...info, rows: [] };
+    for await (const row of rows) sheet.rows.push(row);
+    sheets.push(sheet);
+  }
+  return sheets;
 }
 
 /** A deflated zip of the given files, to hand-craft workbook XML that exceljs's writer would not produce. */

@@ -32,7 +32,8 @@ const figures = new Map<string, number | boolean>([
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'cli-'));
   const template = join(directory, 'science-2026-11.xlsx');
-  expect((await cli('template', '--department', 'science', '--period', '2026-11', '--out', template)).status).toBe(0);
+  // A data folder of its own: the template must not show figures some earlier local run left behind.
+  expect((await cli('template', '--department', 'science', '--period', '2026-11', '--out', template, '--data', join(directory, 'data'))).status).toBe(0);
   const bytes = new Uint8Array(readFileSync(template));
   writeFileSync(join(directory, 'filled.xlsx'), await fillTemplate(bytes, figures));
   writeFileSync(join(directory, 'bad.xlsx'), await fillTemplate(bytes, new Map<string, FigureValue>([...figures, ['sci.bayu_craftsmen', 'thirty']])));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { keepAbove } from '../../shared/workbook/reporting-period.js';
 import { parse, scienceSheet, sheetOf, type CellInput } from './workbook-fixtures.js';
 
 const FIGURE: CellInput[] = ['巴渝工匠', '人', 12];
@@ -165,5 +166,35 @@ describe('parseSubmission refuses a period it cannot trust', () => {
 
     expect(period).toBe('2026-11');
     expect(errors.map(({ cell, code }) => ({ cell, code }))).toEqual([{ cell: 'B2', code: 'period.invalid' }]);
+  });
+});
+
+describe('keepAbove keeps of the rows above a header only what reading the period needs', () => {
+  const title = sheetOf('S', [['大足区科技局2026年科技创新指标报表']]).rows;
+  const noYearTitle = sheetOf('S', [['科技创新指标报表']]).rows;
+  const row = (...cells: CellInput[]) => sheetOf('S', [cells]).rows[0] ?? [];
+
+  it.each([
+    { case: 'the first row, the title', kept: [], year: false, row: row('科技创新指标报表'), keeps: true },
+    { case: 'a label row', kept: title, year: true, row: row('填报月份', '2026-11'), keeps: true },
+    { case: 'a row writing a year when none kept does', kept: noYearTitle, year: false, row: row('填报单位：科技局 2026年'), keeps: true },
+    { case: 'a row writing a year after one that did', kept: title, year: true, row: row('2026年度'), keeps: false },
+    { case: 'any other row', kept: title, year: true, row: row('填报单位：大足区科技局'), keeps: false },
+  ])('$case: kept $keeps', ({ kept, year, row: next, keeps }) => {
+    const above = { rows: [...kept], year };
+
+    keepAbove(above, next);
+
+    expect(above.rows.length).toBe(kept.length + (keeps ? 1 : 0));
+  });
+
+  it('so a header far down still gets the month of a label among many lines above it', () => {
+    const lines = Array.from({ length: 300 }, (_, i) => [`说明第 ${i + 1} 条`]);
+    const sheet = sheetOf('S', [['科技创新指标报表'], ...lines.slice(0, 150), ['填报月份', '2026-11'], ...lines.slice(150), ['指标', '单位', '数值'], FIGURE]);
+
+    const { period, errors } = parse([sheet]);
+
+    expect(errors).toEqual([]);
+    expect(period).toBe('2026-11');
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { WorkbookFormatError } from '../../shared/problem.js';
 import { cellValueOf, type ReadLimits } from '../../shared/workbook/read.js';
 import type { WorkbookSheet } from '../../shared/workbook/sheet.js';
-import { zipEntries } from '../../shared/workbook/zip.js';
+import { packZip, storedData, zipEntries } from '../../shared/workbook/zip.js';
 import { excelStyleWorkbook, readAllSheets, zipOf } from './workbook-fixtures.js';
 
 async function written(build: (workbook: ExcelJS.Workbook) => void): Promise<Uint8Array> {
@@ -344,6 +344,31 @@ describe('readWorkbook refuses what is not a readable workbook', () => {
 
     expect(zipEntries(bytes).find((entry) => entry.name === 'xl/worksheets/sheet1.xml')?.uncompressedSize).toBe(2 ** 31);
     expect((await formatErrorOf(bytes)).code).toBe('file.too_large');
+  });
+
+  it.each([
+    { lie: 'understates its size, as a zip bomb would', declared: (size: number) => ({ uncompressedSize: Math.floor(size / 4) }) },
+    { lie: 'overstates its size', declared: (size: number) => ({ uncompressedSize: size + 1 }) },
+    { lie: 'gives another checksum', declared: (_size: number, crc: number) => ({ crc: (crc + 1) >>> 0 }) },
+  ])('refuses as corrupt a sheet that $lie, found by inflating it', async ({ declared }) => {
+    const rows = Array.from({ length: 2000 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${i}</v></c></row>`).join('');
+    const honest = Buffer.from(excelStyleWorkbook({ sheetData: rows }));
+    const entries = zipEntries(honest).map((entry) => ({ ...entry, data: storedData(honest, entry) }));
+    const lying = packZip(
+      entries.map((entry) => (entry.name === 'xl/worksheets/sheet1.xml' ? { ...entry, ...declared(entry.uncompressedSize, entry.crc) } : entry)),
+    );
+
+    expect((await formatErrorOf(lying)).code).toBe('file.corrupt');
+  });
+
+  it('counts only rows that hold a value against the row limit: formatted empty rows far down are no part of the table', async () => {
+    const bytes = excelStyleWorkbook({
+      sheetData: '<row r="1"><c r="A1"><v>1</v></c></row><row r="500" s="1" customFormat="1"><c r="A500" s="1"/></row>',
+    });
+
+    const sheets = await readAllSheets(bytes, { maxRows: 100 });
+
+    expect(sheets[0]?.rows).toEqual([[{ address: 'A1', row: 1, column: 1, value: 1 }]]);
   });
 
   it('refuses a workbook with more cells than the limit', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dueDaySchema } from './calendar.js';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from './workbook/limits.js';
 
 /** Environment variable names shared by the functions and the stack that sets them. */
 export const ENV = {
@@ -8,6 +9,11 @@ export const ENV = {
   idempotencyTable: 'IDEMPOTENCY_TABLE_NAME',
   /** The day of the month by which every department's workbook for the month before is due. */
   dueDay: 'REPORTING_DUE_DAY',
+  /** The read limits of a workbook (ReadLimits), each in its own variable; the size in MiB. */
+  maxUncompressedBytes: 'WORKBOOK_MAX_UNPACKED_MB',
+  maxCells: 'WORKBOOK_MAX_CELLS',
+  maxRows: 'WORKBOOK_MAX_ROWS',
+  maxColumns: 'WORKBOOK_MAX_COLUMNS',
 } as const;
 
 /**
@@ -18,12 +24,29 @@ export const DELIVERY = { maxReceiveCount: 3 } as const;
 
 const named = (name: string) => z.string({ error: `${name} must be set` }).min(1, `${name} must not be empty`);
 
+/** A read limit: unset or empty gives the default; otherwise a positive whole number, times `scale`. */
+const limit = (name: string, fallback: number, scale = 1) =>
+  z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      if (text === undefined || text === '') return fallback;
+      const value = Number(text);
+      if (Number.isInteger(value) && value > 0) return value * scale;
+      context.addIssue({ code: 'custom', message: `${name} must be a positive whole number, not "${text}"` });
+      return z.NEVER;
+    });
+
 /** What each variable must hold; a value that does not fit fails at cold start, naming the variable. */
 const SCHEMAS = {
   observationsTable: named(ENV.observationsTable),
   snapshotBucket: named(ENV.snapshotBucket),
   idempotencyTable: named(ENV.idempotencyTable),
   dueDay: named(ENV.dueDay).pipe(dueDaySchema<string>(ENV.dueDay)),
+  maxUncompressedBytes: limit(ENV.maxUncompressedBytes, DEFAULT_READ_LIMITS.maxUncompressedBytes, 2 ** 20),
+  maxCells: limit(ENV.maxCells, DEFAULT_READ_LIMITS.maxCells),
+  maxRows: limit(ENV.maxRows, DEFAULT_READ_LIMITS.maxRows),
+  maxColumns: limit(ENV.maxColumns, DEFAULT_READ_LIMITS.maxColumns),
 } satisfies Record<keyof typeof ENV, z.ZodType>;
 
 type Config<K extends keyof typeof ENV> = { [P in K]: z.infer<(typeof SCHEMAS)[P]> };
@@ -38,4 +61,11 @@ export function readConfig<K extends keyof typeof ENV>(keys: readonly K[], env: 
   });
   if (problems.length > 0) throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   return Object.fromEntries(entries) as Config<K>;
+}
+
+const READ_LIMIT_KEYS = ['maxUncompressedBytes', 'maxCells', 'maxRows', 'maxColumns'] as const satisfies readonly (keyof ReadLimits)[];
+
+/** The limits a workbook is read with, the one way the ingest function and the CLI's dry run both take them. */
+export function readLimits(env: NodeJS.ProcessEnv = process.env): ReadLimits {
+  return readConfig(READ_LIMIT_KEYS, env);
 }

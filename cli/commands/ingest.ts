@@ -1,11 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { catalog } from '../../shared/catalog/catalog.js';
+import { readLimits } from '../../shared/config.js';
 import { assessmentJson, assessWorkbook, type Assessment, type ImportSummary } from '../../shared/ingest/assess.js';
 import type { Change } from '../../shared/ingest/changes.js';
 import type { ImportReport } from '../../shared/ingest/ingest.js';
 import { uploadKey } from '../../shared/s3-keys.js';
 import { annotateWorkbook, findingsOf, isXlsxContainer } from '../../shared/workbook/annotate.js';
+import type { ReadLimits } from '../../shared/workbook/limits.js';
 import { periodAt } from '../../shared/calendar.js';
 import { startLocalPipeline } from '../local/pipeline.js';
 import { LOCAL_RESOURCES } from '../local/stores.js';
@@ -62,6 +64,15 @@ async function writeAnnotated(out: string | undefined, bytes: Uint8Array, assess
   await writeFile(out, await annotateWorkbook(bytes, findingsOf(assessment)));
 }
 
+/** The limits the ingest function reads a workbook with, from the same WORKBOOK_MAX_* variables; a bad value is a usage mistake. */
+function readLimitsOfEnvironment(): ReadLimits {
+  try {
+    return readLimits();
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 /** Validates a workbook; without --dry-run, uploads it to the local stores for the real ingest function. */
 export async function ingestCommand({ positionals, values }: CliArgs): Promise<number> {
   const file = requireValue(positionals[1], 'FILE');
@@ -69,7 +80,8 @@ export async function ingestCommand({ positionals, values }: CliArgs): Promise<n
   const bytes = await readInput(file);
 
   if (values['dry-run']) {
-    const assessment = await assessWorkbook({ catalog, bytes, fileName: basename(file), department, currentPeriod: periodAt(new Date()) });
+    const limits = readLimitsOfEnvironment();
+    const assessment = await assessWorkbook({ catalog, bytes, fileName: basename(file), department, currentPeriod: periodAt(new Date()), limits });
     const summary = assessmentJson(assessment);
     await writeAnnotated(values.out, bytes, assessment);
     console.log(values.json ? JSON.stringify(summary) : summaryText(file, summary));

@@ -9,12 +9,11 @@ import { dynamo, dynamoClient, s3 } from '../../shared/aws/clients.js';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
 import { s3ObjectStore } from '../../shared/aws/s3-object-store.js';
 import { catalog } from '../../shared/catalog/catalog.js';
-import { readConfig } from '../../shared/config.js';
+import { readConfig, readLimits } from '../../shared/config.js';
 import { makeUploadImport, uploadsOfMessage, type IngestedUpload } from '../../shared/ingest/delivery.js';
 import { logger } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
 import { systemClock } from '../../shared/ports.js';
-import { readLimitsFrom } from '../../shared/workbook/limits.js';
 
 const config = readConfig(['observationsTable', 'idempotencyTable']);
 const ports = {
@@ -22,7 +21,7 @@ const ports = {
   objects: s3ObjectStore(s3),
   observations: dynamoObservationRepository(dynamo, config.observationsTable),
   clock: systemClock,
-  options: { limits: readLimitsFrom(process.env) },
+  options: { limits: readLimits() },
 };
 
 const importUpload = makeUploadImport({ ports, logger, metrics });

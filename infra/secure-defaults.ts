@@ -1,17 +1,17 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Stack, TimeZone, Validations, type ILocalBundling } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, type CronOptionsWithTimezone } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { buildSync, type BuildOptions } from 'esbuild';
 import { DISTRICT_TIME_ZONE } from '../shared/calendar.js';
 import type { ENV } from '../shared/config.js';
 
@@ -174,12 +174,60 @@ export interface PipelineFunctionProps {
 }
 
 /**
+ * How every function's handler is bundled, the one home of these options (the bench bundles through the
+ * stack to use them too). ESM for Node.js 24, minified, the source map beside the bundle. Everything is
+ * bundled, the AWS SDK included: the version the tests ran against, not whichever the runtime carries.
+ * Code reached only through `import()` goes into chunks of its own that are read at their first use: the
+ * workbook reader and the report renderers are half of what ingest and snapshot bundle, and parsing them
+ * at every cold start would cost most of its time (bench/cold-start.ts).
+ */
+export const BUNDLING = {
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'esm',
+  mainFields: ['module', 'main'],
+  // Bundled CommonJS dependencies still call require(), which ESM does not define.
+  banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+  minify: true,
+  sourcemap: true,
+  splitting: true,
+  entryNames: 'index',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
+  logLevel: 'warning',
+} as const satisfies BuildOptions;
+
+/** Bundles one handler module with the local esbuild, into the folder CDK stages as the function's asset. */
+class LocalBundler implements ILocalBundling {
+  /** A property, not a closure: CDK keys its cache of staged assets on these options, serialized. */
+  constructor(readonly entry: string) {}
+
+  tryBundle(outputDir: string): boolean {
+    buildSync({ ...BUNDLING, entryPoints: { index: path.join(PROJECT_ROOT, this.entry) }, outdir: outputDir });
+    return true;
+  }
+}
+
+/** A handler module bundled locally; the asset's hash is that of the bundle. */
+function bundled(entry: string): lambda.Code {
+  return lambda.Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // CDK asks for an image to fall back on; the local bundler never declines, so none is pulled.
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs24.x'),
+      local: new LocalBundler(entry),
+    },
+  });
+}
+
+/**
  * A Node.js 24 function bundled locally by esbuild as ESM, traced, logging JSON to its own log group.
  * Its role starts with nothing but its own log group and X-Ray: `useTable` and `useBucket` add each
  * permission together with the environment variable that goes with it.
  */
 export class PipelineFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   readonly serviceName: string;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
@@ -196,11 +244,9 @@ export class PipelineFunction extends Construct {
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(PROJECT_ROOT, props.entry),
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      handler: 'handler',
+    this.function = new lambda.Function(this, 'Function', {
+      code: bundled(props.entry),
+      handler: 'index.handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -212,23 +258,12 @@ export class PipelineFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.ACTIVE,
       deadLetterQueue: props.deadLetterQueue,
+      // No NODE_OPTIONS=--enable-source-maps: Node would parse each bundle's source map at every cold start
+      // (bench/cold-start.ts measures what that costs). The map ships beside the bundle; see the README's Operations.
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         ...props.settings,
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        // Bundled CommonJS dependencies still call require(), which ESM does not define.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        // Ship the AWS SDK the tests ran against rather than whichever version the runtime carries.
-        externalModules: [],
-        minify: true,
-        sourceMap: true,
       },
     });
     Validations.of(this.role).acknowledge({

@@ -10,9 +10,11 @@ import { dynamoObservationRepository } from '../../shared/aws/observation-reposi
 import { s3ObjectStore } from '../../shared/aws/s3-object-store.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { readConfig, readLimits } from '../../shared/config.js';
-import { makeUploadImport, uploadsOfMessage, type IngestedUpload } from '../../shared/ingest/delivery.js';
+import type { IngestedUpload } from '../../shared/ingest/delivery.js';
+import { lazily } from '../../shared/lazily.js';
 import { logger } from '../../shared/observability/logger.js';
 import { metrics } from '../../shared/observability/metrics.js';
+import type { Upload } from '../../shared/observation.js';
 import { systemClock } from '../../shared/ports.js';
 
 const config = readConfig(['observationsTable', 'idempotencyTable']);
@@ -24,7 +26,13 @@ const ports = {
   options: { limits: readLimits() },
 };
 
-const importUpload = makeUploadImport({ ports, logger, metrics });
+// The import and the workbook reader under it (exceljs and its zip libraries: half the bundle) are a chunk of
+// their own, read at the first message rather than at every cold start (BUNDLING, bench/cold-start.ts).
+const delivery = lazily(async () => {
+  const { makeUploadImport, uploadsOfMessage } = await import('../../shared/ingest/delivery.js');
+  return { importUpload: makeUploadImport({ ports, logger, metrics }), uploadsOfMessage };
+});
+const importUpload = async (upload: Upload) => (await delivery()).importUpload(upload);
 
 /**
  * S3 delivers at least once: the same object version twice, even at the same time, is imported once.
@@ -42,6 +50,7 @@ const ingestOnce = makeIdempotent(importUpload, {
 });
 
 async function deliver(record: SQSRecord): Promise<IngestedUpload[]> {
+  const { uploadsOfMessage } = await delivery();
   const ingested: IngestedUpload[] = [];
   for (const upload of uploadsOfMessage(record)) ingested.push(await ingestOnce(upload));
   return ingested;

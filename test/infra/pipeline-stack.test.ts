@@ -7,6 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleFilesOf, sourcesOf } from '../../infra/bundle-files.js';
 import { DepartmentMetricsStack } from '../../infra/pipeline-stack.js';
 import { stackConfigOf, type StackConfig } from '../../infra/stack-config.js';
 import { catalog } from '../../shared/catalog/catalog.js';
@@ -264,7 +265,7 @@ describe('delivery', () => {
 });
 
 describe('functions', () => {
-  it('all run Node.js 24 on arm64, traced, logging JSON to a one-year log group, with their metrics namespace', () => {
+  it('all run Node.js 24 on arm64, traced, logging JSON to a one-year log group, with their metrics namespace and no source maps loaded', () => {
     for (const fn of Object.values(stack.functions)) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Role: resolve(fn.role.roleArn),
@@ -272,7 +273,7 @@ describe('functions', () => {
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON', LogGroup: resolve(fn.logGroup.logGroupName) },
-        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'DepartmentMetrics/dev' }) },
+        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: Match.absent(), POWERTOOLS_METRICS_NAMESPACE: 'DepartmentMetrics/dev' }) },
       });
     }
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
@@ -285,7 +286,6 @@ describe('functions', () => {
       Timeout: 60,
       Environment: {
         Variables: {
-          NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: 'department-metrics-ingest',
           POWERTOOLS_METRICS_NAMESPACE: 'DepartmentMetrics/dev',
           OBSERVATIONS_TABLE_NAME: resolve(stack.observationsTable.tableName),
@@ -308,6 +308,26 @@ describe('functions', () => {
         }),
       },
     });
+  });
+});
+
+describe('function bundles', () => {
+  const exceljsIn = (files: string[]) => files.filter((file) => sourcesOf(file).some((source) => source.includes('node_modules/exceljs/')));
+
+  it('the deadline check bundles no exceljs: it imports nothing of the snapshot', () => {
+    expect(exceljsIn(bundleFilesOf(stack.functions.deadlines).all)).toEqual([]);
+  });
+
+  it.each(['ingest', 'snapshot'] as const)('%s reads exceljs only at its first event, from a chunk its cold start does not load', (name) => {
+    const files = bundleFilesOf(stack.functions[name]);
+    expect(exceljsIn(files.all).length).toBeGreaterThan(0);
+    expect(exceljsIn(files.loadedAtInit)).toEqual([]);
+  });
+
+  it.each(['ingest', 'snapshot', 'deadlines'] as const)('%s ships a source map beside every file of its bundle', (name) => {
+    const { entry, all } = bundleFilesOf(stack.functions[name]);
+    expect(all.filter((file) => !existsSync(`${file}.map`))).toEqual([]);
+    expect(sourcesOf(entry).filter((source) => source.endsWith(`functions/${name}/handler.ts`))).toHaveLength(1);
   });
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import catalogData from './catalog.json' with { type: 'json' };
+import { SEVERITIES } from '../problem.js';
 
 /**
  * The indicator catalog: departments, units, indicators and their targets.
@@ -47,7 +48,7 @@ const targetSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('milestone'), deadline: isoDate.optional() }),
 ]);
 
-const severitySchema = z.enum(['error', 'warning']);
+const severitySchema = z.enum(SEVERITIES);
 
 /**
  * The checks beyond a value's type, by the problem code each raises. Whether a failed check rejects the
@@ -98,7 +99,6 @@ const catalogSchema = z.object({
   indicators: z.array(indicatorSchema).min(1),
 });
 
-export type Severity = z.infer<typeof severitySchema>;
 export type Unit = z.infer<typeof unitSchema>;
 export type Department = z.infer<typeof departmentSchema>;
 export type Target = z.infer<typeof targetSchema>;

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { Problem } from '../problem.js';
+import type { Finding, Problem, Severity } from '../problem.js';
 
 /**
  * The clerk's own workbook handed back with every problem marked where it is: the cell filled,
@@ -9,12 +9,6 @@ import type { Problem } from '../problem.js';
  * This loads the whole workbook into memory (the streaming reader cannot write), so it is only
  * ever given a file that has already passed the container checks and been read once.
  */
-
-export type Severity = 'error' | 'warning';
-
-export interface Finding extends Problem {
-  severity: Severity;
-}
 
 export const SUMMARY_SHEET = '问题汇总 Problems';
 

@@ -1,5 +1,4 @@
-import type { Severity } from '../catalog/catalog.js';
-import type { Problem } from '../problem.js';
+import type { Problem, Severity } from '../problem.js';
 import type { Finding } from './rules.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Catalog, RuleCode } from '../catalog/catalog.js';
-import { WorkbookFormatError, type Problem } from '../problem.js';
+import { WorkbookFormatError, type Problem, type Severity } from '../problem.js';
 
 /**
  * Every problem an upload can raise, with its stable code and its general meaning.
@@ -11,8 +11,6 @@ export interface BilingualText {
   zh: string;
   en: string;
 }
-
-type Severity = 'error' | 'warning';
 
 interface ProblemDefinition extends BilingualText {
   /**

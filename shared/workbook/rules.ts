@@ -1,6 +1,6 @@
-import type { Catalog, Indicator, Severity } from '../catalog/catalog.js';
+import type { Catalog, Indicator } from '../catalog/catalog.js';
 import type { Period } from '../calendar.js';
-import type { Problem } from '../problem.js';
+import type { Problem, Severity } from '../problem.js';
 import { indicatorNames } from './indicators.js';
 import { problemAt, severityOf } from './problems.js';
 

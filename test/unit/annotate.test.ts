@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { annotateWorkbook, findingsOf, isXlsxContainer, SUMMARY_SHEET, type Finding } from '../../shared/workbook/annotate.js';
+import type { Finding } from '../../shared/problem.js';
+import { annotateWorkbook, findingsOf, isXlsxContainer, SUMMARY_SHEET } from '../../shared/workbook/annotate.js';
 
 const NOT_WHOLE = '数值必须是整数：请填整数（如 12），不要填 12.5 / The value must be a whole number; type a whole number such as 12, not 12.5';
 const BLANK = '数值为空，视为本月未报送 / The value is blank and counts as not reported this month';

@@ -11,11 +11,13 @@ import { cellText, fileBaseName, keywordKey, leadingKeyword, normaliseText } fro
  * because a wrong month would silently replace another month's figures.
  */
 
-const PERIOD_LABELS = [
+/** The words that label a month: a period cell above a table, or a table's period column. */
+export const PERIOD_LABELS = [
   '填报月份',
   '报送月份',
   '统计月份',
   '所属月份',
+  '年月',
   '报告期',
   '报表期',
   '统计期',

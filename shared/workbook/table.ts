@@ -1,3 +1,4 @@
+import { PERIOD_LABELS } from './reporting-period.js';
 import { perText } from './memo.js';
 import type { SheetInfo, WorkbookCell } from './sheet.js';
 import { cellText, keywordKey, keywordTest, normaliseText, splitTrailingBracket } from './text.js';
@@ -10,7 +11,7 @@ type ColumnRole = 'id' | 'period' | 'value' | 'unit' | 'name';
  */
 const HEADER_KEYWORDS: readonly (readonly [ColumnRole, readonly string[]])[] = [
   ['id', ['指标编号', '指标代码', '编号', '代码', 'indicator id', 'id', 'code']],
-  ['period', ['填报月份', '报送月份', '统计月份', '所属月份', '月份', '年月', '报告期', '统计期', '期间', 'reporting period', 'period', 'month']],
+  ['period', PERIOD_LABELS],
   [
     'value',
     ['数值', '指标值', '本月数', '本月值', '本期数', '本期值', '填报数', '填报值', '完成数', '完成值', '实际值', 'value', 'amount'],

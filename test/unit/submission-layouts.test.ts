@@ -88,8 +88,8 @@ describe('parseSubmission reads a wide table, a row per month', () => {
 });
 
 describe('parseSubmission reads a long table with a period column', () => {
-  it('taking each row’s month when nothing else states one', () => {
-    const result = parse([sheetOf('报表', [['指标', '数值', '月份'], ['巴渝工匠', 12, '2026-11'], ['科技特派员', 3, '2026年11月']])]);
+  it.each(['月份', '年月', '报表期', '所属期', 'Period'])('taking each row’s month when nothing else states one, the column headed %s', (heading) => {
+    const result = parse([sheetOf('报表', [['指标', '数值', heading], ['巴渝工匠', 12, '2026-11'], ['科技特派员', 3, '2026年11月']])]);
 
     expect(result.errors).toEqual([]);
     expect(figuresOf(result)).toEqual([

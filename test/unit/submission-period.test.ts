@@ -35,6 +35,8 @@ describe('parseSubmission finds the reporting period', () => {
     { row: ['报告期', '2026-11'] },
     { row: ['Reporting period:', '2026-11'] },
     { row: ['月份：', '2026/11'] },
+    { row: ['年月', '2026-11'] },
+    { row: ['所属期：2026年11月'] },
     { row: ['填报单位', '区科技局', '填报月份', '2026-11'] },
   ])('behind the label in $row', ({ row }) => {
     const sheet = sheetOf('科技创新', [['大足区科技局科技创新指标报表'], row, ['指标', '数值'], ['巴渝工匠', 12]]);

@@ -6,7 +6,7 @@ import { beyondLimit, DEFAULT_READ_LIMITS, type ReadLimits } from './limits.js';
 import { workbookFormatError } from './problems.js';
 import { dateOfSerial, type CellValue, type StreamedSheet, type WorkbookCell, type WorkbookSheet } from './sheet.js';
 import { fileBaseName } from './text.js';
-import { checkWorkbookContainer, isCompoundFile, isZip, repackForStreaming } from './zip.js';
+import { checkWorkbookContainer, isCompoundFile, isZip, readingZip, type ReadingZip } from './zip.js';
 
 export { DEFAULT_READ_LIMITS, type ReadLimits } from './limits.js';
 
@@ -66,8 +66,9 @@ function rowCells(row: ExcelJS.Row, date1904: boolean): WorkbookCell[] {
     const numFmt: string | undefined = cell.numFmt;
     const value = cellValueOf(rawValue(cell), numFmt, date1904);
     if (value === null) return;
-    const format = numFmt && numFmt !== 'General' ? { numFmt } : {};
-    cells.push({ address: cell.address, row: row.number, column, value, ...format });
+    const read: WorkbookCell = { address: cell.address, row: row.number, column, value };
+    if (numFmt && numFmt !== 'General') read.numFmt = numFmt;
+    cells.push(read);
   });
   return cells;
 }
@@ -101,39 +102,60 @@ interface ReadWorksheet {
   state?: 'visible' | 'hidden' | 'veryHidden';
 }
 
-/** What the reader throws on a damaged file becomes file.corrupt; the refusals of this module stay as they are. */
-function formatErrorOf(error: unknown): WorkbookFormatError {
-  return error instanceof WorkbookFormatError ? error : workbookFormatError('file.corrupt', undefined, error);
+/**
+ * What the reader throws on a damaged file becomes file.corrupt; the refusals of this module stay as they are.
+ * A corrupt entry found in the zip as it was read comes first: whatever exceljs then made of it is its consequence.
+ */
+function formatErrorOf(error: unknown, zip: ReadingZip): WorkbookFormatError {
+  const cause = zip.fault() ?? error;
+  return cause instanceof WorkbookFormatError ? cause : workbookFormatError('file.corrupt', undefined, cause);
 }
 
-async function* worksheetRows(worksheet: ExcelJS.stream.xlsx.WorksheetReader, date1904: boolean, count: CellCount, limits: ReadLimits) {
+/** What the worksheet reader's parse() gives, a batch per piece of sheet XML parsed: rows among other events. */
+type SheetEvents = readonly { eventType: string; value: ExcelJS.Row }[];
+
+function rowsOf(events: SheetEvents, date1904: boolean, count: CellCount, limits: ReadLimits): WorkbookCell[][] {
+  const rows: WorkbookCell[][] = [];
+  for (const { eventType, value } of events) {
+    if (eventType !== 'row') continue;
+    const cells = rowCells(value, date1904);
+    if (cells.length === 0) continue;
+    checkRow(cells, count, limits);
+    rows.push(cells);
+  }
+  return rows;
+}
+
+/** The rows holding values, in the batches exceljs parses them in: a row at a time would cost an await each. */
+async function* worksheetRows(worksheet: ExcelJS.stream.xlsx.WorksheetReader, date1904: boolean, count: CellCount, limits: ReadLimits, zip: ReadingZip) {
   try {
-    for await (const row of worksheet) {
-      const cells = rowCells(row, date1904);
-      if (cells.length === 0) continue;
-      checkRow(cells, count, limits);
-      yield cells;
+    const parsed = worksheet.parse();
+    for (let step = await parsed.next(); step.done !== true; step = await parsed.next()) {
+      const rows = rowsOf(step.value, date1904, count, limits);
+      if (rows.length > 0) yield rows;
     }
   } catch (error) {
-    throw formatErrorOf(error);
+    throw formatErrorOf(error, zip);
   }
 }
 
-async function* streamSheets(chunks: readonly Buffer[], limits: ReadLimits): AsyncGenerator<StreamedSheet> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(chunks), READER_OPTIONS);
+async function* streamSheets(zip: ReadingZip, limits: ReadLimits): AsyncGenerator<StreamedSheet> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(zip.chunks), READER_OPTIONS);
   const count: CellCount = { cells: 0 };
   try {
     for await (const worksheet of reader) {
       const date1904 = usesDate1904(reader);
       const { name, state } = worksheet as unknown as ReadWorksheet;
-      const sheet: StreamedSheet = { name, rows: worksheetRows(worksheet, date1904, count, limits) };
+      const sheet: StreamedSheet = { name, rows: worksheetRows(worksheet, date1904, count, limits, zip) };
       if (state === 'hidden' || state === 'veryHidden') sheet.hidden = true;
       if (date1904) sheet.date1904 = true;
       yield sheet;
     }
   } catch (error) {
-    throw formatErrorOf(error);
+    throw formatErrorOf(error, zip);
   }
+  const fault = zip.fault();
+  if (fault) throw fault;
 }
 
 function isCsvName(fileName: string | undefined): boolean {
@@ -157,11 +179,12 @@ export async function* readWorkbook(bytes: Uint8Array, limits: Partial<ReadLimit
   const limitsInForce = { ...DEFAULT_READ_LIMITS, ...limits };
   if (buffer.length === 0) throw workbookFormatError('file.empty');
   if (isCsvName(source.fileName) && !isZip(buffer) && !isCompoundFile(buffer)) {
-    yield readText(buffer, limitsInForce, source.fileName ?? '');
+    const { rows, ...sheet } = readText(buffer, limitsInForce, source.fileName ?? '');
+    yield { ...sheet, rows: [rows] };
     return;
   }
-  const entries = await checkWorkbookContainer(buffer, limitsInForce.maxUncompressedBytes);
-  yield* streamSheets(repackForStreaming(buffer, entries), limitsInForce);
+  const entries = checkWorkbookContainer(buffer, limitsInForce.maxUncompressedBytes);
+  yield* streamSheets(readingZip(buffer, entries), limitsInForce);
 }
 
 function readText(buffer: Buffer, limits: ReadLimits, fileName: string): WorkbookSheet {

@@ -40,9 +40,9 @@ export interface WorkbookSheet extends SheetInfo {
   rows: WorkbookCell[][];
 }
 
-/** A sheet as it is read: its rows (as in WorkbookSheet) come one at a time, so no more than one is held. */
+/** A sheet as it is read: its rows (as in WorkbookSheet) come in batches, as they are parsed, so few are held at once. */
 export interface StreamedSheet extends SheetInfo {
-  rows: AsyncIterable<WorkbookCell[]> | Iterable<WorkbookCell[]>;
+  rows: AsyncIterable<WorkbookCell[][]> | Iterable<WorkbookCell[][]>;
 }
 
 export type WorkbookSheets = WorkbookSheet[];

@@ -186,7 +186,7 @@ function bySeverity(catalog: Catalog, problems: readonly Problem[], findings: re
 
 /** Reads one sheet's rows as they come: its rows above a table, then its table's rows. */
 export interface SheetReading {
-  row(cells: WorkbookCell[]): void;
+  rows(rows: readonly WorkbookCell[][]): void;
   end(): void;
 }
 
@@ -231,23 +231,26 @@ export function submissionReader(input: SubmissionInput): SubmissionReader {
     const signs: FigureSigns = { number: false, indicatorName: false };
     let reader: TableReader | undefined;
     let first = 0;
+    /** A row above the table, or its header: the first header row of a sheet starts its table. */
+    function seek(cells: WorkbookCell[]): void {
+      const table = tableAt(info, cells, above.rows, namesIndicator);
+      if (table) {
+        tables.push(table);
+        reader = tableReader(table, context);
+        first = outcomes.length;
+        return;
+      }
+      keepAbove(above, cells);
+      noteFigureSigns(signs, cells, namesIndicator);
+    }
     return {
-      row(cells) {
+      rows(rows) {
         // Hidden sheets are read to the end all the same, for the limits; a clerk cannot see, let alone check, what they hold.
         if (info.hidden) return;
-        if (reader) {
-          for (const outcome of reader.read(cells)) keep(outcome);
-          return;
+        for (const cells of rows) {
+          if (reader) for (const outcome of reader.read(cells)) keep(outcome);
+          else seek(cells);
         }
-        const table = tableAt(info, cells, above.rows, namesIndicator);
-        if (table) {
-          tables.push(table);
-          reader = tableReader(table, context);
-          first = outcomes.length;
-          return;
-        }
-        keepAbove(above, cells);
-        noteFigureSigns(signs, cells, namesIndicator);
       },
       end() {
         // Said of a whole column, so they come before its rows; one per column at most, so all are kept.
@@ -287,7 +290,7 @@ export function parseSubmission(input: SubmissionInput & { sheets: readonly Work
   const reader = submissionReader(input);
   for (const sheet of input.sheets) {
     const reading = reader.sheet(sheet);
-    for (const row of sheet.rows) reading.row(row);
+    reading.rows(sheet.rows);
     reading.end();
   }
   return reader.result();
@@ -298,7 +301,7 @@ export async function readSubmission(input: SubmissionInput & { sheets: AsyncIte
   const reader = submissionReader(input);
   for await (const sheet of input.sheets) {
     const reading = reader.sheet(sheet);
-    for await (const row of sheet.rows) reading.row(row);
+    for await (const rows of sheet.rows) reading.rows(rows);
     reading.end();
   }
   return reader.result();

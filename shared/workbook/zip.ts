@@ -1,13 +1,15 @@
 import { crc32, createInflateRaw } from 'node:zlib';
+import { WorkbookFormatError } from '../problem.js';
 import { beyondLimit } from './limits.js';
 import { workbookFormatError } from './problems.js';
 
 /**
- * The zip container of an .xlsx, handled before exceljs sees it. An upload is checked from its own bytes:
- * that it is a zip, holds a workbook, unpacks to no more than a limit and that every entry inflates to the
- * size and checksum it declares. A zip bomb is refused by the sizes it declares, and a damaged entry is
- * refused here because the streaming reader can hang on one rather than fail. The checked zip is then
- * repacked in the order the streaming reader reads reliably.
+ * The zip container of an .xlsx, handled before exceljs sees it. An upload is checked from its own bytes: that it
+ * is a zip, holds a workbook, unpacks to no more than a limit by the sizes it declares (a zip bomb is refused before
+ * anything is inflated), and that every entry inflates to the size and checksum it declares. That last check is made
+ * as the zip is read: each entry is inflated here, once, in bounded chunks, and handed to exceljs stored, never whole
+ * and never inflated by exceljs itself, whose zip reader waits forever on a damaged entry rather than failing. The
+ * entries come in the order exceljs's streaming reader reads reliably.
  */
 
 const LOCAL_FILE_HEADER = 0x04034b50;
@@ -44,7 +46,7 @@ export interface ZipEntry {
   localHeaderOffset: number;
 }
 
-function corrupt(cause?: unknown): Error {
+function corrupt(cause?: unknown): WorkbookFormatError {
   return workbookFormatError('file.corrupt', undefined, cause);
 }
 
@@ -102,44 +104,6 @@ export function storedData(bytes: Buffer, entry: ZipEntry): Buffer {
   return data;
 }
 
-/** Inflated output is looked at in pieces of this size and dropped: memory stays flat however large an entry is. */
-const INFLATE_CHUNK = 64 * 1024;
-
-/**
- * The size and checksum of an entry's content, inflated in bounded chunks that are checksummed and dropped.
- * Inflating stops as soon as the output passes the declared size, so an entry that lies about it cannot run on.
- */
-function inflatedDigest(data: Buffer, declaredSize: number): Promise<{ size: number; crc: number }> {
-  return new Promise((resolve, reject) => {
-    const inflate = createInflateRaw({ chunkSize: INFLATE_CHUNK });
-    let size = 0;
-    let crc = 0;
-    inflate.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > declaredSize) {
-        inflate.destroy();
-        reject(corrupt());
-      } else crc = crc32(chunk, crc);
-    });
-    inflate.on('error', (error) => reject(corrupt(error)));
-    inflate.on('end', () => resolve({ size, crc }));
-    inflate.end(data);
-  });
-}
-
-async function contentDigest(bytes: Buffer, entry: ZipEntry): Promise<{ size: number; crc: number }> {
-  const data = storedData(bytes, entry);
-  if (entry.method === STORED) return { size: data.length, crc: crc32(data) };
-  if (entry.method !== DEFLATED) throw corrupt();
-  return inflatedDigest(data, entry.uncompressedSize);
-}
-
-async function verifyEntry(bytes: Buffer, entry: ZipEntry): Promise<void> {
-  if ((entry.flags & ENCRYPTED_FLAG) !== 0) throw workbookFormatError('file.password_protected');
-  const { size, crc } = await contentDigest(bytes, entry);
-  if (size !== entry.uncompressedSize || crc !== entry.crc) throw corrupt();
-}
-
 export function isCompoundFile(bytes: Buffer): boolean {
   return bytes.subarray(0, COMPOUND_FILE_SIGNATURE.length).equals(COMPOUND_FILE_SIGNATURE);
 }
@@ -159,10 +123,11 @@ function notAWorkbook(bytes: Buffer): Error {
 }
 
 /**
- * Throws a WorkbookFormatError unless the bytes are an intact zip holding a workbook of at most
- * `maxUncompressedBytes`; returns its entries.
+ * Throws a WorkbookFormatError unless the bytes are a zip holding a workbook that declares at most
+ * `maxUncompressedBytes`, with every entry where the directory says; returns its entries. Whether each inflates
+ * to what it declares is checked as it is read (readingZip).
  */
-export async function checkWorkbookContainer(bytes: Buffer, maxUncompressedBytes: number): Promise<ZipEntry[]> {
+export function checkWorkbookContainer(bytes: Buffer, maxUncompressedBytes: number): ZipEntry[] {
   if (isCompoundFile(bytes)) {
     throw workbookFormatError(bytes.includes(ENCRYPTED_PACKAGE) ? 'file.password_protected' : 'file.legacy_xls');
   }
@@ -172,7 +137,11 @@ export async function checkWorkbookContainer(bytes: Buffer, maxUncompressedBytes
   const unpacked = entries.reduce((total, entry) => total + entry.uncompressedSize, 0);
   if (unpacked > maxUncompressedBytes) throw beyondLimit('bytes', maxUncompressedBytes);
   if (!entries.some((entry) => entry.name === WORKBOOK)) throw workbookFormatError('file.not_a_workbook');
-  for (const entry of entries) await verifyEntry(bytes, entry);
+  for (const entry of entries) {
+    if ((entry.flags & ENCRYPTED_FLAG) !== 0) throw workbookFormatError('file.password_protected');
+    if (entry.method !== STORED && entry.method !== DEFLATED) throw corrupt();
+    storedData(bytes, entry);
+  }
   return entries;
 }
 
@@ -185,26 +154,38 @@ export interface PackedEntry {
   data: Buffer;
 }
 
-function localHeader(entry: PackedEntry, name: Buffer): Buffer {
+/** What a local header and a directory record say of an entry. */
+interface EntryRecord {
+  method: number;
+  crc: number;
+  compressedSize: number;
+  uncompressedSize: number;
+}
+
+function recordOf(entry: PackedEntry): EntryRecord {
+  return { method: entry.method, crc: entry.crc, compressedSize: entry.data.length, uncompressedSize: entry.uncompressedSize };
+}
+
+function localHeader(entry: EntryRecord, name: Buffer): Buffer {
   const header = Buffer.alloc(30);
   header.writeUInt32LE(LOCAL_FILE_HEADER, 0);
   header.writeUInt16LE(ZIP_VERSION, 4);
   header.writeUInt16LE(entry.method, 8);
   header.writeUInt32LE(entry.crc, 14);
-  header.writeUInt32LE(entry.data.length, 18);
+  header.writeUInt32LE(entry.compressedSize, 18);
   header.writeUInt32LE(entry.uncompressedSize, 22);
   header.writeUInt16LE(name.length, 26);
   return header;
 }
 
-function directoryRecord(entry: PackedEntry, name: Buffer, localHeaderOffset: number): Buffer {
+function directoryRecord(entry: EntryRecord, name: Buffer, localHeaderOffset: number): Buffer {
   const record = Buffer.alloc(46);
   record.writeUInt32LE(CENTRAL_DIRECTORY_ENTRY, 0);
   record.writeUInt16LE(ZIP_VERSION, 4);
   record.writeUInt16LE(ZIP_VERSION, 6);
   record.writeUInt16LE(entry.method, 10);
   record.writeUInt32LE(entry.crc, 16);
-  record.writeUInt32LE(entry.data.length, 20);
+  record.writeUInt32LE(entry.compressedSize, 20);
   record.writeUInt32LE(entry.uncompressedSize, 24);
   record.writeUInt16LE(name.length, 28);
   record.writeUInt32LE(localHeaderOffset, 42);
@@ -221,34 +202,20 @@ function endRecord(count: number, directorySize: number, directoryOffset: number
   return record;
 }
 
-/**
- * A zip of the entries in the order given, without data descriptors or comments, as the pieces to write one
- * after the other: each entry's data is the caller's buffer itself, not a copy.
- */
-function zipChunks(entries: readonly PackedEntry[]): Buffer[] {
+/** Writes a zip of the entries in the order given, without data descriptors or comments. */
+export function packZip(entries: readonly PackedEntry[]): Buffer {
   const files: Buffer[] = [];
   const directory: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const header = localHeader(entry, name);
+    const header = localHeader(recordOf(entry), name);
     files.push(header, name, entry.data);
-    directory.push(directoryRecord(entry, name, offset), name);
+    directory.push(directoryRecord(recordOf(entry), name, offset), name);
     offset += header.length + name.length + entry.data.length;
   }
-  const directorySize = directory.reduce((total, chunk) => total + chunk.length, 0);
-  // No empty pieces (a directory entry's data): exceljs's unzipper stalls on a zero-length chunk.
-  return [...files, ...directory, endRecord(entries.length, directorySize, offset)].filter((chunk) => chunk.length > 0);
-}
-
-/** Writes a zip of the entries in the order given, without data descriptors or comments. */
-export function packZip(entries: readonly PackedEntry[]): Buffer {
-  return Buffer.concat(zipChunks(entries));
-}
-
-function storedEntry(name: string, text: string): PackedEntry {
-  const data = Buffer.from(text, 'utf8');
-  return { name, method: STORED, crc: crc32(data), uncompressedSize: data.length, data };
+  const centralDirectory = Buffer.concat(directory);
+  return Buffer.concat([...files, centralDirectory, endRecord(entries.length, centralDirectory.length, offset)]);
 }
 
 /** The entries as they are stored, to be packed again. */
@@ -267,19 +234,128 @@ function packedEntries(bytes: Buffer, entries: readonly ZipEntry[]): PackedEntry
 /**
  * exceljs's streaming reader sets aside a sheet that comes before the shared strings, as Excel orders its parts,
  * and now and then stops before reading the parts after it, silently losing the shared strings and the number
- * formats. Repacked with the workbook, its relationships, the shared strings and the styles first (an empty
- * shared-string table when there is none), every sheet is read as it comes and nothing is set aside.
- *
- * The repacked zip comes as pieces that copy no entry's data (see zipChunks), so memory does not double.
+ * formats. With the workbook, its relationships, the shared strings and the styles first, every sheet is read
+ * as it comes and nothing is set aside.
  */
-export function repackForStreaming(bytes: Buffer, entries: readonly ZipEntry[]): Buffer[] {
-  const packed = packedEntries(bytes, entries);
-  const strings = packed.some((entry) => entry.name === SHARED_STRINGS) ? [] : [storedEntry(SHARED_STRINGS, EMPTY_SHARED_STRINGS)];
-  const rank = (entry: PackedEntry) => {
+export function inReadingOrder<T extends { name: string }>(entries: readonly T[]): T[] {
+  const rank = (entry: T) => {
     const index = READ_FIRST.indexOf(entry.name);
     return index === -1 ? READ_FIRST.length : index;
   };
-  return zipChunks([...strings, ...packed].sort((a, b) => rank(a) - rank(b)));
+  return [...entries].sort((a, b) => rank(a) - rank(b));
+}
+
+/** Inflated content is handed on in pieces of at most this size: memory stays flat however large an entry is. */
+const PIECE = 64 * 1024;
+
+/**
+ * An entry's content in pieces, inflated if it is deflated, never more than it declares. Throws file.corrupt as soon
+ * as it shows it is not what it declares: inflating fails, passes the declared size (an understated zip bomb stops
+ * there), or ends at another size or checksum.
+ */
+async function* checkedContent(bytes: Buffer, entry: ZipEntry): AsyncGenerator<Buffer> {
+  const data = storedData(bytes, entry);
+  if (entry.method === STORED) {
+    if (data.length !== entry.uncompressedSize || crc32(data) !== entry.crc) throw corrupt();
+    for (let at = 0; at < data.length; at += PIECE) yield data.subarray(at, at + PIECE);
+    return;
+  }
+  const inflate = createInflateRaw({ chunkSize: PIECE });
+  inflate.end(data);
+  let size = 0;
+  let crc = 0;
+  try {
+    for await (const chunk of inflate as AsyncIterable<Buffer>) {
+      const room = entry.uncompressedSize - size;
+      if (chunk.length > room) {
+        yield chunk.subarray(0, room);
+        throw corrupt();
+      }
+      size += chunk.length;
+      crc = crc32(chunk, crc);
+      yield chunk;
+    }
+  } catch (error) {
+    throw error instanceof WorkbookFormatError ? error : corrupt(error);
+  }
+  if (size !== entry.uncompressedSize || crc !== entry.crc) throw corrupt();
+}
+
+/** A part of the zip exceljs reads: its name, what it declares, and its content as it is checked. */
+interface Part {
+  name: string;
+  crc: number;
+  size: number;
+  content: () => AsyncGenerator<Buffer>;
+}
+
+function entryPart(bytes: Buffer, entry: ZipEntry): Part {
+  return { name: entry.name, crc: entry.crc, size: entry.uncompressedSize, content: () => checkedContent(bytes, entry) };
+}
+
+async function* textContent(text: Buffer): AsyncGenerator<Buffer> {
+  yield text;
+}
+
+/** A workbook without shared strings gets an empty table, so that its sheets are not set aside waiting for one. */
+function emptySharedStrings(): Part {
+  const text = Buffer.from(EMPTY_SHARED_STRINGS, 'utf8');
+  return { name: SHARED_STRINGS, crc: crc32(text), size: text.length, content: () => textContent(text) };
+}
+
+/** Bytes that end a damaged entry: its reader waits for all the bytes the entry declares, and cannot parse these. */
+const FILLER = Buffer.alloc(PIECE, '<');
+
+function* filler(length: number): Generator<Buffer> {
+  for (let left = length; left > 0; left -= FILLER.length) yield FILLER.subarray(0, Math.min(left, FILLER.length));
+}
+
+/** The zip as exceljs reads it, and what was found wrong in it on the way. */
+export interface ReadingZip {
+  /** Every entry stored, in reading order, checked as it passes (see checkedContent). */
+  chunks: AsyncGenerator<Buffer>;
+  /** The file.corrupt of the first entry found not to be what it declares, once reading has come to it. */
+  fault(): WorkbookFormatError | undefined;
+}
+
+/**
+ * The checked zip (checkWorkbookContainer) with every entry stored, inflated here once, in pieces. On an entry that
+ * proves corrupt the rest of its declared bytes are filler and the zip stops there, so that exceljs fails on it
+ * instead of waiting: the caller then reports the fault.
+ */
+export function readingZip(bytes: Buffer, entries: readonly ZipEntry[]): ReadingZip {
+  let fault: WorkbookFormatError | undefined;
+  const strings = entries.some((entry) => entry.name === SHARED_STRINGS) ? [] : [emptySharedStrings()];
+  const parts = inReadingOrder([...strings, ...entries.map((entry) => entryPart(bytes, entry))]);
+
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const directory: Buffer[] = [];
+    let offset = 0;
+    for (const part of parts) {
+      const record = { method: STORED, crc: part.crc, compressedSize: part.size, uncompressedSize: part.size };
+      const name = Buffer.from(part.name, 'utf8');
+      const header = Buffer.concat([localHeader(record, name), name]);
+      yield header;
+      let sent = 0;
+      try {
+        for await (const piece of part.content()) {
+          sent += piece.length;
+          // exceljs's zip reader stalls on an empty chunk.
+          if (piece.length > 0) yield piece;
+        }
+      } catch (error) {
+        fault = error instanceof WorkbookFormatError ? error : corrupt(error);
+        yield* filler(part.size - sent);
+        return;
+      }
+      directory.push(directoryRecord(record, name, offset), name);
+      offset += header.length + part.size;
+    }
+    const centralDirectory = Buffer.concat(directory);
+    yield Buffer.concat([centralDirectory, endRecord(parts.length, centralDirectory.length, offset)]);
+  }
+
+  return { chunks: chunks(), fault: () => fault };
 }
 
 /** The same zip with every entry's modification time cleared, so that equal content gives equal bytes. */

@@ -51,7 +51,7 @@ export async function readAllSheets(bytes: Uint8Array, limits?: Partial<ReadLimi
   const sheets: WorkbookSheet[] = [];
   for await (const { rows, ...info } of readWorkbook(bytes, limits, source)) {
     const sheet: WorkbookSheet = { ...info, rows: [] };
-    for await (const row of rows) sheet.rows.push(row);
+    for await (const batch of rows) sheet.rows.push(...batch);
     sheets.push(sheet);
   }
   return sheets;

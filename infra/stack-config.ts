@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_DUE_DAY, dueDaySchema } from '../shared/calendar.js';
 
 /** What differs between instances of the stack: `dev` and `prod` live side by side in one account. */
-export const stackConfigSchema = z.object({
+const stackConfigSchema = z.object({
   /** Part of the stack name and of the metrics namespace; resources get generated, stack-prefixed names. */
   envName: z.string().regex(/^[a-z][a-z0-9-]*$/, 'env must be lowercase letters, digits and dashes, starting with a letter'),
   /** Catalog department ids: one upload role each. */

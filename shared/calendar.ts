@@ -70,7 +70,7 @@ export const DISTRICT_TIME_ZONE = 'Asia/Shanghai';
 let districtDate: Intl.DateTimeFormat | undefined;
 
 /** The district's date at an instant, as an ISO date (YYYY-MM-DD). */
-export function districtDateAt(instant: Date): string {
+function districtDateAt(instant: Date): string {
   districtDate ??= new Intl.DateTimeFormat('en-CA', { timeZone: DISTRICT_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
   return districtDate.format(instant);
 }
@@ -124,7 +124,7 @@ export function isOnTime(uploadedAt: string, dueDate: string): boolean {
 /** When the scheduled snapshot of the month just ended runs: 02:00 on the 1st, district time. */
 export const MONTHLY_SNAPSHOT_RUN = { day: 1, hour: 2 } as const;
 /** The day after its run, a month's snapshot is overdue. */
-export const SNAPSHOT_DUE_DAY = MONTHLY_SNAPSHOT_RUN.day + 1;
+const SNAPSHOT_DUE_DAY = MONTHLY_SNAPSHOT_RUN.day + 1;
 
 export interface Deadlines {
   /** The month the deadlines are about: the one before `now`'s, in the district. */

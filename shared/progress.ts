@@ -8,7 +8,7 @@ import { addMonths, monthsBetween, periodEnd, periodOfDate, type Period } from '
  * should be by now, the run-rates that say whether it will get there, and a status.
  */
 
-export const PROGRESS_STATUSES = ['achieved', 'on_track', 'at_risk', 'off_track', 'no_data', 'stale', 'no_target'] as const;
+const PROGRESS_STATUSES = ['achieved', 'on_track', 'at_risk', 'off_track', 'no_data', 'stale', 'no_target'] as const;
 export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
 
 /**
@@ -16,10 +16,10 @@ export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
  * run-rate still covers this share of the distance from baseline to target, or while it is on
  * or above the straight line; below both it is off track.
  */
-export const AT_RISK_SHARE = 0.8;
+const AT_RISK_SHARE = 0.8;
 /** Months of the short and the long run-rate. */
-export const RECENT_MONTHS = 3;
-export const YEAR_MONTHS = 12;
+const RECENT_MONTHS = 3;
+const YEAR_MONTHS = 12;
 
 /** The target as a reader sees it; what a target type does not have is null. */
 export interface TargetTerms {

@@ -27,7 +27,7 @@ export const REPORTS_PREFIX = 'reports/';
 /** Where the monthly snapshots are written, one partition per month. */
 export const SNAPSHOTS_PREFIX = 'snapshots/';
 /** The copy of the most recent month's snapshot. */
-export const LATEST_PREFIX = `${SNAPSHOTS_PREFIX}latest/` as const;
+const LATEST_PREFIX = `${SNAPSHOTS_PREFIX}latest/` as const;
 /** The Hive partition key of the snapshot folders (`period=YYYY-MM`), also the Glue tables' partition column. */
 export const PERIOD_PARTITION = 'period';
 /** The file that lists a snapshot's files; it is written last, so its presence says the month's snapshot is complete. */

@@ -11,7 +11,7 @@ import { localContext, LOCAL_RESOURCES, startLocalStores, type LocalStores } fro
 export type { IngestedUpload };
 
 /** A message that failed every receive: the local counterpart of one landing in the dead-letter queue. */
-export class DeadLetteredError extends Error {
+class DeadLetteredError extends Error {
   constructor(readonly event: S3Event, cause: unknown) {
     super(`the ingest function failed ${event.Records.map((r) => r.s3.object.key).join(', ')} on every delivery`, { cause });
     this.name = 'DeadLetteredError';

@@ -41,7 +41,7 @@ export interface IngestOptions {
 }
 
 /** A monthly workbook is tens of kilobytes; an .xlsx of this size already takes hundreds of megabytes opened whole. */
-export const DEFAULT_INGEST_OPTIONS: IngestOptions = { maxAnnotatedBytes: 2 * 2 ** 20, limits: DEFAULT_READ_LIMITS };
+const DEFAULT_INGEST_OPTIONS: IngestOptions = { maxAnnotatedBytes: 2 * 2 ** 20, limits: DEFAULT_READ_LIMITS };
 
 const MEDIA_TYPES = {
   json: 'application/json',

@@ -13,7 +13,7 @@ function quoted(text: string): string {
 }
 
 /** Number-to-string conversion switches to exponent notation below 1e-6 and from 1e21; spreadsheets and BI loaders want digits. */
-export function plainNumber(n: number): string {
+function plainNumber(n: number): string {
   const text = String(n);
   const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
   if (!match) return text;

@@ -77,7 +77,7 @@ export interface SnapshotDependencies {
 }
 
 /** Each uploaded object version once, in key order, so the manifest lists them the same way every run. */
-export function inputsOf(observations: Observation[]): ManifestInput[] {
+function inputsOf(observations: Observation[]): ManifestInput[] {
   const inputs = new Map<string, ManifestInput>();
   for (const { lineage } of observations) {
     const input = { bucket: lineage.bucket, key: lineage.key, versionId: lineage.versionId ?? null };

@@ -11,7 +11,7 @@ export interface Report {
   trends: Map<string, (number | null)[]>;
 }
 
-export const TREND_MONTHS = 12;
+const TREND_MONTHS = 12;
 
 /** The trend re-runs the month's own maths for each earlier month, so a sparkline point is what that month's snapshot said. */
 export function buildReport(input: SnapshotInput): Report {

@@ -11,16 +11,17 @@ export const LISTED_PER_CODE = 100;
 /** Counts problems per code as rows are read, so that one past the listing is counted instead of kept. */
 export class ProblemTally {
   private readonly found = new Map<string, number>();
-  /** Problems counted and not kept, per code. */
-  readonly unlisted = new Map<string, number>();
 
   /** Whether a problem of this code found now may be listed; if not, it is counted as unlisted. */
   keeps(code: string): boolean {
     const found = (this.found.get(code) ?? 0) + 1;
     this.found.set(code, found);
-    if (found <= LISTED_PER_CODE) return true;
-    this.unlisted.set(code, (this.unlisted.get(code) ?? 0) + 1);
-    return false;
+    return found <= LISTED_PER_CODE;
+  }
+
+  /** Problems counted and not kept, per code. */
+  unlisted(): Map<string, number> {
+    return new Map([...this.found].filter(([, found]) => found > LISTED_PER_CODE).map(([code, found]) => [code, found - LISTED_PER_CODE]));
   }
 }
 
@@ -41,6 +42,6 @@ export function listFindings(findings: readonly Finding[], unlisted: ReadonlyMap
   const tally = new ProblemTally();
   const kept = findings.filter((finding) => tally.keeps(finding.problem.code));
   const more = new Map(unlisted);
-  for (const [code, count] of tally.unlisted) more.set(code, (more.get(code) ?? 0) + count);
+  for (const [code, count] of tally.unlisted()) more.set(code, (more.get(code) ?? 0) + count);
   return [...kept, ...[...more].map(([code, count]) => ({ problem: summary(code, count), severity: severityOf(code) }))];
 }

@@ -4,6 +4,7 @@ import type { Problem } from '../problem.js';
 import { uploadFolder } from '../s3-keys.js';
 import { departmentOf } from './department.js';
 import { indicatorNames, nearestIndicators, type IndicatorMatch, type IndicatorMatcher } from './indicators.js';
+import { perText } from './memo.js';
 import { problemAt, type ProblemCode } from './problems.js';
 import { cellAddress, type WorkbookCell } from './sheet.js';
 import type { PeriodCell } from './reporting-period.js';
@@ -70,13 +71,19 @@ const NOTE_ROW = new RegExp(`^(?:${NOTE_LABELS.join('|')}|注\\s*\\d*)\\s*[:：.
 /** "一、科技创新" or "（一）人才": a heading grouping the rows below it. */
 const SECTION_HEADING = /^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))/;
 
+/** Whether a text opens a note line or a section heading: asked of every row, so once per distinct text. */
+const lineOpening = perText((text) => {
+  const folded = normaliseText(text);
+  return { note: NOTE_ROW.test(folded), section: SECTION_HEADING.test(folded) };
+});
+
 function isNoteRow(row: readonly WorkbookCell[]): boolean {
   const [first] = row;
-  return typeof first?.value === 'string' && NOTE_ROW.test(normaliseText(first.value));
+  return typeof first?.value === 'string' && lineOpening(first.value).note;
 }
 
 function isSectionHeading(name: WorkbookCell, value: WorkbookCell | undefined): boolean {
-  return SECTION_HEADING.test(normaliseText(cellText(name.value))) && isBlank(value?.value);
+  return typeof name.value === 'string' && lineOpening(name.value).section && isBlank(value?.value);
 }
 
 function unknownIndicator(table: { sheet: string }, cell: WorkbookCell, context: RowContext): Problem {
@@ -154,7 +161,10 @@ function readRow(table: LongTable, row: readonly WorkbookCell[], context: RowCon
   const rowNumber = row[0]?.row;
   if (rowNumber === undefined || tableHeader(row) || isNoteRow(row)) return undefined;
   const valueCell = row.find((cell) => cell.column === table.valueColumn);
-  const identifiers = table.identifierColumns.flatMap((column) => row.filter((cell) => cell.column === column && !isBlank(cell.value)));
+  const identifiers: WorkbookCell[] = [];
+  for (const column of table.identifierColumns) {
+    for (const cell of row) if (cell.column === column && !isBlank(cell.value)) identifiers.push(cell);
+  }
   const [first] = identifiers;
   if (!first) return isBlank(valueCell?.value) ? undefined : rowProblem('indicator.unknown', () => unnamedRow(table, rowNumber));
   const named = firstMatch(identifiers, context);
@@ -243,17 +253,17 @@ function readWideRow(table: WideTable, row: readonly WorkbookCell[], columns: re
 
 /** Reads the rows below a table's header one at a time, as they come. */
 export interface TableReader {
-  /** A row's figures and problems; blank, note, heading and summary rows give nothing. */
-  read(row: readonly WorkbookCell[]): RowOutcome[];
+  /** Hands on a row's figures and problems; blank, note, heading and summary rows give nothing. */
+  read(row: readonly WorkbookCell[], give: (outcome: RowOutcome) => void): void;
   /** What can only be said once every row has been read, reported before the rows. */
   end(): RowOutcome[];
 }
 
 function longTableReader(table: LongTable, context: RowContext): TableReader {
   return {
-    read: (row) => {
+    read: (row, give) => {
       const outcome = readRow(table, row, context);
-      return outcome ? [outcome] : [];
+      if (outcome) give(outcome);
     },
     end: () => [],
   };
@@ -266,9 +276,9 @@ function wideTableReader(table: WideTable, context: RowContext): TableReader {
   const unnamed = new Set(headings.filter(({ cell, named }) => !named && !isNotFigureHeading(cell)).map(({ cell }) => cell.column));
   const numbered = new Set<number>();
   return {
-    read: (row) => {
+    read: (row, give) => {
       for (const cell of row) if (typeof cell.value === 'number' && unnamed.has(cell.column)) numbered.add(cell.column);
-      return readWideRow(table, row, columns, context);
+      for (const outcome of readWideRow(table, row, columns, context)) give(outcome);
     },
     end: () => headingProblems(table, headings, numbered, context),
   };

@@ -248,7 +248,7 @@ export function submissionReader(input: SubmissionInput): SubmissionReader {
         // Hidden sheets are read to the end all the same, for the limits; a clerk cannot see, let alone check, what they hold.
         if (info.hidden) return;
         for (const cells of rows) {
-          if (reader) for (const outcome of reader.read(cells)) keep(outcome);
+          if (reader) reader.read(cells, keep);
           else seek(cells);
         }
       },
@@ -272,7 +272,7 @@ export function submissionReader(input: SubmissionInput): SubmissionReader {
     // A workbook with nothing filled in is a mistake, not a month in which nothing happened.
     const empty = !seen.value && dated.problems.length === 0 ? [problemAt('sheet.no_figures', tables[0]?.sheet ?? null, null)] : [];
     const periods = [...new Set(figures.map((figure) => figure.period))].sort();
-    const { errors, warnings } = bySeverity(catalog, [...reporting.errors, ...dated.problems, ...problems, ...empty], findings, tally.unlisted);
+    const { errors, warnings } = bySeverity(catalog, [...reporting.errors, ...dated.problems, ...problems, ...empty], findings, tally.unlisted());
     return {
       period: reporting.period ?? periods.at(-1) ?? null,
       periods,

@@ -74,8 +74,10 @@ export function cellText(value: CellValue): string {
   return String(value).trim();
 }
 
+/** Whether a cell shows nothing: only text can be blank, so a number is not worded to tell (every cell of every row is asked). */
 export function isBlank(value: CellValue | undefined): boolean {
-  return value === undefined || cellText(value) === '';
+  if (typeof value === 'string') return value.trim() === '';
+  return value === undefined || value === null || (typeof value === 'object' && 'error' in value && value.error === '');
 }
 
 /** A file name without its folders and extension: "incoming/science/科技局 2026.11.xlsx" → "科技局 2026.11". */

@@ -245,8 +245,11 @@ export function inReadingOrder<T extends { name: string }>(entries: readonly T[]
   return [...entries].sort((a, b) => rank(a) - rank(b));
 }
 
-/** Inflated content is handed on in pieces of at most this size: memory stays flat however large an entry is. */
-const PIECE = 64 * 1024;
+/**
+ * Inflated content is handed on in pieces of at most this size, as exceljs's own zip reader inflates: memory stays flat
+ * however large an entry is, and few parsed rows are alive when the young generation is collected.
+ */
+const PIECE = 16 * 1024;
 
 /**
  * An entry's content in pieces, inflated if it is deflated, never more than it declares. Throws file.corrupt as soon

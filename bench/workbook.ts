@@ -65,15 +65,24 @@ function summary(runs: readonly Measured[]): Summary {
   };
 }
 
+interface Pair {
+  bare: Summary;
+  ingest: Summary;
+  /** Medians of the ratio of each ingest run to the bare run just before it: a machine that slows down slows both. */
+  cpu: number;
+  rss: number;
+}
+
 /** Bare and ingest in turn, `runs` times each. */
-async function pair(file: string, runs: number): Promise<{ bare: Summary; ingest: Summary }> {
+async function pair(file: string, runs: number): Promise<Pair> {
   const bare: Measured[] = [];
   const ingest: Measured[] = [];
   for (let run = 0; run < runs; run += 1) {
     bare.push(await measure('bare', file));
     ingest.push(await measure('ingest', file));
   }
-  return { bare: summary(bare), ingest: summary(ingest) };
+  const ratios = (of: (run: Measured) => number) => median(ingest.map((run, i) => of(run) / of(bare[i] ?? run)));
+  return { bare: summary(bare), ingest: summary(ingest), cpu: ratios((run) => run.cpuMs), rss: ratios((run) => run.peakMb) };
 }
 
 const sizeText = (file: string) => {
@@ -103,16 +112,15 @@ try {
   };
 
   console.log('## Reading a workbook: exceljs streaming read alone vs the full dry-run ingest, limits lifted\n');
-  console.log(`medians of runs taken in turn, each in a process of its own; CPU = user + system of every thread; RSS = VmHWM\n`);
+  console.log('bare and ingest taken in turn, each run in a process of its own; medians of the runs, and of the ratio of each');
+  console.log('ingest run to the bare run before it. CPU = user + system of every thread (process.cpuUsage); RSS = peak (VmHWM)\n');
   const widths = [-28, 8, 5, 9, 9, 6, 10, 17, 17, 6, 16] as const;
   const head = ['file', 'size', 'runs', 'bare ms', 'ingest ms', 'CPU ×', 'CPU goal', 'bare MB (base)', 'ingest MB (base)', 'RSS ×', 'RSS goal'];
   console.log(row(head.map((text, i) => [text, widths[i] ?? 0])));
   const outcomes: string[] = [];
   for (const size of SIZES) {
     const file = await fileOf(size.rows);
-    const { bare, ingest } = await pair(file, size.runs);
-    const cpu = ingest.cpuMs / bare.cpuMs;
-    const rss = ingest.peakMb / bare.peakMb;
+    const { bare, ingest, cpu, rss } = await pair(file, size.runs);
     const rssGoal = size.peakGoalMb === undefined ? goalText(rss, size.rssGoal) : goalText(ingest.peakMb, size.peakGoalMb, ' MB');
     const cells = [
       size.name,

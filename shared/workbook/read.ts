@@ -91,7 +91,9 @@ interface CellCount {
 function checkRow(cells: readonly WorkbookCell[], count: CellCount, limits: ReadLimits): void {
   const [first] = cells;
   if (first && first.row > limits.maxRows) throw beyondLimit('rows', limits.maxRows);
-  if (cells.some((cell) => cell.column > limits.maxColumns)) throw beyondLimit('columns', limits.maxColumns);
+  // Cells come left to right: the last is the furthest.
+  const last = cells.at(-1);
+  if (last && last.column > limits.maxColumns) throw beyondLimit('columns', limits.maxColumns);
   count.cells += cells.length;
   if (count.cells > limits.maxCells) throw beyondLimit('cells', limits.maxCells);
 }

@@ -93,10 +93,12 @@ function columnOf(headers: readonly HeaderCell[], role: ColumnRole): number | un
   return headers.find((header) => header.role === role)?.cell.column;
 }
 
+const isValueHeading = (cell: WorkbookCell) => typeof cell.value === 'string' && headerRole(cell.value)?.role === 'value';
+
 /** A long table's header row names, in separate cells, at least one column that identifies the indicator and a value column. */
 export function tableHeader(row: readonly WorkbookCell[]): LongHeader | undefined {
   // Every row of a long table is asked, and most are figures: without a value heading there is nothing more to look at.
-  if (!row.some((cell) => typeof cell.value === 'string' && headerRole(cell.value)?.role === 'value')) return undefined;
+  if (!row.some(isValueHeading)) return undefined;
   const headers = row.map(headerCell).filter((header) => header !== undefined);
   const value = headers.find((header) => header.role === 'value');
   if (!value) return undefined;

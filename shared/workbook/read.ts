@@ -89,7 +89,7 @@ interface CellCount {
  * counts: formatted empty rows down to row 1,048,576 are no part of the table.
  */
 function checkRow(cells: readonly WorkbookCell[], count: CellCount, limits: ReadLimits): void {
-  const [first] = cells;
+  const first = cells[0];
   if (first && first.row > limits.maxRows) throw beyondLimit('rows', limits.maxRows);
   // Cells come left to right: the last is the furthest.
   const last = cells.at(-1);

@@ -77,8 +77,20 @@ const lineOpening = perText((text) => {
   return { note: NOTE_ROW.test(folded), section: SECTION_HEADING.test(folded) };
 });
 
+/** A row's cell in a column, if it has one (rows hold only cells with a value). */
+function cellAt(row: readonly WorkbookCell[], column: number | undefined): WorkbookCell | undefined {
+  for (const cell of row) if (cell.column === column) return cell;
+  return undefined;
+}
+
+/** The same, unless it is blank. */
+function filledAt(row: readonly WorkbookCell[], column: number | undefined): WorkbookCell | undefined {
+  const cell = cellAt(row, column);
+  return cell && !isBlank(cell.value) ? cell : undefined;
+}
+
 function isNoteRow(row: readonly WorkbookCell[]): boolean {
-  const [first] = row;
+  const first = row[0];
   return typeof first?.value === 'string' && lineOpening(first.value).note;
 }
 
@@ -133,10 +145,10 @@ interface NamedRow {
  */
 function unitStatements(table: LongTable, row: readonly WorkbookCell[], named: NamedRow, context: RowContext): UnitStatement[] {
   const unit = context.catalog.unit(named.match.indicator.unit);
-  const column = row.find((cell) => cell.column === table.unitColumn);
+  const column = filledAt(row, table.unitColumn);
   const header = table.valueHeaderUnit;
   return [
-    ...(column && !isBlank(column.value) ? [{ label: cellText(column.value), cell: column.address }] : []),
+    ...(column ? [{ label: cellText(column.value), cell: column.address }] : []),
     ...bracketUnit(named, context),
     ...(header && unitFactor(unit, header.label) !== undefined ? [header] : []),
   ];
@@ -160,12 +172,13 @@ function firstMatch(cells: readonly WorkbookCell[], context: RowContext): NamedR
 function readRow(table: LongTable, row: readonly WorkbookCell[], context: RowContext): RowOutcome | undefined {
   const rowNumber = row[0]?.row;
   if (rowNumber === undefined || tableHeader(row) || isNoteRow(row)) return undefined;
-  const valueCell = row.find((cell) => cell.column === table.valueColumn);
+  const valueCell = cellAt(row, table.valueColumn);
   const identifiers: WorkbookCell[] = [];
   for (const column of table.identifierColumns) {
-    for (const cell of row) if (cell.column === column && !isBlank(cell.value)) identifiers.push(cell);
+    const cell = filledAt(row, column);
+    if (cell) identifiers.push(cell);
   }
-  const [first] = identifiers;
+  const first = identifiers[0];
   if (!first) return isBlank(valueCell?.value) ? undefined : rowProblem('indicator.unknown', () => unnamedRow(table, rowNumber));
   const named = firstMatch(identifiers, context);
   if (!named) {
@@ -183,7 +196,7 @@ function readRow(table: LongTable, row: readonly WorkbookCell[], context: RowCon
     unit: context.catalog.unit(indicator.unit),
     units: unitStatements(table, row, named, context),
   });
-  const periodCell = row.find((cell) => cell.column === table.periodColumn && !isBlank(cell.value));
+  const periodCell = filledAt(row, table.periodColumn);
   return { indicator, sheet: table.sheet, cell: address, reading, ...(periodCell ? { periodCell: { cell: periodCell, table } } : {}) };
 }
 
@@ -233,8 +246,8 @@ function undatedRow(table: WideTable, row: number, context: RowContext): Problem
 
 function readWideRow(table: WideTable, row: readonly WorkbookCell[], columns: readonly WideColumn[], context: RowContext): RowOutcome[] {
   const rowNumber = row[0]?.row;
-  const periodCell = row.find((cell) => cell.column === table.periodColumn && !isBlank(cell.value));
-  const given = columns.filter(({ column }) => row.some((cell) => cell.column === column && !isBlank(cell.value)));
+  const periodCell = filledAt(row, table.periodColumn);
+  const given = columns.filter(({ column }) => filledAt(row, column) !== undefined);
   if (rowNumber === undefined || given.length === 0 || isNoteRow(row) || isSummaryRow(row)) return [];
   if (!periodCell) return [rowProblem('period.missing', () => undatedRow(table, rowNumber, context))];
   return columns.map(({ column, named }) => {
@@ -243,7 +256,7 @@ function readWideRow(table: WideTable, row: readonly WorkbookCell[], columns: re
     const reading = readValue({
       sheet: table.sheet,
       address,
-      cell: row.find((cell) => cell.column === column),
+      cell: cellAt(row, column),
       unit: context.catalog.unit(indicator.unit),
       units: bracketUnit(named, context),
     });

@@ -10,18 +10,24 @@ export const LISTED_PER_CODE = 100;
 
 /** Counts problems per code as rows are read, so that one past the listing is counted instead of kept. */
 export class ProblemTally {
-  private readonly found = new Map<string, number>();
+  /** Problems found so far, per code: a counter each, so that counting one more is a single look-up. */
+  private readonly found = new Map<string, { count: number }>();
 
   /** Whether a problem of this code found now may be listed; if not, it is counted as unlisted. */
   keeps(code: string): boolean {
-    const found = (this.found.get(code) ?? 0) + 1;
-    this.found.set(code, found);
-    return found <= LISTED_PER_CODE;
+    let found = this.found.get(code);
+    if (!found) {
+      found = { count: 0 };
+      this.found.set(code, found);
+    }
+    found.count += 1;
+    return found.count <= LISTED_PER_CODE;
   }
 
   /** Problems counted and not kept, per code. */
   unlisted(): Map<string, number> {
-    return new Map([...this.found].filter(([, found]) => found > LISTED_PER_CODE).map(([code, found]) => [code, found - LISTED_PER_CODE]));
+    const past = [...this.found].filter(([, found]) => found.count > LISTED_PER_CODE);
+    return new Map(past.map(([code, found]) => [code, found.count - LISTED_PER_CODE]));
   }
 }
 

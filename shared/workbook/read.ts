@@ -55,18 +55,21 @@ export function cellValueOf(raw: ExcelJS.CellValue, numFmt: string | undefined, 
   return raw.result === undefined ? { formula } : scalarValue(raw.result, numFmt, date1904);
 }
 
+const FORMULA = ExcelJS.ValueType.Formula;
+
 /** A formula cell's `value` drops falsy results (0, false, "", the NaN of an error), so the result is taken from the cell itself. */
 function rawValue(cell: ExcelJS.Cell): ExcelJS.CellValue {
-  return cell.type === ExcelJS.ValueType.Formula ? { formula: cell.formula, result: cell.result } : cell.value;
+  return cell.type === FORMULA ? { formula: cell.formula, result: cell.result } : cell.value;
 }
 
 function rowCells(row: ExcelJS.Row, date1904: boolean): WorkbookCell[] {
   const cells: WorkbookCell[] = [];
+  const number = row.number;
   row.eachCell((cell, column) => {
     const numFmt: string | undefined = cell.numFmt;
     const value = cellValueOf(rawValue(cell), numFmt, date1904);
     if (value === null) return;
-    const read: WorkbookCell = { address: cell.address, row: row.number, column, value };
+    const read: WorkbookCell = { address: cell.address, row: number, column, value };
     if (numFmt && numFmt !== 'General') read.numFmt = numFmt;
     cells.push(read);
   });

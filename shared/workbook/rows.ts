@@ -95,7 +95,7 @@ function isNoteRow(row: readonly WorkbookCell[]): boolean {
 }
 
 function isSectionHeading(name: WorkbookCell, value: WorkbookCell | undefined): boolean {
-  return typeof name.value === 'string' && lineOpening(name.value).section && isBlank(value?.value);
+  return isBlank(value?.value) && typeof name.value === 'string' && lineOpening(name.value).section;
 }
 
 function unknownIndicator(table: { sheet: string }, cell: WorkbookCell, context: RowContext): Problem {
@@ -171,8 +171,10 @@ function firstMatch(cells: readonly WorkbookCell[], context: RowContext): NamedR
 
 function readRow(table: LongTable, row: readonly WorkbookCell[], context: RowContext): RowOutcome | undefined {
   const rowNumber = row[0]?.row;
-  if (rowNumber === undefined || tableHeader(row) || isNoteRow(row)) return undefined;
   const valueCell = cellAt(row, table.valueColumn);
+  // A header row repeated below the first has a heading or nothing in the value column, never a figure: only such rows are asked.
+  const mayBeHeader = valueCell === undefined || typeof valueCell.value === 'string';
+  if (rowNumber === undefined || (mayBeHeader && tableHeader(row)) || isNoteRow(row)) return undefined;
   const identifiers: WorkbookCell[] = [];
   for (const column of table.identifierColumns) {
     const cell = filledAt(row, column);

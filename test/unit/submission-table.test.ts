@@ -62,6 +62,13 @@ describe('parseSubmission finds the table', () => {
     ]);
   });
 
+  it('but reads a figure whose other cells happen to use heading words: a repeated header has no figure in the value column', () => {
+    const result = parse([scienceSheet([['巴渝工匠', '人', 12, '数值为估算', '项目组填报']])]);
+
+    expect(result.errors).toEqual([]);
+    expect(figuresOf(result)).toEqual([{ indicator: 'sci.bayu_craftsmen', value: 12, sheet: '科技创新', cell: 'C5' }]);
+  });
+
   it('on every sheet that has one, leaving out sheets that do not', () => {
     const result = parse([
       sheetOf('说明', [['填报说明'], ['只填写数值列。数值 Value 指标 Indicator']]),

@@ -54,12 +54,12 @@ function preferDepartment(candidates: readonly Indicator[] | undefined, departme
 }
 
 /** Each name of an indicator as the character pairs similarity compares, worked out once per indicator. */
-const NAME_PAIRS = new WeakMap<Indicator, PairCounts[]>();
+const NAME_PAIRS = new WeakMap<Indicator, CharacterPairs[]>();
 
-function namePairs(indicator: Indicator): PairCounts[] {
+function namePairs(indicator: Indicator): CharacterPairs[] {
   let pairs = NAME_PAIRS.get(indicator);
   if (!pairs) {
-    pairs = namesOf(indicator).map((name) => pairCounts(nameKey(name)));
+    pairs = namesOf(indicator).map((name) => characterPairs(nameKey(name)));
     NAME_PAIRS.set(indicator, pairs);
   }
   return pairs;
@@ -67,7 +67,7 @@ function namePairs(indicator: Indicator): PairCounts[] {
 
 /** The indicators whose names look most like the text, best first, to suggest what the clerk meant. */
 export function nearestIndicators(text: string, indicators: readonly Indicator[], count = 3): Indicator[] {
-  const pairs = pairCounts(nameKey(text));
+  const pairs = characterPairs(nameKey(text));
   return indicators
     .map((indicator) => ({ indicator, score: Math.max(...namePairs(indicator).map((name) => similarity(pairs, name))) }))
     .sort((a, b) => b.score - a.score)
@@ -75,26 +75,30 @@ export function nearestIndicators(text: string, indicators: readonly Indicator[]
     .map(({ indicator }) => indicator);
 }
 
-/** The adjacent character pairs of a text (the text itself when shorter), each with how often it occurs. */
-interface PairCounts {
-  counts: ReadonlyMap<string, number>;
-  total: number;
-}
+/** The adjacent character pairs of a text (the text itself when shorter), sorted, so that two are compared in one pass. */
+type CharacterPairs = readonly string[];
 
-function pairCounts(text: string): PairCounts {
+function characterPairs(text: string): CharacterPairs {
   const characters = [...text];
-  const pairs = characters.length < 2 ? characters : characters.slice(1).map((character, i) => `${characters[i] ?? ''}${character}`);
-  const counts = new Map<string, number>();
-  for (const pair of pairs) counts.set(pair, (counts.get(pair) ?? 0) + 1);
-  return { counts, total: pairs.length };
+  if (characters.length < 2) return characters;
+  return characters.slice(1).map((character, i) => `${characters[i] ?? ''}${character}`).sort();
 }
 
 /** Dice coefficient over adjacent character pairs: suits Chinese, where words are not separated by spaces. */
-function similarity(a: PairCounts, b: PairCounts): number {
-  if (a.total + b.total === 0) return 0;
+function similarity(a: CharacterPairs, b: CharacterPairs): number {
+  if (a.length + b.length === 0) return 0;
   let shared = 0;
-  for (const [pair, count] of a.counts) shared += Math.min(count, b.counts.get(pair) ?? 0);
-  return (2 * shared) / (a.total + b.total);
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    const left = a[i] ?? '';
+    const right = b[j] ?? '';
+    if (left === right) {
+      shared += 1;
+      i += 1;
+      j += 1;
+    } else if (left < right) i += 1;
+    else j += 1;
+  }
+  return (2 * shared) / (a.length + b.length);
 }
 
 /** How a message names an indicator, so that the clerk can find it in the template either way. */

@@ -47,7 +47,13 @@ function summary(code: string, n: number): Problem {
 export function listFindings(findings: readonly Finding[], unlisted: ReadonlyMap<string, number>, severityOf: (code: string) => Severity): Finding[] {
   const tally = new ProblemTally();
   const kept = findings.filter((finding) => tally.keeps(finding.problem.code));
-  const more = new Map(unlisted);
-  for (const [code, count] of tally.unlisted()) more.set(code, (more.get(code) ?? 0) + count);
+  const more = sumCounts(unlisted, tally.unlisted());
   return [...kept, ...[...more].map(([code, count]) => ({ problem: summary(code, count), severity: severityOf(code) }))];
+}
+
+/** Counts per code, added up. */
+export function sumCounts(...counts: readonly ReadonlyMap<string, number>[]): Map<string, number> {
+  const sum = new Map<string, number>();
+  for (const [code, count] of counts.flatMap((each) => [...each])) sum.set(code, (sum.get(code) ?? 0) + count);
+  return sum;
 }

@@ -4,7 +4,8 @@ import type { Problem } from '../problem.js';
 import { departmentOf } from './department.js';
 import { indexIndicators, indicatorMatcher, indicatorNames } from './indicators.js';
 import { problemAt, severityOf, type BilingualText } from './problems.js';
-import { listFindings, ProblemTally } from './listing.js';
+import { listFindings, ProblemTally, sumCounts } from './listing.js';
+import { RepeatedRows } from './repeats.js';
 import { keepAbove, missingPeriod, readReportingPeriod, rowPeriod, type ReportingPeriod, type RowsAbove } from './reporting-period.js';
 import { tableReader, type FigureRow, type RowContext, type RowOutcome, type TableReader } from './rows.js';
 import { checkRules, type Finding, type RuledFigure } from './rules.js';
@@ -200,8 +201,8 @@ export interface SubmissionReader {
  * Reads a department's workbook: finds its tables (a row per indicator, or a row per month; the first header row of
  * each visible sheet) and reporting period, recognises each indicator and reads its value in the catalog's canonical
  * unit, checks the catalog's rules, and reports every problem at its cell. What is kept as rows are read: the rows
- * above each header that state the period, each row's figure, the problems up to LISTED_PER_CODE of a code (the rest
- * counted), and a few facts per indicator. Throws UnknownDepartmentError when the department is not in the catalog.
+ * above each header that state the period, each row's figure (copies of one past LISTED_PER_CODE + 1 counted), the
+ * problems up to LISTED_PER_CODE of a code (the rest counted), and a few facts per indicator. Throws UnknownDepartmentError when the department is not in the catalog.
  */
 export function submissionReader(input: SubmissionInput): SubmissionReader {
   const { catalog, fileName, currentPeriod } = input;
@@ -212,10 +213,11 @@ export function submissionReader(input: SubmissionInput): SubmissionReader {
   const tables: DataTable[] = [];
   const outcomes: RowOutcome[] = [];
   const tally = new ProblemTally();
+  const repeats = new RepeatedRows();
   const seen: RowsSeen = { listed: new Set(), answered: new Set(), blanks: new Map(), value: false, undated: false };
   const unreadable: Problem[] = [];
 
-  /** A row's outcome is kept when it is a figure, or a problem still listed; every figure row is noted. */
+  /** A row's outcome is kept when it is a figure (but not the umpteenth copy of one: RepeatedRows) or a problem still listed; every figure row is noted. */
   function keep(outcome: RowOutcome): void {
     if ('problem' in outcome) {
       if (tally.keeps(outcome.code)) outcomes.push(outcome);
@@ -223,7 +225,9 @@ export function submissionReader(input: SubmissionInput): SubmissionReader {
     }
     noteRow(seen, outcome);
     const { reading } = outcome;
-    if (reading.outcome === 'value' || (reading.outcome === 'problem' && tally.keeps(reading.problem.code))) outcomes.push(outcome);
+    if (reading.outcome === 'value' ? repeats.keeps(outcome, reading.value) : reading.outcome === 'problem' && tally.keeps(reading.problem.code)) {
+      outcomes.push(outcome);
+    }
   }
 
   function sheet(info: SheetInfo): SheetReading {
@@ -272,7 +276,8 @@ export function submissionReader(input: SubmissionInput): SubmissionReader {
     // A workbook with nothing filled in is a mistake, not a month in which nothing happened.
     const empty = !seen.value && dated.problems.length === 0 ? [problemAt('sheet.no_figures', tables[0]?.sheet ?? null, null)] : [];
     const periods = [...new Set(figures.map((figure) => figure.period))].sort();
-    const { errors, warnings } = bySeverity(catalog, [...reporting.errors, ...dated.problems, ...problems, ...empty], findings, tally.unlisted());
+    const unlisted = sumCounts(tally.unlisted(), repeats.unlisted([...dated.problems, ...problems]));
+    const { errors, warnings } = bySeverity(catalog, [...reporting.errors, ...dated.problems, ...problems, ...empty], findings, unlisted);
     return {
       period: reporting.period ?? periods.at(-1) ?? null,
       periods,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Problem } from '../../shared/problem.js';
 import { LISTED_PER_CODE } from '../../shared/workbook/listing.js';
-import { FIRST_FIGURE_ROW, parse, scienceSheet } from './workbook-fixtures.js';
+import { FIRST_FIGURE_ROW, parse, scienceSheet, sheetOf } from './workbook-fixtures.js';
 
 /** Rows naming no catalog indicator, each with a value: an indicator.unknown apiece. */
 const unknownRows = (count: number) => Array.from({ length: count }, (_, i) => [`指标 ${i + 1}`, '人', i + 1]);
@@ -34,5 +35,31 @@ describe('parseSubmission lists at most LISTED_PER_CODE problems of a code', () 
 
     expect(result.errors).toHaveLength(LISTED_PER_CODE);
     expect(result.errors.every((error) => error.cell !== null)).toBe(true);
+  });
+});
+
+describe('parseSubmission counts copies of one row rather than keeping each', () => {
+  /** A long table with a period column under a sheet that reports on 2026-11. */
+  const withMonths = (months: readonly string[]) =>
+    sheetOf('科技创新', [['填报月份', '2026-11'], ['指标', '单位', '数值', '月份'], ...months.map((month) => ['巴渝工匠', '人', 12, month])]);
+  const located = (problems: readonly Problem[]) => problems.map(({ code, cell }) => ({ code, cell }));
+
+  it('takes a figure given on many rows once, however many', () => {
+    const result = parse([scienceSheet(Array.from({ length: 3 * LISTED_PER_CODE }, () => ['巴渝工匠', '人', 12]))]);
+
+    expect(result.errors).toEqual([]);
+    expect(result.figures).toEqual([expect.objectContaining({ indicator: 'sci.bayu_craftsmen', value: 12, cell: `C${FIRST_FIGURE_ROW}` })]);
+  });
+
+  it('refuses copies alike: the same problems listed and counted as when every row is told apart', () => {
+    const rows = 3 * LISTED_PER_CODE;
+    // The same month written six ways: the rows give the same problem but are no copies of each other.
+    const spellings = ['2027-05', '2027/05', '2027.05', '2027年5月', '2027-5', '2027年05月'];
+    const copies = parse([withMonths(Array.from({ length: rows }, () => '2027-05'))]);
+    const distinct = parse([withMonths(Array.from({ length: rows }, (_, i) => spellings[i % spellings.length] ?? ''))]);
+
+    expect(located(copies.errors)).toEqual(located(distinct.errors));
+    expect(copies.errors).toHaveLength(LISTED_PER_CODE + 1);
+    expect(copies.errors.at(-1)?.message).toContain(`另有 ${rows - LISTED_PER_CODE} 处同类问题（period.conflict）`);
   });
 });

@@ -31,8 +31,8 @@ interface Size {
 }
 
 const SIZES: Size[] = [
-  { name: 'monthly template, filled in', runs: 15 },
-  { name: '10,000 rows × 7', rows: 10_000, runs: 15, cpuGoal: 1.3 },
+  { name: 'monthly template, filled in', runs: 21 },
+  { name: '10,000 rows × 7', rows: 10_000, runs: 21, cpuGoal: 1.3 },
   { name: '100,000 rows × 7', rows: 100_000, runs: 7, cpuGoal: 1.5, rssGoal: 1.2 },
   { name: '1,000,000 rows × 7', rows: 1_000_000, runs: 3, peakGoalMb: 300 },
 ];

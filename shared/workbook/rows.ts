@@ -34,7 +34,7 @@ export interface FigureRow {
 }
 
 /** A row that gives a problem and no figure. It is worded only when reported: a file may have thousands, and naming the nearest indicators takes time. */
-export interface RowProblem {
+interface RowProblem {
   code: ProblemCode;
   problem: () => Problem;
 }

@@ -45,8 +45,6 @@ export interface StreamedSheet extends SheetInfo {
   rows: AsyncIterable<WorkbookCell[][]> | Iterable<WorkbookCell[][]>;
 }
 
-export type WorkbookSheets = WorkbookSheet[];
-
 /**
  * Days from Excel's day 0 (1899-12-30) to 1970-01-01. Serials before 1900-03-01 come out a day off
  * (Excel counts a 1900-02-29 that never was); no reporting month is that early.

@@ -186,13 +186,13 @@ function bySeverity(catalog: Catalog, problems: readonly Problem[], findings: re
 }
 
 /** Reads one sheet's rows as they come: its rows above a table, then its table's rows. */
-export interface SheetReading {
+interface SheetReading {
   rows(rows: readonly WorkbookCell[][]): void;
   end(): void;
 }
 
 /** Reads a workbook a sheet at a time and a row at a time, keeping what the verdict needs and nothing of the cells. */
-export interface SubmissionReader {
+interface SubmissionReader {
   sheet(sheet: SheetInfo): SheetReading;
   result(): ParsedSubmission;
 }
@@ -204,7 +204,7 @@ export interface SubmissionReader {
  * above each header that state the period, each row's figure (copies of one past LISTED_PER_CODE + 1 counted), the
  * problems up to LISTED_PER_CODE of a code (the rest counted), and a few facts per indicator. Throws UnknownDepartmentError when the department is not in the catalog.
  */
-export function submissionReader(input: SubmissionInput): SubmissionReader {
+function submissionReader(input: SubmissionInput): SubmissionReader {
   const { catalog, fileName, currentPeriod } = input;
   const department = departmentOf(catalog, input.department);
   const match = indicatorMatcher(indexIndicators(catalog), department.id);

@@ -76,7 +76,7 @@ function rowCells(row: ExcelJS.Row, date1904: boolean): WorkbookCell[] {
   return cells;
 }
 
-/** Known once the workbook part is read, which the repacked zip puts before every sheet. */
+/** Known once the workbook part is read, which readingZip puts before every sheet. */
 function usesDate1904(reader: ExcelJS.stream.xlsx.WorkbookReader): boolean {
   const { properties } = reader as unknown as { properties?: { model?: { date1904?: boolean } } };
   return properties?.model?.date1904 === true;

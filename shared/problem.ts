@@ -23,6 +23,11 @@ export interface Finding extends Problem {
   severity: Severity;
 }
 
+/** The problem alone, as the import report lists it under its errors or its warnings. */
+export function problemOf({ sheet, cell, code, message }: Finding): Problem {
+  return { sheet, cell, code, message };
+}
+
 /** A file that cannot be read as a workbook at all (not a workbook, corrupt, password-protected...). */
 export class WorkbookFormatError extends Error {
   override readonly name = 'WorkbookFormatError';

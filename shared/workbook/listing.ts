@@ -1,5 +1,4 @@
-import type { Problem, Severity } from '../problem.js';
-import type { Finding } from './rules.js';
+import type { Finding, Problem, Severity } from '../problem.js';
 
 /**
  * How many problems of one code a report lists. A sheet of 100,000 mistyped rows would otherwise give a report,
@@ -46,9 +45,9 @@ function summary(code: string, n: number): Problem {
  */
 export function listFindings(findings: readonly Finding[], unlisted: ReadonlyMap<string, number>, severityOf: (code: string) => Severity): Finding[] {
   const tally = new ProblemTally();
-  const kept = findings.filter((finding) => tally.keeps(finding.problem.code));
+  const kept = findings.filter((finding) => tally.keeps(finding.code));
   const more = sumCounts(unlisted, tally.unlisted());
-  return [...kept, ...[...more].map(([code, count]) => ({ problem: summary(code, count), severity: severityOf(code) }))];
+  return [...kept, ...[...more].map(([code, count]) => ({ ...summary(code, count), severity: severityOf(code) }))];
 }
 
 /** Counts per code, added up. */

@@ -1,6 +1,6 @@
 import type { Catalog, Indicator } from '../catalog/catalog.js';
 import type { Period } from '../calendar.js';
-import type { Problem, Severity } from '../problem.js';
+import type { Finding } from '../problem.js';
 import { indicatorNames } from './indicators.js';
 import { problemAt, severityOf } from './problems.js';
 
@@ -19,11 +19,6 @@ export interface RuledFigure {
 /** A figure of this upload, with the cell a finding points at. */
 export type UploadedFigure = RuledFigure & { sheet: string; cell: string };
 
-export interface Finding {
-  problem: Problem;
-  severity: Severity;
-}
-
 function outsideRange(indicator: Indicator, value: number): 'low' | 'high' | undefined {
   const range = indicator.plausible;
   if (range?.min !== undefined && value < range.min) return 'low';
@@ -40,7 +35,7 @@ function implausible(catalog: Catalog, indicator: Indicator, figure: UploadedFig
     zh: `${indicatorNames(indicator).zh}读到 ${figure.value} ${unit.zh}，${zhSide}合理值 ${bound}；请确认单位（如万元与亿元）和位数`,
     en: `${indicatorNames(indicator).en} read as ${figure.value} ${unit.en}, ${enSide} the plausible ${bound}; check the unit (万元 or 亿元) and the digits`,
   });
-  return [{ problem, severity: indicator.plausible?.severity ?? severityOf('value.implausible', catalog.severities) }];
+  return [{ ...problem, severity: indicator.plausible?.severity ?? severityOf('value.implausible', catalog.severities) }];
 }
 
 function percentOver100(catalog: Catalog, indicator: Indicator, figure: UploadedFigure & { value: number }): Finding[] {
@@ -49,7 +44,7 @@ function percentOver100(catalog: Catalog, indicator: Indicator, figure: Uploaded
     zh: `读到 ${figure.value}（百分点）；如 92.5% 请填 92.5`,
     en: `read as ${figure.value} percentage points; for 92.5 % type 92.5`,
   });
-  return [{ problem, severity: severityOf('value.percent_out_of_range', catalog.severities) }];
+  return [{ ...problem, severity: severityOf('value.percent_out_of_range', catalog.severities) }];
 }
 
 type Neighbours = { earlier?: RuledFigure; later?: RuledFigure };
@@ -73,14 +68,14 @@ function fell(catalog: Catalog, indicator: Indicator, figure: UploadedFigure & {
       zh: `${name.zh}为 ${figure.value}，低于 ${earlier.period} 的 ${String(earlier.value)}；累计数只增不减，请核对`,
       en: `${name.en} is ${figure.value}, below ${String(earlier.value)} in ${earlier.period}; a cumulative count never falls, check it`,
     };
-    findings.push({ problem: problemAt('value.fell', figure.sheet, figure.cell, detail), severity });
+    findings.push({ ...problemAt('value.fell', figure.sheet, figure.cell, detail), severity });
   }
   if (later && figure.value > Number(later.value)) {
     const detail = {
       zh: `${name.zh}为 ${figure.value}，高于之后 ${later.period} 的 ${String(later.value)}；累计数只增不减，请核对`,
       en: `${name.en} is ${figure.value}, above ${String(later.value)} in the later month ${later.period}; a cumulative count never falls, check it`,
     };
-    findings.push({ problem: problemAt('value.fell', figure.sheet, figure.cell, detail), severity });
+    findings.push({ ...problemAt('value.fell', figure.sheet, figure.cell, detail), severity });
   }
   return findings;
 }

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { Period } from '../calendar.js';
-import type { Problem } from '../problem.js';
+import { problemOf, type Finding, type Problem } from '../problem.js';
 import { departmentOf } from './department.js';
 import { indexIndicators, indicatorMatcher, indicatorNames } from './indicators.js';
 import { problemAt, severityOf, type BilingualText } from './problems.js';
@@ -8,7 +8,7 @@ import { listFindings, ProblemTally, sumCounts } from './listing.js';
 import { RepeatedRows } from './repeats.js';
 import { keepAbove, missingPeriod, readReportingPeriod, rowPeriod, type ReportingPeriod, type RowsAbove } from './reporting-period.js';
 import { tableReader, type FigureRow, type RowContext, type RowOutcome, type TableReader } from './rows.js';
-import { checkRules, type Finding, type RuledFigure } from './rules.js';
+import { checkRules, type RuledFigure } from './rules.js';
 import type { SheetInfo, StreamedSheet, WorkbookCell, WorkbookSheet } from './sheet.js';
 import { noteFigureSigns, tableAt, type DataTable, type FigureSigns, type NamesIndicator } from './table.js';
 
@@ -178,10 +178,10 @@ function figureOf({ indicator, value, sheet, cell, period }: GivenFigure): Figur
 /** Errors reject the upload, warnings do not; which a rule's problem is, the catalog says. At most LISTED_PER_CODE of a code are listed. */
 function bySeverity(catalog: Catalog, problems: readonly Problem[], findings: readonly Finding[], unlisted: ReadonlyMap<string, number>): Pick<ParsedSubmission, 'errors' | 'warnings'> {
   const severity = (code: string) => severityOf(code, catalog.severities);
-  const all = listFindings([...problems.map((problem) => ({ problem, severity: severity(problem.code) })), ...findings], unlisted, severity);
+  const all = listFindings([...problems.map((problem) => ({ ...problem, severity: severity(problem.code) })), ...findings], unlisted, severity);
   return {
-    errors: all.filter((entry) => entry.severity === 'error').map((entry) => entry.problem),
-    warnings: all.filter((entry) => entry.severity === 'warning').map((entry) => entry.problem),
+    errors: all.filter((entry) => entry.severity === 'error').map(problemOf),
+    warnings: all.filter((entry) => entry.severity === 'warning').map(problemOf),
   };
 }
 

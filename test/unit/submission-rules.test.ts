@@ -9,7 +9,7 @@ function uploaded(indicator: string, value: number | boolean, period = '2026-11'
 }
 
 function findings(figures: UploadedFigure[], previous: RuledFigure[] = [], rules = catalog) {
-  return checkRules({ catalog: rules, figures, previous }).map(({ problem, severity }) => ({ code: problem.code, cell: problem.cell, severity }));
+  return checkRules({ catalog: rules, figures, previous }).map(({ code, cell, severity }) => ({ code, cell, severity }));
 }
 
 describe('checkRules', () => {
@@ -81,7 +81,7 @@ describe('checkRules', () => {
   it('says what was read and what to check', () => {
     const [finding] = checkRules({ catalog, figures: [uploaded('edu.traditional_feature_schools', 50)], previous: [{ indicator: 'edu.traditional_feature_schools', period: '2026-10', value: 52 }] });
 
-    expect(finding?.problem.message).toBe(
+    expect(finding?.message).toBe(
       '累计数不应比之前月份减少：国家级、市级传统特色学校(累计)（edu.traditional_feature_schools）为 50，低于 2026-10 的 52；累计数只增不减，请核对 / A cumulative figure cannot be lower than an earlier month; National and municipal traditional-feature schools, cumulative (edu.traditional_feature_schools) is 50, below 52 in 2026-10; a cumulative count never falls, check it',
     );
   });

@@ -18,10 +18,12 @@ export interface Assessment {
   figures: Figure[];
   errors: Problem[];
   warnings: Problem[];
+  /** Rows holding any value that were read; 0 when the file was refused before its sheets were read. */
+  rowsRead: number;
 }
 
 function rejected(department: string, problem: Problem): Assessment {
-  return { status: 'rejected', workbookRead: false, department, period: null, figures: [], errors: [problem], warnings: [] };
+  return { status: 'rejected', workbookRead: false, department, period: null, figures: [], errors: [problem], warnings: [], rowsRead: 0 };
 }
 
 /**
@@ -70,6 +72,7 @@ export async function assessWorkbook(input: {
     figures: parsed.errors.length === 0 ? parsed.figures : [],
     errors: parsed.errors,
     warnings: parsed.warnings,
+    rowsRead: parsed.rowsRead,
   };
 }
 

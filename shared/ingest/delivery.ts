@@ -17,7 +17,7 @@ export function uploadsOfMessage(record: SQSRecord): Upload[] {
 
 function recordImport(metrics: Metrics, { status, outcome, counts }: ImportReport): void {
   metrics.addMetric(status === 'accepted' ? METRIC.filesAccepted : METRIC.filesRejected, MetricUnit.Count, 1);
-  metrics.addMetric(METRIC.rowsRead, MetricUnit.Count, counts.observations);
+  metrics.addMetric(METRIC.rowsRead, MetricUnit.Count, counts.rows);
   metrics.addMetric(METRIC.observationsWritten, MetricUnit.Count, outcome === 'committed' ? counts.observations : 0);
 }
 

@@ -27,7 +27,8 @@ export interface ImportReport extends ImportSummary {
   outcome: CommitOutcome | null;
   /** One entry per month the upload reported, oldest first; empty when it was rejected. */
   slices: SliceReport[];
-  counts: { observations: number; errors: number; warnings: number };
+  /** Rows holding a value that were read, and what came of them. */
+  counts: { rows: number; observations: number; errors: number; warnings: number };
   reportKey: string;
   /** The clerk's workbook with every problem marked; null when the file was refused before it could be read, was not an .xlsx, or was too large to open whole. */
   annotatedKey: string | null;
@@ -182,7 +183,7 @@ export function makeIngest(ports: {
       source: upload,
       outcome: overallOutcome(slices),
       slices,
-      counts: { observations: summary.observations.length, errors: summary.errors.length, warnings: summary.warnings.length },
+      counts: { rows: assessment.rowsRead, observations: summary.observations.length, errors: summary.errors.length, warnings: summary.warnings.length },
       reportKey,
       annotatedKey,
     };

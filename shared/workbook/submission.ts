@@ -35,6 +35,8 @@ export interface ParsedSubmission {
   figures: Figure[];
   errors: Problem[];
   warnings: Problem[];
+  /** Rows holding any value, on every sheet, hidden ones included: what the reader went through. */
+  rowsRead: number;
 }
 
 export interface SubmissionInput {
@@ -216,6 +218,7 @@ function submissionReader(input: SubmissionInput): SubmissionReader {
   const repeats = new RepeatedRows();
   const seen: RowsSeen = { listed: new Set(), answered: new Set(), blanks: new Map(), value: false, undated: false };
   const unreadable: Problem[] = [];
+  let rowsRead = 0;
 
   /** A row's outcome is kept when it is a figure (but not the umpteenth copy of one: RepeatedRows) or a problem still listed; every figure row is noted. */
   function keep(outcome: RowOutcome): void {
@@ -249,6 +252,7 @@ function submissionReader(input: SubmissionInput): SubmissionReader {
     }
     return {
       rows(rows) {
+        for (const cells of rows) if (cells.length > 0) rowsRead++;
         // Hidden sheets are read to the end all the same, for the limits; a clerk cannot see, let alone check, what they hold.
         if (info.hidden) return;
         for (const cells of rows) {
@@ -266,7 +270,7 @@ function submissionReader(input: SubmissionInput): SubmissionReader {
 
   function result(): ParsedSubmission {
     if (tables.length === 0) {
-      return { period: null, periods: [], figures: [], errors: [problemAt('sheet.no_table', null, null)], warnings: [] };
+      return { period: null, periods: [], figures: [], errors: [problemAt('sheet.no_table', null, null)], warnings: [], rowsRead };
     }
     const reporting = readReportingPeriod({ tables, fileName, currentPeriod });
     const dated = datedValues(outcomes, reporting, seen.undated, { ...input, tables });
@@ -284,6 +288,7 @@ function submissionReader(input: SubmissionInput): SubmissionReader {
       figures,
       errors,
       warnings: [...warnings, ...notReported(seen), ...notListed(seen, context), ...unreadable],
+      rowsRead,
     };
   }
 

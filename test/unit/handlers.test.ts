@@ -3,6 +3,7 @@ import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, S3Clie
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { S3Event, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import ExcelJS from 'exceljs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { localContext } from '../../cli/local/stores.js';
 import { fillTemplate } from '../../cli/samples.js';
@@ -118,6 +119,17 @@ async function scienceWorkbook(): Promise<Uint8Array> {
   );
 }
 
+/** Rows holding any value on any sheet, counted by exceljs loading the whole workbook: what the reader should report. */
+async function rowsHoldingValues(bytes: Uint8Array): Promise<number> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
+  let rows = 0;
+  workbook.eachSheet((sheet) => sheet.eachRow((row) => {
+    if ((row.values as unknown[]).some((value) => value !== null && value !== undefined && value !== '')) rows++;
+  }));
+  return rows;
+}
+
 function writtenReports(): ImportReport[] {
   return s3
     .commandCalls(PutObjectCommand)
@@ -168,8 +180,17 @@ describe('the ingest handler', () => {
   it('emits files accepted, rows read and observations written as EMF', async () => {
     await ingest(sqsEvent(s3Event(ENCODED_KEY)), localContext('ingest'));
     const [document] = emitted;
-    expect(document).toMatchObject({ service: 'department-metrics', FilesAccepted: 1, RowsRead: 3, ObservationsWritten: 3 });
+    const rows = await rowsHoldingValues(await scienceWorkbook());
+    expect(document).toMatchObject({ service: 'department-metrics', FilesAccepted: 1, RowsRead: rows, ObservationsWritten: 3 });
     expect(document?._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'DepartmentMetrics/test', Dimensions: [['service']] }] });
+  });
+
+  it('counts the rows of a rejected file as read, and nothing as written', async () => {
+    const wrong = await fillTemplate(await buildTemplate(catalog, 'science', '2026-11'), new Map([['sci.bayu_craftsmen', 'thirty']]));
+    s3.on(GetObjectCommand, { Bucket: 'uploads', Key: KEY, VersionId: 'v1' }).resolves({ Body: body(wrong) });
+    await ingest(sqsEvent(s3Event(ENCODED_KEY)), localContext('ingest'));
+    expect(emitted[0]).toMatchObject({ FilesRejected: 1, RowsRead: await rowsHoldingValues(wrong), ObservationsWritten: 0 });
+    expect(writtenReports()).toMatchObject([{ status: 'rejected', counts: { rows: await rowsHoldingValues(wrong), observations: 0 } }]);
   });
 
   it('names the upload key, version and department on every line it logs, and the period once known', async () => {

@@ -107,6 +107,7 @@ describe('parseSubmission refuses a period it cannot trust', () => {
       period: null,
       periods: [],
       figures: [],
+      rowsRead: 2,
       errors: [
         {
           sheet: '科技创新',

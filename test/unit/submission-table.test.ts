@@ -84,11 +84,12 @@ describe('parseSubmission finds the table', () => {
   });
 
   it.each([
-    { workbook: 'no sheets', sheets: [] },
-    { workbook: 'sheets without a header row', sheets: [sheetOf('Sheet1', [['巴渝工匠', 12], ['科技特派员', 30]])] },
-    { workbook: 'an indicator column but no value column', sheets: [sheetOf('Sheet1', [['指标', '2026年11月'], ['巴渝工匠', 12]])] },
-  ])('and says so when there is none: $workbook', ({ sheets }) => {
+    { workbook: 'no sheets', sheets: [], rows: 0 },
+    { workbook: 'sheets without a header row', sheets: [sheetOf('Sheet1', [['巴渝工匠', 12], ['科技特派员', 30]])], rows: 2 },
+    { workbook: 'an indicator column but no value column', sheets: [sheetOf('Sheet1', [['指标', '2026年11月'], ['巴渝工匠', 12]])], rows: 2 },
+  ])('and says so when there is none: $workbook', ({ sheets, rows }) => {
     expect(parse(sheets)).toEqual({
+      rowsRead: rows,
       period: null,
       periods: [],
       figures: [],
@@ -136,6 +137,7 @@ describe('parseSubmission is driven by the catalog', () => {
       figures: [{ indicator: 'lib.visitors', period: '2026-11', value: 12345, unit: 'visits', sheet: '图书馆', cell: 'C3' }],
       errors: [],
       warnings: [],
+      rowsRead: 3,
     });
   });
 

@@ -61,6 +61,11 @@ export const PROBLEM_CODES = {
     zh: '文件过大，请只保留填报表后重新上传',
     en: 'The file is too large; keep only the data sheet and upload it again',
   },
+  'file.check_failed': {
+    severity: 'error',
+    zh: '系统在检查此文件时出错（不是文件的问题），没有记录任何数值；运维人员已收到通知，请稍后重新上传或联系改革办',
+    en: 'The pipeline failed while checking this file (a fault on our side, not in the file) and recorded nothing; the operators have been alerted: upload it again later or contact the reform office',
+  },
   'sheet.no_table': {
     severity: 'error',
     zh: '找不到填报表：没有哪个工作表的表头行同时有“指标”和“数值”两列，请使用模板并保留其表头行',

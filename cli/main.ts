@@ -68,11 +68,17 @@ async function main(argv: string[]): Promise<number> {
   return command(args);
 }
 
-main(process.argv.slice(2)).then(
-  (status) => process.exit(status),
-  (error: unknown) => {
-    if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
-    else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exit(1);
-  },
-);
+/**
+ * process.exit drops whatever stdout and stderr still hold for a pipe (a pipe takes 64 KiB at a time),
+ * so the CLI exits once both have handed everything written so far to the system.
+ */
+function exitOnceFlushed(status: number): void {
+  const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+  void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(status));
+}
+
+main(process.argv.slice(2)).then(exitOnceFlushed, (error: unknown) => {
+  if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  exitOnceFlushed(1);
+});

@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** The CLI as a process of its own, its output read through pipes the way a script or `| jq` reads it. */
+let directory: string;
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI; its stdout and stderr are pipes nobody reads until `readAfterMs` has passed, so they fill up first. */
+function cli(args: string[], { readAfterMs = 0, env = {} }: { readAfterMs?: number; env?: Record<string, string> } = {}): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+    cwd: process.cwd(),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pause();
+  child.stderr.pause();
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return (async () => {
+    await sleep(readAfterMs);
+    child.stdout.resume();
+    child.stderr.resume();
+    const status = await closed;
+    return { status, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+  })();
+}
+
+const ROWS = 300;
+/** Every row's value is a long text, so each of the problems listed carries a long message. */
+const longText = (row: number) => `not a number ${'x'.repeat(2_000)} ${row}`;
+
+beforeAll(() => {
+  directory = mkdtempSync(join(tmpdir(), 'cli-process-'));
+  const rows = ['指标,单位,数值,填报月份', ...Array.from({ length: ROWS }, (_, i) => `巴渝工匠,人,${longText(i)},2026-11`)];
+  writeFileSync(join(directory, 'science-2026-11.csv'), rows.join('\n'));
+});
+
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+describe('the CLI writing into a pipe', () => {
+  it('prints the whole --json result of a large report to a pipe read late, then exits 2', async () => {
+    const { status, stdout } = await cli(['ingest', join(directory, 'science-2026-11.csv'), '--department', 'science', '--dry-run', '--json'], {
+      readAfterMs: 1_500,
+    });
+
+    expect(Buffer.byteLength(stdout)).toBeGreaterThan(200_000);
+    const result = JSON.parse(stdout) as { status: string; errors: { cell?: string; message: string }[] };
+    expect(status).toBe(2);
+    expect(result.status).toBe('rejected');
+    // The first 100 problems of the code one by one, then one that counts the rest.
+    expect(result.errors).toHaveLength(101);
+    expect(result.errors[99]?.cell).toBe('C101');
+    expect(result.errors[99]?.message).toContain(longText(99));
+  });
+
+  it('prints the whole human-readable report to a pipe read late', async () => {
+    const { status, stdout } = await cli(['ingest', join(directory, 'science-2026-11.csv'), '--department', 'science', '--dry-run'], {
+      readAfterMs: 1_500,
+    });
+
+    expect(status).toBe(2);
+    expect(Buffer.byteLength(stdout)).toBeGreaterThan(200_000);
+    const [heading = '', ...lines] = stdout.trimEnd().split('\n');
+    const warnings = Number(/(\d+) warnings/.exec(heading)?.[1]);
+    expect(heading).toContain('101 errors');
+    expect(lines.filter((line) => line.startsWith('  error  '))).toHaveLength(101);
+    expect(lines.filter((line) => line.startsWith('  warning  '))).toHaveLength(warnings);
+    expect(lines).toHaveLength(101 + warnings);
+    expect(lines[99]).toContain(longText(99));
+  });
+});

@@ -4,6 +4,7 @@ import { ingestCommand } from './commands/ingest.js';
 import { replayCommand } from './commands/replay.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { templateCommand } from './commands/template.js';
+import { terminalText } from './print.js';
 import { UsageError } from './usage.js';
 
 const USAGE = `department metrics pipeline
@@ -78,7 +79,7 @@ function exitOnceFlushed(status: number): void {
 }
 
 main(process.argv.slice(2)).then(exitOnceFlushed, (error: unknown) => {
-  if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
+  if (error instanceof UsageError) console.error(`${terminalText(error.message)}\n\n${USAGE}`);
   else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   exitOnceFlushed(1);
 });

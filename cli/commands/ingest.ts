@@ -12,7 +12,7 @@ import { periodAt } from '../../shared/calendar.js';
 import { startLocalPipeline } from '../local/pipeline.js';
 import { LOCAL_RESOURCES } from '../local/stores.js';
 import type { CliArgs } from '../main.js';
-import { summaryText } from '../print.js';
+import { jsonText, summaryText, terminalText } from '../print.js';
 import { requireDepartment, requireValue, UsageError } from '../usage.js';
 
 /** Exit status of the CLI contract: 0 accepted, 2 rejected for a problem in the file. */
@@ -29,7 +29,7 @@ async function readInput(file: string): Promise<Uint8Array> {
 const figureText = (value: number | boolean) => (typeof value === 'boolean' ? (value ? 'done' : 'not done') : String(value));
 
 function changeText(change: Change): string {
-  const what = `${change.period} ${change.indicator}`;
+  const what = `${change.period} ${terminalText(change.indicator)}`;
   switch (change.change) {
     case 'changed':
       return `  changed  ${what}: ${figureText(change.from)} → ${figureText(change.to)}`;
@@ -41,12 +41,12 @@ function changeText(change: Change): string {
 }
 
 function reportText(file: string, report: ImportReport, directory: string): string {
-  const where = (key: string) => `s3://${LOCAL_RESOURCES.uploadBucket}/${key} (local, in ${directory})`;
+  const where = (key: string) => terminalText(`s3://${LOCAL_RESOURCES.uploadBucket}/${key} (local, in ${directory})`);
   return [
     summaryText(file, report),
     `  outcome: ${report.outcome ?? 'nothing written'}`,
     ...report.slices.flatMap((slice) => [
-      ...(slice.replaced ? [`  ${slice.period} replaces ${slice.replaced.key} uploaded ${slice.replaced.uploadedAt}`] : []),
+      ...(slice.replaced ? [`  ${slice.period} replaces ${terminalText(slice.replaced.key)} uploaded ${slice.replaced.uploadedAt}`] : []),
       ...slice.changes.map(changeText),
     ]),
     `  report:  ${where(report.reportKey)}`,
@@ -58,7 +58,7 @@ function reportText(file: string, report: ImportReport, directory: string): stri
 async function writeAnnotated(out: string | undefined, bytes: Uint8Array, assessment: Assessment): Promise<void> {
   if (!out) return;
   if (!assessment.workbookRead || !isXlsxContainer(bytes)) {
-    console.error(`not writing ${out}: the file could not be opened as an .xlsx workbook`);
+    console.error(`not writing ${terminalText(out)}: the file could not be opened as an .xlsx workbook`);
     return;
   }
   await writeFile(out, await annotateWorkbook(bytes, findingsOf(assessment)));
@@ -84,7 +84,7 @@ export async function ingestCommand({ positionals, values }: CliArgs): Promise<n
     const assessment = await assessWorkbook({ catalog, bytes, fileName: basename(file), department, currentPeriod: periodAt(new Date()), limits });
     const summary = assessmentJson(assessment);
     await writeAnnotated(values.out, bytes, assessment);
-    console.log(values.json ? JSON.stringify(summary) : summaryText(file, summary));
+    console.log(values.json ? jsonText(summary) : summaryText(file, summary));
     return exitStatusOf(summary);
   }
 
@@ -96,7 +96,7 @@ export async function ingestCommand({ positionals, values }: CliArgs): Promise<n
       new TextDecoder().decode(await pipeline.read(LOCAL_RESOURCES.uploadBucket, ingested.reportKey)),
     ) as ImportReport;
     if (values.out && report.annotatedKey) await writeFile(values.out, await pipeline.read(LOCAL_RESOURCES.uploadBucket, report.annotatedKey));
-    console.log(values.json ? JSON.stringify(report) : reportText(file, report, values.data));
+    console.log(values.json ? jsonText(report) : reportText(file, report, values.data));
     return exitStatusOf(report);
   } finally {
     await pipeline.close();

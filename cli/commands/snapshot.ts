@@ -4,7 +4,7 @@ import { addMonths, monthsBetween, type Period } from '../../shared/calendar.js'
 import { REPORT_FILE } from '../../shared/s3-keys.js';
 import type { Snapshot } from '../../shared/snapshot/index.js';
 import { startLocalPipeline, type LocalPipeline } from '../local/pipeline.js';
-import { snapshotTable } from '../print.js';
+import { snapshotTable, terminalText } from '../print.js';
 import { requirePeriod, UsageError } from '../usage.js';
 
 /** Runs the real snapshot function for a month and copies its files to `<data>/snapshot-bucket/`; returns where they went. */
@@ -37,8 +37,8 @@ function reportPath(copies: Map<string, string>): string {
 export async function printSnapshot(pipeline: LocalPipeline, period: string, dataDirectory: string): Promise<void> {
   const { copies, snapshot } = await runSnapshot(pipeline, period, dataDirectory);
   console.log(snapshotTable(snapshot));
-  console.log(`\nFiles written:\n${[...copies].map(([s3, copy]) => `  ${s3}\n    → ${copy}`).join('\n')}`);
-  console.log(`\nReport ${period}: ${reportPath(copies)}`);
+  console.log(`\nFiles written:\n${[...copies].map(([s3, copy]) => `  ${terminalText(s3)}\n    → ${terminalText(copy)}`).join('\n')}`);
+  console.log(`\nReport ${period}: ${terminalText(reportPath(copies))}`);
 }
 
 /** Every month from `from` to `to`, both included. */
@@ -57,7 +57,7 @@ async function backfill(pipeline: LocalPipeline, periods: Period[], dataDirector
     console.log(`${period}  ${copies.size} files  ${reported}/${snapshot.departments.length} departments reported`);
     last = reportPath(copies);
   }
-  console.log(`\nReport ${periods.at(-1)}: ${last}`);
+  console.log(`\nReport ${periods.at(-1)}: ${terminalText(last)}`);
 }
 
 /** What the snapshot command reads of the command line. */

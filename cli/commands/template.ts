@@ -11,6 +11,7 @@ import { uploadFolder } from '../../shared/s3-keys.js';
 import { buildTemplate } from '../../shared/workbook/template.js';
 import { LOCAL_RESOURCES, startLocalStores } from '../local/stores.js';
 import type { CliArgs } from '../main.js';
+import { terminalText } from '../print.js';
 import { requireDepartment, requirePeriod, requireValue } from '../usage.js';
 
 /** The department's current figures of the months up to this one that progress uses, when the local stores exist; nothing is written to them. */
@@ -33,7 +34,7 @@ export async function templateCommand({ values }: CliArgs): Promise<number> {
   const out = requireValue(values.out, '--out');
   const previous = await figuresSoFar(values.data, department, period);
   await writeFile(out, await buildTemplate(catalog, department, period, { previous }));
-  const reference = previous.length > 0 ? `, with the last reported figures from ${values.data} for reference` : '';
-  console.log(`wrote ${out}: the ${department} workbook for ${period}${reference}; upload it to ${uploadFolder(department)}`);
+  const reference = previous.length > 0 ? `, with the last reported figures from ${terminalText(values.data)} for reference` : '';
+  console.log(`wrote ${terminalText(out)}: the ${department} workbook for ${period}${reference}; upload it to ${uploadFolder(department)}`);
   return 0;
 }

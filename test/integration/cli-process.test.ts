@@ -81,3 +81,12 @@ describe('the CLI writing into a pipe', () => {
     expect(lines[99]).toContain(longText(99));
   });
 });
+
+describe('the CLI refusing how it was called', () => {
+  it('names a file it cannot read, the terminal controls of its name escaped, and exits 1', async () => {
+    const { status, stderr } = await cli(['ingest', join(directory, 'missing\u001b[2J\u202e.xlsx'), '--department', 'science', '--dry-run']);
+
+    expect(status).toBe(1);
+    expect(stderr.split('\n')[0]).toBe(`cannot read ${join(directory, 'missing\\x1b[2J\\u202e.xlsx')}`);
+  });
+});

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { inspect, parseArgs } from 'node:util';
 import { demo } from './commands/demo.js';
 import { ingestCommand } from './commands/ingest.js';
 import { replayCommand } from './commands/replay.js';
@@ -78,8 +78,18 @@ function exitOnceFlushed(status: number): void {
   void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(status));
 }
 
+/** An error nothing foresaw, on one line (with its causes); DEBUG=1 adds where it happened. */
+function unexpectedErrorText(error: unknown): string {
+  const messages: string[] = [];
+  for (let e: unknown = error; e !== undefined && messages.length < 5; e = e instanceof Error ? e.cause : undefined) {
+    messages.push(e instanceof Error ? e.message : String(e));
+  }
+  const line = `内部错误 internal error: ${terminalText(messages.join(': '))} (DEBUG=1 显示出错位置 / DEBUG=1 shows where it happened)`;
+  return process.env.DEBUG ? `${line}\n${inspect(error)}` : line;
+}
+
 main(process.argv.slice(2)).then(exitOnceFlushed, (error: unknown) => {
   if (error instanceof UsageError) console.error(`${terminalText(error.message)}\n\n${USAGE}`);
-  else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  else console.error(unexpectedErrorText(error));
   exitOnceFlushed(1);
 });

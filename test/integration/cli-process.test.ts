@@ -45,6 +45,8 @@ beforeAll(() => {
   directory = mkdtempSync(join(tmpdir(), 'cli-process-'));
   const rows = ['指标,单位,数值,填报月份', ...Array.from({ length: ROWS }, (_, i) => `巴渝工匠,人,${longText(i)},2026-11`)];
   writeFileSync(join(directory, 'science-2026-11.csv'), rows.join('\n'));
+  // A file where the local stores expect a folder: starting them fails in a way no check foresees.
+  writeFileSync(join(directory, 'not-a-folder'), '');
 });
 
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -79,6 +81,31 @@ describe('the CLI writing into a pipe', () => {
     expect(lines.filter((line) => line.startsWith('  warning  '))).toHaveLength(warnings);
     expect(lines).toHaveLength(101 + warnings);
     expect(lines[99]).toContain(longText(99));
+  });
+});
+
+describe('the CLI meeting an error nothing foresaw', () => {
+  /** The snapshot command given a file where the local stores expect their folder. */
+  const snapshotOnAFile = () => ['snapshot', '--period', '2026-11', '--data', join(directory, 'not-a-folder')];
+
+  it('prints one line naming what went wrong, without a stack trace, and exits 1', async () => {
+    const { status, stdout, stderr } = await cli(snapshotOnAFile());
+
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('ENOTDIR');
+    expect(lines[0]).toContain('DEBUG=1');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('prints the stack trace as well with DEBUG=1', async () => {
+    const { status, stderr } = await cli(snapshotOnAFile(), { env: { DEBUG: '1' } });
+
+    expect(status).toBe(1);
+    expect(stderr.split('\n')[0]).toContain('ENOTDIR');
+    expect(stderr).toMatch(/^\s+at .*stores\.ts/m);
   });
 });
 

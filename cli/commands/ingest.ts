@@ -9,8 +9,8 @@ import { uploadKey } from '../../shared/s3-keys.js';
 import { annotateWorkbook, findingsOf, isXlsxContainer } from '../../shared/workbook/annotate.js';
 import type { ReadLimits } from '../../shared/workbook/limits.js';
 import { periodAt } from '../../shared/calendar.js';
-import { startLocalPipeline } from '../local/pipeline.js';
-import { LOCAL_RESOURCES } from '../local/stores.js';
+import { assertUploadStorableLocally, startLocalPipeline } from '../local/pipeline.js';
+import { LOCAL_RESOURCES, UnstorableKeyError } from '../local/stores.js';
 import type { CliArgs } from '../main.js';
 import { jsonText, summaryText, terminalText } from '../print.js';
 import { requireDepartment, requireValue, UsageError } from '../usage.js';
@@ -88,9 +88,15 @@ export async function ingestCommand({ positionals, values }: CliArgs): Promise<n
     return exitStatusOf(summary);
   }
 
+  const key = uploadKey(department, basename(file));
+  try {
+    assertUploadStorableLocally(key);
+  } catch (error) {
+    throw error instanceof UnstorableKeyError ? new UsageError(error.message) : error;
+  }
   const pipeline = await startLocalPipeline(values.data);
   try {
-    const [ingested] = await pipeline.upload(uploadKey(department, basename(file)), bytes);
+    const [ingested] = await pipeline.upload(key, bytes);
     if (!ingested) throw new Error('the ingest function reported nothing for the upload');
     const report = JSON.parse(
       new TextDecoder().decode(await pipeline.read(LOCAL_RESOURCES.uploadBucket, ingested.reportKey)),

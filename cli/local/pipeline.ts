@@ -4,9 +4,9 @@ import type { Period } from '../../shared/calendar.js';
 import type { IngestedUpload } from '../../shared/ingest/delivery.js';
 import type { ImportReport } from '../../shared/ingest/ingest.js';
 import { uploadsOf } from '../../shared/ingest/s3-event.js';
-import { reportFolderOf, reportKeyOf } from '../../shared/s3-keys.js';
+import { annotatedKeyOf, reportFolderOf, reportKeyOf } from '../../shared/s3-keys.js';
 import { localQueue, type LocalQueue } from './queue.js';
-import { localContext, LOCAL_RESOURCES, startLocalStores, type LocalStores } from './stores.js';
+import { assertStorableLocally, localContext, LOCAL_RESOURCES, startLocalStores, unstorableReason, UnstorableKeyError, type LocalStores } from './stores.js';
 
 export type { IngestedUpload };
 
@@ -18,6 +18,26 @@ class DeadLetteredError extends Error {
   }
 }
 
+/** The sequencer s3rver gives an event, the time in hex (lib/models/event.js); local report keys carry it where S3 has a version id. */
+const localSequencer = () => Date.now().toString(16).toUpperCase();
+
+/**
+ * Throws UnstorableKeyError, before anything is written, for an upload the local stand-in cannot
+ * store, or whose import report or annotated copy it could not: their names add
+ * `.<sequencer>.annotated.xlsx` to the file's name.
+ */
+export function assertUploadStorableLocally(key: string): void {
+  assertStorableLocally(key);
+  const upload = { key, sequencer: localSequencer() };
+  const folder = reportFolderOf(key);
+  for (const written of [reportKeyOf(upload, folder), annotatedKeyOf(upload, folder)]) {
+    const reason = unstorableReason(written);
+    if (reason) {
+      throw new UnstorableKeyError(key, { zh: `它的导入报告要写到 "${written}"，${reason.zh}`, en: `its import report would go to "${written}", where ${reason.en}` });
+    }
+  }
+}
+
 export interface LocalPipeline {
   stores: LocalStores;
   /** The ingest queue: S3 notifications go through it, and a test may send its own. */
@@ -25,6 +45,7 @@ export interface LocalPipeline {
   /**
    * Puts a file into the upload bucket and waits for the ingest function, which runs on the
    * event s3rver emits, delivered as an SQS message; returns what it reported for that file.
+   * A key the local disk cannot hold is refused first (UnstorableKeyError).
    */
   upload(key: string, body: Uint8Array): Promise<IngestedUpload[]>;
   /** What the ingest function reported for each upload an S3 notification announced, read from its import reports. */
@@ -71,6 +92,7 @@ export async function startLocalPipeline(directory: string): Promise<LocalPipeli
     stores,
     queue,
     async upload(key, body) {
+      assertUploadStorableLocally(key);
       await stores.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCES.uploadBucket, Key: key, Body: body }));
       await stores.settled();
       const events = delivered;

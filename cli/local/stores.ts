@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import S3rver, { type FilesystemStore } from 's3rver';
+import S3Error from 's3rver/lib/models/error.js';
 import { OBSERVATION_TABLE_KEY } from '../../shared/aws/observation-table.js';
 import { DEFAULT_DUE_DAY } from '../../shared/calendar.js';
 import { ENV } from '../../shared/config.js';
@@ -26,9 +27,67 @@ export const LOCAL_RESOURCES = {
 /** The idempotency table's key, as Powertools' DynamoDB persistence layer expects it by default. */
 export const IDEMPOTENCY_TABLE_KEY = 'id';
 
+/** The most bytes a file name may have on the file systems the local data lives on (NAME_MAX of ext4, XFS, APFS, NTFS). */
+const FILE_NAME_MAX_BYTES = 255;
+/**
+ * The longest ending s3rver 3.7.1 gives the files of an object after the key's last segment
+ * (lib/stores/filesystem.js: `._S3rver_object`, `._S3rver_object.md5`, `._S3rver_metadata.json`).
+ */
+const S3RVER_LONGEST_SUFFIX = '._S3rver_metadata.json';
+/** The most bytes of a key segment the local stand-in stores; one limit for every segment, as a folder's name may also name an object. */
+export const LOCAL_KEY_SEGMENT_MAX_BYTES = FILE_NAME_MAX_BYTES - Buffer.byteLength(S3RVER_LONGEST_SUFFIX);
+
+/**
+ * A key the local S3 stand-in refuses because s3rver would not map it to a file of its own inside
+ * its folder (`..` resolved onto the disk, a name too long for the file system). Real S3 stores such
+ * keys as they are; only the local run cannot.
+ */
+export class UnstorableKeyError extends Error {
+  override readonly name = 'UnstorableKeyError';
+  constructor(
+    readonly key: string,
+    reason: { zh: string; en: string },
+  ) {
+    super(
+      // ASCII quotes: s3rver writes others as named XML entities, which the SDK does not read back.
+      `本地 S3 存储无法保存 "${key}"：${reason.zh}；请改用不含这些的名称（上传的文件请改名）后重试。` +
+        ` The local S3 stand-in cannot store "${key}": ${reason.en}; use a name without it (rename the file you upload) and run again.`,
+    );
+  }
+}
+
+/** Why the local stand-in cannot store `key` on its disk, or null when it can. */
+export function unstorableReason(key: string): { zh: string; en: string } | null {
+  if (key.includes('\0')) return { zh: '含有 NUL 字符，文件名不能含它', en: 'it holds a NUL character, which no file name can' };
+  if (key.includes('\\')) return { zh: '含有反斜杠 \\，在 Windows 上是文件夹分隔符', en: 'it holds a backslash, a folder separator on Windows' };
+  const segments = key.split('/');
+  for (const [i, segment] of segments.entries()) {
+    const n = i + 1;
+    if (segment === '') return { zh: `第 ${n} 段为空（以 / 开头或结尾，或含 //）`, en: `part ${n} between slashes is empty (a leading or trailing /, or //)` };
+    if (segment === '.' || segment === '..') {
+      return { zh: `第 ${n} 段是 "${segment}"，在磁盘上会指向别的文件夹`, en: `part ${n} is "${segment}", which on disk names another folder` };
+    }
+    const bytes = Buffer.byteLength(segment);
+    if (bytes > LOCAL_KEY_SEGMENT_MAX_BYTES) {
+      return {
+        zh: `第 ${n} 段有 ${bytes} 字节，本地磁盘上最多 ${LOCAL_KEY_SEGMENT_MAX_BYTES} 字节（约 ${Math.floor(LOCAL_KEY_SEGMENT_MAX_BYTES / 3)} 个汉字）`,
+        en: `part ${n} has ${bytes} bytes, more than the ${LOCAL_KEY_SEGMENT_MAX_BYTES} a name may have on the local disk (about ${Math.floor(LOCAL_KEY_SEGMENT_MAX_BYTES / 3)} Chinese characters)`,
+      };
+    }
+  }
+  return null;
+}
+
+/** Throws UnstorableKeyError for a key the local stand-in cannot keep inside its folder. */
+export function assertStorableLocally(key: string): void {
+  const reason = unstorableReason(key);
+  if (reason) throw new UnstorableKeyError(key, reason);
+}
+
 export interface LocalStores {
   /** Environment for code that talks to the stores through the shared AWS clients. */
   env: Record<string, string>;
+  /** Refuses, before sending, a key the local disk cannot hold (UnstorableKeyError). */
   s3: S3Client;
   dynamo: DynamoDBClient;
   /** Hands every S3 event the upload bucket emits to the listener, as S3 would invoke a function. */
@@ -108,10 +167,12 @@ function oneAtATimePerName() {
 function writeObjectsWholeBeforeAnnouncing(store: FilesystemStore): void {
   const exclusive = oneAtATimePerName();
   const getObject = store.getObject.bind(store);
-  store.getObject = (bucket, key, options) => exclusive(store.getResourcePath(bucket, key, 'object'), () => getObject(bucket, key, options));
+  // async: a key refused by getResourcePath rejects the read like any other failure, instead of throwing.
+  store.getObject = async (bucket, key, options) => exclusive(store.getResourcePath(bucket, key, 'object'), () => getObject(bucket, key, options));
   store.putObject = async (object) => {
     const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
-    const partPath = `${objectPath}.${randomUUID()}.part`;
+    // Named apart from the key, so that the part's name is never longer than the object's own files.
+    const partPath = join(dirname(objectPath), `.${randomUUID()}.part`);
     const md5 = createHash('md5');
     let size = 0;
     const measure = new Transform({
@@ -140,12 +201,30 @@ function writeObjectsWholeBeforeAnnouncing(store: FilesystemStore): void {
 }
 
 /**
+ * Every file s3rver reads or writes for an object is named by getResourcePath, so refusing a key
+ * there keeps every request (the CLI's puts, the functions' report writes, a test's own) inside the
+ * store's folder: the client gets a 400 InvalidArgument with the reason, and nothing is written.
+ */
+function refuseUnstorableKeys(store: FilesystemStore): void {
+  const resourcePath = store.getResourcePath.bind(store);
+  store.getResourcePath = (bucket, key, resource) => {
+    // A bucket's own files (multipart uploads, its configuration) come with no key.
+    if (key) {
+      const reason = unstorableReason(key);
+      if (reason) throw new S3Error('InvalidArgument', new UnstorableKeyError(key, reason).message);
+    }
+    return resourcePath(bucket, key, resource);
+  };
+}
+
+/**
  * Starts s3rver and dynalite in this process on 127.0.0.1, keeping their data under `directory`
  * so that later commands see it, and creates the buckets and table the stack defines.
  */
 export async function startLocalStores(directory: string): Promise<LocalStores> {
   mkdirSync(join(directory, 's3'), { recursive: true });
   const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(directory, 's3') });
+  refuseUnstorableKeys(s3rver.store);
   writeObjectsWholeBeforeAnnouncing(s3rver.store);
   const s3Address = await s3rver.run();
   const dynamoServer = dynalite({ path: join(directory, 'dynamodb'), createTableMs: 0 });
@@ -173,6 +252,15 @@ export async function startLocalStores(directory: string): Promise<LocalStores> 
   Object.assign(process.env, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED });
   const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
   const s3 = new S3Client({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_S3, forcePathStyle: true, credentials });
+  // Refused here, a key never reaches s3rver, whose router answers some (`a//b`) with a bare 404.
+  s3.middlewareStack.add(
+    (next) => async (args) => {
+      const { Key } = args.input as { Key?: unknown };
+      if (typeof Key === 'string') assertStorableLocally(Key);
+      return next(args);
+    },
+    { step: 'initialize', name: 'refuseUnstorableKeys' },
+  );
   const dynamo = new DynamoDBClient({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, credentials });
   await createResources(s3, dynamo);
 

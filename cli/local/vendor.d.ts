@@ -17,7 +17,7 @@ declare module 's3rver' {
   }
   /** lib/stores/filesystem.js: only the members the local wiring uses. */
   export interface FilesystemStore {
-    getResourcePath(bucket: string, key: string, resource: 'object'): string;
+    getResourcePath(bucket: string, key: string | undefined, resource: string): string;
     putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
     putObject(object: StoredObject): Promise<{ size: number; md5: string }>;
     /** Resolves once the object's file is open, with its metadata; null when there is no such object. */
@@ -30,6 +30,13 @@ declare module 's3rver' {
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
     on(event: 'event', listener: (event: import('aws-lambda').S3Event) => void): this;
+  }
+}
+
+declare module 's3rver/lib/models/error.js' {
+  /** An error s3rver answers with its S3 code and message (a 4xx for client mistakes). */
+  export default class S3Error extends Error {
+    constructor(code: string, message: string);
   }
 }
 

@@ -69,6 +69,13 @@ async function main(argv: string[]): Promise<number> {
   return command(args);
 }
 
+// A reader that closes the pipe early (`| head`) has had what it wanted: the rest is dropped, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 /**
  * process.exit drops whatever stdout and stderr still hold for a pipe (a pipe takes 64 KiB at a time),
  * so the CLI exits once both have handed everything written so far to the system.

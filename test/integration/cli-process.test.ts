@@ -14,13 +14,17 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the CLI; its stdout and stderr are pipes nobody reads until `readAfterMs` has passed, so they fill up first. */
-function cli(args: string[], { readAfterMs = 0, env = {} }: { readAfterMs?: number; env?: Record<string, string> } = {}): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+function spawnCli(args: string[], env: Record<string, string> = {}) {
+  return spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
     cwd: process.cwd(),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Runs the CLI; its stdout and stderr are pipes nobody reads until `readAfterMs` has passed, so they fill up first. */
+function cli(args: string[], { readAfterMs = 0, env = {} }: { readAfterMs?: number; env?: Record<string, string> } = {}): Promise<Run> {
+  const child = spawnCli(args, env);
   child.stdout.pause();
   child.stderr.pause();
   const stdout: Buffer[] = [];
@@ -81,6 +85,21 @@ describe('the CLI writing into a pipe', () => {
     expect(lines.filter((line) => line.startsWith('  warning  '))).toHaveLength(warnings);
     expect(lines).toHaveLength(101 + warnings);
     expect(lines[99]).toContain(longText(99));
+  });
+});
+
+describe('the CLI writing into a pipe closed early', () => {
+  it('stops writing without an error when the reader has had enough, as `| head` does, and exits 2', async () => {
+    const child = spawnCli(['ingest', join(directory, 'science-2026-11.csv'), '--department', 'science', '--dry-run']);
+    const stderr: Buffer[] = [];
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const first = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8'))));
+    child.stdout.destroy();
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+
+    expect(first).toMatch(/^REJECTED/);
+    expect(Buffer.concat(stderr).toString('utf8')).toBe('');
+    expect(status).toBe(2);
   });
 });
 

@@ -1,6 +1,7 @@
 import { inspect, parseArgs } from 'node:util';
 import { demo } from './commands/demo.js';
 import { ingestCommand } from './commands/ingest.js';
+import { rebuildCommand } from './commands/rebuild.js';
 import { replayCommand } from './commands/replay.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { templateCommand } from './commands/template.js';
@@ -23,6 +24,10 @@ const USAGE = `department metrics pipeline
   npm run cli -- replay DEAD_LETTER_QUEUE_ARN
       on AWS: move every message of a dead-letter queue back to the ingest queue
       (stack output IngestDeadLetterQueueArn), and wait until the move ends
+  npm run cli -- rebuild [--bucket UPLOAD_BUCKET --table OBSERVATIONS_TABLE [--region R]]
+      replay every upload of the upload bucket, oldest first, into an empty
+      observations table: the local stores (--data), or on AWS the stack's
+      (outputs UploadBucketName, ObservationsTableName)
   npm run cli -- demo            (also: npm start)
       run the whole pipeline locally on sample workbooks
 
@@ -35,6 +40,7 @@ const commands: Record<string, (args: ReturnType<typeof parse>) => Promise<numbe
   ingest: ingestCommand,
   snapshot: snapshotCommand,
   replay: replayCommand,
+  rebuild: rebuildCommand,
   demo,
 };
 
@@ -51,6 +57,9 @@ function parse(argv: string[]) {
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       data: { type: 'string', default: '.local' },
+      bucket: { type: 'string' },
+      table: { type: 'string' },
+      region: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

@@ -602,7 +602,7 @@ describe('department upload roles', () => {
     }
   });
 
-  it.each(departments)('%s may be assumed only by a caller of this account tagged department=%s', (department) => {
+  it.each(departments)('%s may be assumed only by a caller of this account tagged with that department', (department) => {
     const role = stack.departmentAccess.roles.get(department);
     if (!role) throw new Error(`no role for ${department}`);
     expect(trustOf(role)).toEqual([

@@ -1,4 +1,4 @@
-import { CfnParameter, Duration } from 'aws-cdk-lib';
+import { ArnFormat, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -45,8 +45,20 @@ export class Alarms extends StackPart {
     });
     this.topic = new sns.Topic(this, 'AlarmTopic', { masterKey: props.messagesKey, enforceSSL: true });
     this.topic.addSubscription(new subscriptions.EmailSubscription(alarmEmail.valueAsString));
-    // CloudWatch publishes the alarms, so it must be able to use the topic's key.
-    props.messagesKey.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey');
+    // CloudWatch publishes the alarms, so it must be able to use the topic's key: for this stack's alarms only,
+    // whose generated names start with the stack's name (the alarms' own ARNs would make the key depend on them).
+    const stack = Stack.of(this);
+    props.messagesKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${stack.stackName}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }),
+    );
 
     const { deadLetterQueues: queues, functions } = props;
     const dailyCheck = (metricName: string) =>

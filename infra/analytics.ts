@@ -7,7 +7,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { parquetFolder, PERIOD_PARTITION, SNAPSHOTS_PREFIX } from '../shared/s3-keys.js';
 import { COMPLETENESS_DATASET, PROGRESS_DATASET, type ColumnType, type Dataset } from '../shared/snapshot/columns.js';
-import { allowListing, allowObjects, SecureBucket } from './secure-defaults.js';
+import { allowListing, allowObjects, assumableBy, SecureBucket, type RoleTrust } from './secure-defaults.js';
 
 /** Hive/Athena types of the documented column types (docs/snapshot-schema.md). */
 const GLUE_TYPES: Record<ColumnType, string> = {
@@ -36,8 +36,8 @@ export interface SnapshotAnalyticsProps {
   readonly firstPeriod?: string;
   /** Glue database name: lower-case letters, digits and underscores. */
   readonly databaseName?: string;
-  /** Who may assume the BI role; the account's own identities (subject to their own policies) by default. */
-  readonly biPrincipal?: iam.IPrincipal;
+  /** Who may assume the BI role: a principal, the tag its callers carry and, for a tool in another account, an external id. */
+  readonly biTrust: RoleTrust;
 }
 
 /**
@@ -93,7 +93,7 @@ export class SnapshotAnalytics extends Construct {
     });
 
     this.biRole = new iam.Role(this, 'BiRole', {
-      assumedBy: props.biPrincipal ?? new iam.AccountRootPrincipal(),
+      assumedBy: assumableBy(props.biTrust),
       description: 'Read-only access for BI tools: query the snapshot tables through the Athena workgroup',
       maxSessionDuration: Duration.hours(12),
     });

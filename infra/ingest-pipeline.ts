@@ -1,12 +1,34 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
 import { DELIVERY, ENV } from '../shared/config.js';
 import { INCOMING_PREFIX, REPORTS_PREFIX } from '../shared/s3-keys.js';
 import { PipelineFunction, SecureQueue, type SecureBucket, type SecureTable } from './secure-defaults.js';
 import { StackPart, uniqueIdWithoutParts } from './stack-part.js';
+
+/**
+ * An encrypted queue as a bucket's notification destination: S3 may send to it and use its key on behalf
+ * of that bucket of this account only. (SqsDestination also gives S3 the key with no condition at all,
+ * which any bucket's notifications could then use.)
+ */
+class QueueOfBucket implements s3.IBucketNotificationDestination {
+  constructor(private readonly queue: SecureQueue) {}
+
+  bind(_scope: Construct, bucket: s3.IBucketRef): s3.BucketNotificationDestinationConfig {
+    const s3Service = new iam.ServicePrincipal('s3.amazonaws.com');
+    // The bucket's ARN names no account: the account condition keeps a bucket of that name elsewhere out.
+    const fromBucket = { ArnLike: { 'aws:SourceArn': bucket.bucketRef.bucketArn }, StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account } };
+    this.queue.addToResourcePolicy(
+      new iam.PolicyStatement({ principals: [s3Service], actions: ['sqs:SendMessage'], resources: [this.queue.queueArn], conditions: fromBucket }),
+    );
+    this.queue.encryptionMasterKey?.addToResourcePolicy(
+      new iam.PolicyStatement({ principals: [s3Service], actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: ['*'], conditions: fromBucket }),
+    );
+    return { arn: this.queue.queueArn, type: s3.BucketNotificationDestinationType.QUEUE, dependencies: [this.queue] };
+  }
+}
 
 export interface IngestPipelineProps {
   /** Where clerks upload: objects created under `incoming/` are imported, reports go under `reports/`. */
@@ -51,8 +73,8 @@ export class IngestPipeline extends StackPart {
       visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
     });
     // Reports are written to the same bucket: only `incoming/` may trigger an import. No suffix filter, so a
-    // file that is not a workbook still gets a report saying so. SqsDestination also lets S3 use the key.
-    props.uploadBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue), { prefix: INCOMING_PREFIX });
+    // file that is not a workbook still gets a report saying so.
+    props.uploadBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new QueueOfBucket(this.queue), { prefix: INCOMING_PREFIX });
     // The notifications' custom resource is one per stack, outside this part.
     Validations.of(Stack.of(this)).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { OBSERVATION_TABLE_KEY } from '../shared/aws/observation-table.js';
@@ -11,6 +12,12 @@ import { MonthlySnapshot } from './monthly-snapshot.js';
 import { SecureBucket, SecureTable, type PipelineFunction } from './secure-defaults.js';
 import { logicalIdWithoutParts } from './stack-part.js';
 import type { StackConfig } from './stack-config.js';
+
+/** The principal a configured account id or IAM ARN names; none, when the setting is absent. */
+function principalOf(accountOrArn: string | undefined): iam.IPrincipal | undefined {
+  if (accountOrArn === undefined) return undefined;
+  return /^\d{12}$/.test(accountOrArn) ? new iam.AccountPrincipal(accountOrArn) : new iam.ArnPrincipal(accountOrArn);
+}
 
 export interface DepartmentMetricsStackProps extends StackProps {
   readonly config: StackConfig;
@@ -103,13 +110,23 @@ export class DepartmentMetricsStack extends Stack {
     });
     this.functions = { ingest: this.ingestPipeline.function, snapshot: this.monthlySnapshot.function, deadlines: this.deadlineWatch.function };
 
-    this.departmentAccess = new DepartmentAccess(this, 'DepartmentAccess', { departments: config.departments, uploadBucket: this.uploadBucket });
+    this.departmentAccess = new DepartmentAccess(this, 'DepartmentAccess', {
+      departments: config.departments,
+      uploadBucket: this.uploadBucket,
+      principal: principalOf(config.uploadPrincipal),
+      departmentTagKey: config.departmentTag,
+    });
     this.analytics = new SnapshotAnalytics(this, 'Analytics', {
       snapshotBucket: this.snapshotBucket,
       accessLogsBucket: this.accessLogsBucket,
       resultsKey: this.dataKey,
       // Glue database names are account-wide: one per environment.
       databaseName: `department_metrics_${config.envName.replace(/-/g, '_')}`,
+      biTrust: {
+        principal: principalOf(config.biPrincipal),
+        principalTag: { key: config.biTagKey, value: config.biTagValue },
+        externalId: config.biExternalId,
+      },
     });
     this.alarms = new Alarms(this, 'Alarms', {
       messagesKey: this.messagesKey,

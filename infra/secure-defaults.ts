@@ -276,8 +276,13 @@ export class PipelineFunction extends Construct {
   useTable(table: SecureTable, use: TableUse): void {
     this.function.addEnvironment(use.envVar, table.tableName);
     table.grant(this.role, ...TABLE_ACTIONS[use.access]);
-    // The table's key must be usable for the items to be: reads decrypt, writes encrypt.
-    table.encryptionKey?.grant(this.role, ...(use.access === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']));
+    // The table's key must be usable for the items to be: reads decrypt, writes encrypt; through DynamoDB, for this table only.
+    if (table.encryptionKey) {
+      allowKeyVia(this.role, table.encryptionKey, use.access === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], {
+        service: 'dynamodb',
+        context: { name: 'aws:dynamodb:tableName', values: [table.tableName] },
+      });
+    }
   }
 
   /** Lets the function read and/or write objects under the given prefixes, and optionally tells it the bucket's name. */
@@ -307,8 +312,13 @@ export class PipelineSchedule extends Schedule {
   constructor(scope: Construct, id: string, props: PipelineScheduleProps) {
     const { target, deadLetterQueue } = props;
     const role = new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
-    // The dead-letter queue is encrypted; LambdaInvoke grants the SendMessage, not the key.
-    deadLetterQueue.encryptionMasterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    // The dead-letter queue is encrypted; LambdaInvoke grants the SendMessage, not the key: through SQS, for that queue only.
+    if (deadLetterQueue.encryptionMasterKey) {
+      allowKeyVia(role, deadLetterQueue.encryptionMasterKey, ['kms:GenerateDataKey', 'kms:Decrypt'], {
+        service: 'sqs',
+        context: { name: 'aws:sqs:arn', values: [deadLetterQueue.queueArn] },
+      });
+    }
     const stack = Stack.of(scope);
     const functionId: unknown = stack.resolve(stack.getLogicalId(target.function.node.defaultChild as lambda.CfnFunction));
     Validations.of(role).acknowledge({
@@ -331,25 +341,81 @@ export class PipelineSchedule extends Schedule {
 
 const KMS_ACTIONS = { read: ['kms:Decrypt'], write: ['kms:GenerateDataKey'] } as const;
 
+/** How a role may use a customer-managed key: through which service, for what. */
+export interface KeyUse {
+  readonly service: 's3' | 'dynamodb' | 'sqs';
+  /**
+   * The encryption context entry the service sends (`aws:s3:arn`, `aws:dynamodb:tableName`, `aws:sqs:arn`)
+   * and the values, or patterns, it may have: which bucket, table or queue the key is used for.
+   */
+  readonly context: { readonly name: string; readonly values: readonly string[] };
+}
+
+/** Lets a role use a key only through one service (`kms:ViaService`) and only for what the encryption context names. */
+export function allowKeyVia(role: iam.IRole, key: kms.IKey, actions: readonly string[], use: KeyUse): void {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: [...actions],
+      resources: [key.keyArn],
+      conditions: {
+        StringEquals: { 'kms:ViaService': `${use.service}.${Stack.of(role).region}.amazonaws.com` },
+        StringLike: { [`kms:EncryptionContext:${use.context.name}`]: [...use.context.values] },
+      },
+    }),
+  );
+}
+
+/**
+ * What an upload may say about its encryption, for a bucket whose default is its customer-managed key.
+ * IAM sees only the request's headers, not the encryption S3 then applies: a put without them is
+ * encrypted with the bucket's key by default and is allowed; one that names an encryption must name
+ * SSE-KMS with that very key. No customer-provided key (SSE-C), which the pipeline could not read.
+ * A put naming aws:kms without a key would get the account's aws/s3 key: refused by `denyAwsManagedKey`.
+ */
+function putEncryptionConditions(key: kms.IKey): Record<string, Record<string, unknown>> {
+  return {
+    StringEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': key.keyArn },
+    Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'true' },
+  };
+}
+
 /**
  * Allows actions on the objects under one prefix, with the KMS use that goes with them when the bucket
- * has a customer-managed key, and only through S3. The object wildcard is the point of a prefix grant,
- * so its cdk-nag finding is acknowledged here, for this prefix alone.
+ * has a customer-managed key, only through S3 and only for this bucket: every SecureBucket has a bucket
+ * key, with which S3's encryption context is the bucket's ARN (a put that turns the bucket key off would
+ * have the object's ARN, and is refused by KMS). Puts must leave the encryption to the bucket or name its
+ * key (`putEncryptionConditions`). The object wildcard is the point of a prefix grant, so its cdk-nag
+ * finding is acknowledged here, for this prefix alone.
  */
 export function allowObjects(role: iam.Role, bucket: s3.Bucket, prefix: KeyPrefix, actions: string[]): void {
-  iam.Grant.addToPrincipal({ grantee: role, actions, resourceArns: [bucket.arnForObjects(`${prefix}*`)] });
+  const objects = bucket.arnForObjects(`${prefix}*`);
+  const puts = actions.includes('s3:PutObject');
+  const key = bucket.encryptionKey;
+  iam.Grant.addToPrincipal({ grantee: role, actions, resourceArns: [objects], conditions: puts && key ? putEncryptionConditions(key) : undefined });
   const bucketId: unknown = Stack.of(bucket).resolve(Stack.of(bucket).getLogicalId(bucket.node.defaultChild as s3.CfnBucket));
   Validations.of(role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::<${String(bucketId)}.Arn>/${prefix}*]`,
     reason: `Object names are chosen by whoever uploads them; the grant covers ${actions.join(', ')} under ${prefix} only.`,
   });
-  if (!bucket.encryptionKey) return;
-  const kmsActions: string[] = actions.includes('s3:PutObject') ? [...KMS_ACTIONS.read, ...KMS_ACTIONS.write] : [...KMS_ACTIONS.read];
+  if (!key) return;
+  if (puts) denyAwsManagedKey(role, objects);
+  allowKeyVia(role, key, puts ? [...KMS_ACTIONS.read, ...KMS_ACTIONS.write] : [...KMS_ACTIONS.read], {
+    service: 's3',
+    context: { name: 'aws:s3:arn', values: [bucket.bucketArn] },
+  });
+}
+
+/** Refuses a put that names SSE-KMS without a key: S3 would encrypt it with the account's aws/s3 key, not the bucket's. */
+function denyAwsManagedKey(role: iam.Role, objects: string): void {
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
-      actions: kmsActions,
-      resources: [bucket.encryptionKey.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `s3.${bucket.stack.region}.amazonaws.com` } },
+      effect: iam.Effect.DENY,
+      actions: ['s3:PutObject'],
+      resources: [objects],
+      conditions: {
+        StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+        Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
+      },
     }),
   );
 }
@@ -363,4 +429,31 @@ export function allowListing(role: iam.Role, bucket: s3.IBucket, prefix: KeyPref
       conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
     }),
   );
+}
+
+/** A principal tag the caller of `sts:AssumeRole` must carry: the tag is what says who the caller is. */
+export interface PrincipalTag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** Who may assume a role that people or their tools use. */
+export interface RoleTrust {
+  /** The account or IAM principal trusted. @default the deploying account: those of its identities whose own policies allow it */
+  readonly principal?: iam.IPrincipal;
+  /** Asked of every caller, as `aws:PrincipalTag/<key>`: a role nobody is tagged for cannot be assumed. */
+  readonly principalTag: PrincipalTag;
+  /** Asked as `sts:ExternalId`, for a tool that assumes the role from another account. @default none asked */
+  readonly externalId?: string;
+}
+
+/** The trusted principal with the conditions every assume-role call must meet. */
+export function assumableBy(trust: RoleTrust): iam.IPrincipal {
+  const { principal = new iam.AccountRootPrincipal(), principalTag, externalId } = trust;
+  return new iam.PrincipalWithConditions(principal, {
+    StringEquals: {
+      [`aws:PrincipalTag/${principalTag.key}`]: principalTag.value,
+      ...(externalId === undefined ? {} : { 'sts:ExternalId': externalId }),
+    },
+  });
 }

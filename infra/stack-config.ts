@@ -1,6 +1,21 @@
 import { z } from 'zod';
 import { DEFAULT_DUE_DAY, dueDaySchema } from '../shared/calendar.js';
 
+/** An account id, or the ARN of an account root, a role or a user, in any partition. */
+const principal = (name: string) =>
+  z
+    .string()
+    .regex(/^(\d{12}|arn:aws(-[a-z]+)*:iam::\d{12}:(root|(role|user)\/[\w+=,.@/-]+))$/, `${name} must be a 12-digit account id or an IAM ARN (…:root, …:role/…, …:user/…)`)
+    .optional();
+/** IAM tag keys and values: letters, digits, spaces and _ . : / = + - @; keys starting with aws: are reserved. */
+const TAG_TEXT = /^[\p{L}\p{N}\s_.:/=+\-@]+$/u;
+const tagKey = (name: string) =>
+  z
+    .string()
+    .max(128)
+    .regex(TAG_TEXT, `${name} may hold letters, digits, spaces and _ . : / = + - @`)
+    .refine((key) => !key.toLowerCase().startsWith('aws:'), `${name} must not start with aws:, which AWS reserves`);
+
 /** What differs between instances of the stack: `dev` and `prod` live side by side in one account. */
 const stackConfigSchema = z.object({
   /** Part of the stack name and of the metrics namespace; resources get generated, stack-prefixed names. */
@@ -13,6 +28,21 @@ const stackConfigSchema = z.object({
   dueDay: dueDaySchema('dueDay').default(DEFAULT_DUE_DAY),
   /** Ingest functions running at once: bounds the table's write rate when many files arrive together. */
   ingestConcurrency: z.coerce.number().int().min(2).max(100).default(5),
+  /** Who may assume the upload roles, as an account id or IAM ARN. @default the deploying account */
+  uploadPrincipal: principal('uploadPrincipal'),
+  /** The principal tag holding a clerk's department: the role of `science` asks `aws:PrincipalTag/<key>` = `science`. @default 'department' */
+  departmentTag: tagKey('departmentTag').default('department'),
+  /** Who may assume the BI role, as an account id or IAM ARN. @default the deploying account */
+  biPrincipal: principal('biPrincipal'),
+  /** The principal tag a BI caller must carry, with `biTagValue`. @default 'department-metrics' */
+  biTagKey: tagKey('biTagKey').default('department-metrics'),
+  /** @default 'bi' */
+  biTagValue: z.string().max(256).regex(TAG_TEXT, 'biTagValue may hold letters, digits, spaces and _ . : / = + - @').default('bi'),
+  /** The `sts:ExternalId` a BI tool in another account must send. @default none asked */
+  biExternalId: z
+    .string()
+    .regex(/^[\w+=,.@:/-]{2,1224}$/, 'biExternalId must be 2 to 1224 letters, digits or _ + = , . @ : / -')
+    .optional(),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
@@ -25,6 +55,12 @@ export function stackConfigOf(context: (key: string) => unknown, departments: re
     alarmEmail: context('alarmEmail'),
     dueDay: context('dueDay'),
     ingestConcurrency: context('ingestConcurrency'),
+    uploadPrincipal: context('uploadPrincipal'),
+    departmentTag: context('departmentTag'),
+    biPrincipal: context('biPrincipal'),
+    biTagKey: context('biTagKey'),
+    biTagValue: context('biTagValue'),
+    biExternalId: context('biExternalId'),
   });
   if (!parsed.success) throw new Error(`Invalid CDK context: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;

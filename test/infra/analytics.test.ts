@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -26,12 +27,15 @@ let template: Template;
 let analytics: SnapshotAnalytics;
 let snapshotBucket: SecureBucket;
 
+/** Analysts are tagged team=bi in the stack's own account. */
+const biTrust = { principalTag: { key: 'team', value: 'bi' } };
+
 beforeAll(() => {
   stack = new Stack(new App({ context }), 'Test', { env: { account: '111122223333', region: 'ap-southeast-1' } });
   const dataKey = new kms.Key(stack, 'DataKey');
   const accessLogsBucket = new SecureBucket(stack, 'AccessLogsBucket', { noncurrentVersions: {} });
   snapshotBucket = new SecureBucket(stack, 'SnapshotBucket', { encryptionKey: dataKey, noncurrentVersions: {}, serverAccessLogsBucket: accessLogsBucket });
-  analytics = new SnapshotAnalytics(stack, 'Analytics', { snapshotBucket, accessLogsBucket });
+  analytics = new SnapshotAnalytics(stack, 'Analytics', { snapshotBucket, accessLogsBucket, biTrust });
   template = Template.fromStack(stack);
 });
 
@@ -119,7 +123,7 @@ describe('the BI role', () => {
   });
 
   it('can change nothing in the snapshot bucket and nothing outside its results folder', () => {
-    const writes = biStatements().filter((s) => asArray(s.Action).some((a) => /^s3:(Put|Delete)/.test(a)));
+    const writes = biStatements().filter((s) => s.Effect === 'Allow' && asArray(s.Action).some((a) => /^s3:(Put|Delete)/.test(a)));
     expect(writes.map((s) => s.Resource)).toEqual([{ 'Fn::Join': ['', [ref(analytics.resultsBucket.bucketArn) , '/athena/*']] }]);
     const everything = biStatements().filter((s) => asArray(s.Action).some((a) => a.endsWith(':*')) || s.Resource === '*');
     expect(everything).toEqual([]);
@@ -133,6 +137,42 @@ describe('the BI role', () => {
   });
 });
 
+describe('who may assume the BI role', () => {
+  const trust = () => {
+    const { Ref: roleId } = ref(analytics.biRole.roleName) as { Ref: string };
+    return template.toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument.Statement as unknown[];
+  };
+
+  it("a caller of the stack's account carrying the BI tag, by default", () => {
+    expect(trust()).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:PrincipalTag/team': 'bi' } },
+      },
+    ]);
+  });
+
+  it('a tool of another account, tagged and sending the external id, when so configured', () => {
+    const other = new Stack(new App({ context }), 'Other', { env: { account: '111122223333', region: 'ap-southeast-1' } });
+    const key = new kms.Key(other, 'DataKey');
+    const logs = new SecureBucket(other, 'AccessLogsBucket', { noncurrentVersions: {} });
+    const bucket = new SecureBucket(other, 'SnapshotBucket', { encryptionKey: key, noncurrentVersions: {}, serverAccessLogsBucket: logs });
+    const principal = new iam.ArnPrincipal('arn:aws:iam::444455556666:role/BiTool');
+    const bi = new SnapshotAnalytics(other, 'Analytics', { snapshotBucket: bucket, accessLogsBucket: logs, biTrust: { ...biTrust, principal, externalId: 'bi-tool-7f3a' } });
+    const { Ref: roleId } = other.resolve(bi.biRole.roleName) as { Ref: string };
+    expect(Template.fromStack(other).toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::444455556666:role/BiTool' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:PrincipalTag/team': 'bi', 'sts:ExternalId': 'bi-tool-7f3a' } },
+      },
+    ]);
+  });
+});
+
 describe('cdk-nag', () => {
   it('the AwsSolutions pack finds nothing in the construct wired as the stack wires it', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'nag-analytics-'));
@@ -142,7 +182,7 @@ describe('cdk-nag', () => {
       const key = new kms.Key(nagStack, 'DataKey', { enableKeyRotation: true });
       const accessLogsBucket = new SecureBucket(nagStack, 'AccessLogsBucket', { noncurrentVersions: {} });
       const bucket = new SecureBucket(nagStack, 'SnapshotBucket', { encryptionKey: key, noncurrentVersions: {}, serverAccessLogsBucket: accessLogsBucket });
-      new SnapshotAnalytics(nagStack, 'Analytics', { snapshotBucket: bucket, accessLogsBucket, resultsKey: key });
+      new SnapshotAnalytics(nagStack, 'Analytics', { snapshotBucket: bucket, accessLogsBucket, resultsKey: key, biTrust });
       Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
       expect(() => app.synth()).not.toThrow();
       const report = join(outdir, 'validation-report.json');

@@ -2,13 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Validations, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleFilesOf, sourcesOf } from '../../infra/bundle-files.js';
 import { DepartmentMetricsStack } from '../../infra/pipeline-stack.js';
+import type { PipelineFunction } from '../../infra/secure-defaults.js';
 import { stackConfigOf, type StackConfig } from '../../infra/stack-config.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 
@@ -18,7 +19,9 @@ const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.met
 };
 
 const departments = catalog.departments.map((d) => d.id);
-const config = (envName: string): StackConfig => ({ envName, departments, dueDay: 10, ingestConcurrency: 5 });
+/** The configuration CDK context gives (`-c key=value`), with a due day of 10. */
+const configOf = (values: Record<string, string>): StackConfig => stackConfigOf((key) => ({ dueDay: '10', ...values })[key], departments);
+const config = (envName: string): StackConfig => configOf({ env: envName });
 
 let stack: DepartmentMetricsStack;
 let template: Template;
@@ -35,6 +38,10 @@ interface Statement {
   Condition?: unknown;
 }
 
+interface KeyPolicyStatement extends Statement {
+  Principal: unknown;
+}
+
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 const resolve = (value: unknown) => stack.resolve(value);
 
@@ -49,11 +56,19 @@ function statementsOf(role: iam.Role): Statement[] {
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
 
-/** Every action a role is allowed, with the resources it is allowed on. */
+/** The statements of the role through which a function's schedule invokes it. */
+function scheduleStatementsOf(fn: PipelineFunction): Statement[] {
+  const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule')).find((s) => isDeepStrictEqual(s.Properties.Target.Arn, resolve(fn.function.functionArn)));
+  const roleId = schedule?.Properties.Target.RoleArn['Fn::GetAtt'][0] as string;
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => isDeepStrictEqual(p.Properties.Roles, [{ Ref: roleId }]))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+/** Every action a role is allowed, with the resources it is allowed on (its Deny statements narrow these, and are left out). */
 function grantsOf(role: iam.Role): Map<string, unknown[]> {
   const grants = new Map<string, unknown[]>();
-  for (const statement of statementsOf(role)) {
-    expect(statement.Effect).toBe('Allow');
+  for (const statement of statementsOf(role).filter((s) => s.Effect === 'Allow')) {
     for (const action of asArray(statement.Action)) grants.set(action, [...(grants.get(action) ?? []), ...asArray(statement.Resource)]);
   }
   return grants;
@@ -61,7 +76,30 @@ function grantsOf(role: iam.Role): Map<string, unknown[]> {
 
 const actionsOf = (role: iam.Role) => [...grantsOf(role).keys()].sort();
 const objectsUnder = (prefix: string) => resolve(stack.uploadBucket.arnForObjects(`${prefix}*`));
-const viaS3 = { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } };
+const via = (service: string) => ({ 'kms:ViaService': { 'Fn::Join': ['', [`${service}.`, { Ref: 'AWS::Region' }, '.amazonaws.com']] } });
+/** The key's use through S3, for the bucket whose ARN S3 sends as encryption context (every bucket has a bucket key). */
+const viaS3For = (bucket: { bucketArn: string }) => ({
+  StringEquals: via('s3'),
+  StringLike: { 'kms:EncryptionContext:aws:s3:arn': [resolve(bucket.bucketArn)] },
+});
+/** A put may leave the encryption to the bucket or name SSE-KMS with the data key; no SSE-C. */
+const putConditions = () => ({
+  StringEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': resolve(stack.dataKey.keyArn) },
+  Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'true' },
+});
+const denyAwsManagedKey = (objects: unknown) => ({
+  Effect: 'Deny',
+  Action: 's3:PutObject',
+  Resource: objects,
+  Condition: { StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' }, Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' } },
+});
+const keyPolicyOf = (key: { keyId: string }) => resourceOf(key.keyId).Properties.KeyPolicy.Statement as KeyPolicyStatement[];
+const accountRoot = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] };
+/** The trust policy of a role, in the template of its stack (the stack under test unless given). */
+function trustOf(role: iam.Role, of: { stack: Stack; template: Template } = { stack, template }): KeyPolicyStatement[] {
+  const { Ref: roleId } = of.stack.resolve(role.roleName) as { Ref: string };
+  return of.template.toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument.Statement as KeyPolicyStatement[];
+}
 
 describe('cdk-nag', () => {
   it('the AwsSolutions pack finds nothing unacknowledged in the stack', () => {
@@ -106,21 +144,116 @@ describe('encryption keys', () => {
     template.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
-  it('let S3 send to the ingest queue only from the upload bucket, and CloudWatch publish alarms', () => {
-    const statements = resourceOf(stack.messagesKey.keyId).Properties.KeyPolicy.Statement as (Statement & { Principal: unknown })[];
-    expect(statements).toContainEqual({
-      Effect: 'Allow',
-      Principal: { Service: 's3.amazonaws.com' },
-      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
-      Resource: '*',
-      Condition: { ArnLike: { 'aws:SourceArn': resolve(stack.uploadBucket.bucketArn) } },
-    });
-    expect(statements.filter((s) => JSON.stringify(s.Principal).includes('cloudwatch'))).toEqual([
-      { Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*' },
+  it('let S3 use the messages key only for notifications of the upload bucket of this account', () => {
+    expect(keyPolicyOf(stack.messagesKey).filter((s) => JSON.stringify(s.Principal).includes('s3.amazonaws'))).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
+        Condition: { ArnLike: { 'aws:SourceArn': resolve(stack.uploadBucket.bucketArn) }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
     ]);
-    // S3 and CloudWatch never get the data key.
-    const dataKeyPrincipals = (resourceOf(stack.dataKey.keyId).Properties.KeyPolicy.Statement as { Principal: unknown }[]).map((s) => s.Principal);
-    expect(JSON.stringify(dataKeyPrincipals)).not.toMatch(/s3\.amazonaws|cloudwatch/);
+  });
+
+  it("let CloudWatch use the messages key only for this stack's alarms in this account", () => {
+    expect(keyPolicyOf(stack.messagesKey).filter((s) => JSON.stringify(s.Principal).includes('cloudwatch'))).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
+        Condition: {
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:alarm:${stack.stackName}-*`]],
+            },
+          },
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        },
+      },
+    ]);
+  });
+
+  it('the alarms CloudWatch publishes are named after the stack, as the key policy expects', () => {
+    // CloudFormation names an alarm without a name "<stack>-<logical id>-<suffix>"; a fixed name would escape the pattern.
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmName: Match.absent() });
+  });
+
+  it('the data key is used by no service principal: S3 and DynamoDB use it on behalf of the roles granted it', () => {
+    expect(keyPolicyOf(stack.dataKey).map((s) => s.Principal)).toEqual([{ AWS: accountRoot }]);
+  });
+
+  it('S3 may send to the ingest queue only from the upload bucket of this account', () => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [resolve(stack.ingestPipeline.queue.queueUrl)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Principal: { Service: 's3.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: resolve(stack.ingestPipeline.queue.queueArn),
+            Condition: { ArnLike: { 'aws:SourceArn': resolve(stack.uploadBucket.bucketArn) }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ]),
+      },
+    });
+  });
+});
+
+describe('grants of the data key', () => {
+  /** The statements of a role on a key. */
+  const keyStatementsOf = (role: iam.Role, key: { keyArn: string }) =>
+    statementsOf(role).filter((s) => isDeepStrictEqual(s.Resource, resolve(key.keyArn)));
+
+  it.each([
+    ['ingest', () => [stack.observationsTable, stack.idempotencyTable], ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']],
+    ['snapshot', () => [stack.observationsTable], ['kms:Decrypt']],
+    ['deadlines', () => [stack.observationsTable], ['kms:Decrypt']],
+  ] as const)('%s uses the data key for its tables only through DynamoDB, for each table by name', (name, tables, actions) => {
+    const throughDynamoDb = keyStatementsOf(stack.functions[name].role, stack.dataKey).filter((s) => JSON.stringify(s.Condition).includes('dynamodb'));
+    expect(throughDynamoDb).toEqual(
+      tables().map((table) => ({
+        Effect: 'Allow',
+        Action: actions.length === 1 ? actions[0] : [...actions],
+        Resource: resolve(stack.dataKey.keyArn),
+        Condition: { StringEquals: via('dynamodb'), StringLike: { 'kms:EncryptionContext:aws:dynamodb:tableName': [resolve(table.tableName)] } },
+      })),
+    );
+  });
+
+  it.each([
+    ['ingest', () => stack.uploadBucket],
+    ['snapshot', () => stack.snapshotBucket],
+    ['deadlines', () => stack.snapshotBucket],
+  ] as const)('%s uses the data key for objects only through S3, for its bucket alone', (name, bucket) => {
+    const throughS3 = keyStatementsOf(stack.functions[name].role, stack.dataKey).filter((s) => JSON.stringify(s.Condition).includes('aws:s3:arn'));
+    expect(throughS3.map((s) => s.Condition)).toEqual([viaS3For(bucket())]);
+  });
+
+  it('no role uses the data key without naming the service and what it is used for', () => {
+    const dataKey = resolve(stack.dataKey.keyArn);
+    const unconditioned = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
+      .filter((s) => isDeepStrictEqual(s.Resource, dataKey))
+      .filter((s) => !JSON.stringify(s.Condition ?? {}).includes('kms:ViaService') || !JSON.stringify(s.Condition).includes('kms:EncryptionContext:'));
+    expect(unconditioned).toEqual([]);
+  });
+
+  it.each([
+    ['monthly snapshot', () => stack.functions.snapshot],
+    ['daily deadline check', () => stack.functions.deadlines],
+  ] as const)("the %s schedule uses the messages key only through SQS, for its dead-letter queue", (_, fn) => {
+    const statements = scheduleStatementsOf(fn()).filter((s) => isDeepStrictEqual(s.Resource, resolve(stack.messagesKey.keyArn)));
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: resolve(stack.messagesKey.keyArn),
+        Condition: { StringEquals: via('sqs'), StringLike: { 'kms:EncryptionContext:aws:sqs:arn': [resolve(stack.monthlySnapshot.scheduleDeadLetterQueue.queueArn)] } },
+      },
+    ]);
   });
 });
 
@@ -415,15 +548,20 @@ describe('least privilege', () => {
     expect(deadlines.get('s3:GetObject')).toEqual([snapshots]);
   });
 
+  it('every put into a bucket leaves the encryption to the bucket or names SSE-KMS with the data key, never the aws/s3 key', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    const puts = statements.filter((s) => s.Effect === 'Allow' && asArray(s.Action).includes('s3:PutObject'));
+    // Ingest's reports, the snapshots, the BI role's query results and one folder per department.
+    expect(puts).toHaveLength(3 + departments.length);
+    for (const put of puts) {
+      expect(put.Condition).toEqual(putConditions());
+      expect(statements).toContainEqual(denyAwsManagedKey(put.Resource));
+    }
+  });
+
   it('each schedule may invoke only its own function', () => {
     for (const fn of [stack.functions.snapshot, stack.functions.deadlines]) {
-      const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule')).find((s) =>
-        isDeepStrictEqual(s.Properties.Target.Arn, resolve(fn.function.functionArn)),
-      );
-      const roleId = schedule?.Properties.Target.RoleArn['Fn::GetAtt'][0] as string;
-      const statements = Object.values(template.findResources('AWS::IAM::Policy'))
-        .filter((p) => isDeepStrictEqual(p.Properties.Roles, [{ Ref: roleId }]))
-        .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+      const statements = scheduleStatementsOf(fn);
       expect(statements.find((s) => s.Action === 'lambda:InvokeFunction')?.Resource).toEqual([
         resolve(fn.function.functionArn),
         resolve(`${fn.function.functionArn}:*`),
@@ -442,8 +580,9 @@ describe('department upload roles', () => {
     const role = stack.departmentAccess.roles.get(department);
     if (!role) throw new Error(`no role for ${department}`);
     expect(statementsOf(role)).toEqual([
-      { Effect: 'Allow', Action: 's3:PutObject', Resource: objectsUnder(`incoming/${department}/`) },
-      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: resolve(stack.dataKey.keyArn), Condition: viaS3 },
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: objectsUnder(`incoming/${department}/`), Condition: putConditions() },
+      denyAwsManagedKey(objectsUnder(`incoming/${department}/`)),
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: resolve(stack.dataKey.keyArn), Condition: viaS3For(stack.uploadBucket) },
       { Effect: 'Allow', Action: 's3:GetObject', Resource: objectsUnder(`reports/${department}/`) },
       {
         Effect: 'Allow',
@@ -461,6 +600,14 @@ describe('department upload roles', () => {
     for (const other of departments.filter((d) => d !== department)) {
       expect(granted).not.toContain(`/${other}/`);
     }
+  });
+
+  it.each(departments)('%s may be assumed only by a caller of this account tagged with that department', (department) => {
+    const role = stack.departmentAccess.roles.get(department);
+    if (!role) throw new Error(`no role for ${department}`);
+    expect(trustOf(role)).toEqual([
+      { Effect: 'Allow', Principal: { AWS: accountRoot }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalTag/department': department } } },
+    ]);
   });
 
   it('a department added to the catalog gets its role with no code change', () => {
@@ -486,13 +633,61 @@ describe('department upload roles', () => {
         Condition: { StringLike: { 's3:prefix': ['snapshots/*'] } },
       },
     ]);
-    // Reading needs the data key, through S3 only; Athena writing results adds GenerateDataKey.
-    expect(statements).toContainEqual({
-      Effect: 'Allow',
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: resolve(stack.dataKey.keyArn),
-      Condition: viaS3,
+    // Reading needs the data key, through S3 only and for each bucket by itself; Athena writing results adds GenerateDataKey.
+    const keyUse = statements.filter((s) => isDeepStrictEqual(s.Resource, resolve(stack.dataKey.keyArn)));
+    expect(keyUse).toEqual([
+      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: resolve(stack.dataKey.keyArn), Condition: viaS3For(stack.snapshotBucket) },
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: resolve(stack.dataKey.keyArn), Condition: viaS3For(stack.analytics.resultsBucket) },
+    ]);
+  });
+
+  it('the BI role may be assumed only by a caller of this account tagged department-metrics=bi', () => {
+    expect(trustOf(stack.analytics.biRole)).toEqual([
+      { Effect: 'Allow', Principal: { AWS: accountRoot }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalTag/department-metrics': 'bi' } } },
+    ]);
+  });
+});
+
+describe('roles people assume, trusted as CDK context says', () => {
+  let configured: DepartmentMetricsStack;
+  let configuredTemplate: Template;
+  beforeAll(() => {
+    configured = new DepartmentMetricsStack(new App({ context }), 'Trusted', {
+      config: configOf({
+        uploadPrincipal: 'arn:aws:iam::111122223333:role/ClerkAccess',
+        departmentTag: 'dept',
+        biPrincipal: '444455556666',
+        biTagKey: 'team',
+        biTagValue: 'reform office',
+        biExternalId: 'bi-tool-7f3a',
+      }),
     });
+    configuredTemplate = Template.fromStack(configured);
+  });
+  const trustOfConfigured = (role: iam.Role) => trustOf(role, { stack: configured, template: configuredTemplate });
+
+  it.each(departments)('the %s upload role trusts the configured principal, tagged by the configured key', (department) => {
+    const role = configured.departmentAccess.roles.get(department);
+    if (!role) throw new Error(`no role for ${department}`);
+    expect(trustOfConfigured(role)).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111122223333:role/ClerkAccess' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:PrincipalTag/dept': department } },
+      },
+    ]);
+  });
+
+  it('the BI role trusts the configured account, asking its tag and the external id', () => {
+    expect(trustOfConfigured(configured.analytics.biRole)).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::444455556666:root']] } },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:PrincipalTag/team': 'reform office', 'sts:ExternalId': 'bi-tool-7f3a' } },
+      },
+    ]);
   });
 });
 
@@ -562,11 +757,27 @@ describe('environments', () => {
     expect(prod?.namespaces).toEqual(new Set(['DepartmentMetrics/prod']));
   });
 
+  const trustDefaults = { uploadPrincipal: undefined, departmentTag: 'department', biPrincipal: undefined, biTagKey: 'department-metrics', biTagValue: 'bi', biExternalId: undefined };
   it.each([
-    [{}, { envName: 'dev', dueDay: 10, ingestConcurrency: 5, alarmEmail: undefined }],
+    [{}, { envName: 'dev', dueDay: 10, ingestConcurrency: 5, alarmEmail: undefined, ...trustDefaults }],
     [
       { env: 'prod', dueDay: '12', ingestConcurrency: '8', alarmEmail: 'ops@example.gov.cn' },
-      { envName: 'prod', dueDay: 12, ingestConcurrency: 8, alarmEmail: 'ops@example.gov.cn' },
+      { envName: 'prod', dueDay: 12, ingestConcurrency: 8, alarmEmail: 'ops@example.gov.cn', ...trustDefaults },
+    ],
+    [
+      { uploadPrincipal: '111122223333', departmentTag: 'dept', biPrincipal: 'arn:aws-cn:iam::111122223333:role/bi/Analysts', biTagKey: 'team', biTagValue: 'bi', biExternalId: 'x9-Q' },
+      {
+        envName: 'dev',
+        dueDay: 10,
+        ingestConcurrency: 5,
+        alarmEmail: undefined,
+        uploadPrincipal: '111122223333',
+        departmentTag: 'dept',
+        biPrincipal: 'arn:aws-cn:iam::111122223333:role/bi/Analysts',
+        biTagKey: 'team',
+        biTagValue: 'bi',
+        biExternalId: 'x9-Q',
+      },
     ],
   ])('CDK context %o configures %o', (values, expected) => {
     const read = (key: string) => (values as Record<string, unknown>)[key];
@@ -578,6 +789,13 @@ describe('environments', () => {
     [{ dueDay: '31' }, 'dueDay'],
     [{ alarmEmail: 'nobody' }, 'alarmEmail'],
     [{ ingestConcurrency: '1' }, 'ingestConcurrency'],
+    [{ uploadPrincipal: '*' }, 'uploadPrincipal'],
+    [{ uploadPrincipal: 'arn:aws:iam::1111:root' }, 'uploadPrincipal'],
+    [{ biPrincipal: 'arn:aws:sts::111122223333:assumed-role/x/y' }, 'biPrincipal'],
+    [{ departmentTag: 'aws:department' }, 'departmentTag'],
+    [{ biTagKey: 'a*b' }, 'biTagKey'],
+    [{ biTagValue: '' }, 'biTagValue'],
+    [{ biExternalId: 'x' }, 'biExternalId'],
   ])('CDK context %o is refused, naming %s', (values, field) => {
     expect(() => stackConfigOf((key) => (values as Record<string, unknown>)[key], departments)).toThrow(field);
   });

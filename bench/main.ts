@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * `npm run bench`: three sections, each a script of its own run as a child process in turn, printing its own table.
+ * `npm run bench`: four sections, each a script of its own run as a child process in turn, printing its own table.
  * Figures, not assertions: each section prints ratios measured in its own run, beside the goals they answer to.
  */
 
@@ -11,6 +11,7 @@ const SECTIONS = [
   { script: 'workbook.ts', title: 'reading workbooks' },
   { script: 'cold-start.ts', title: 'module init of the Lambda bundles' },
   { script: 'reads.ts', title: 'DynamoDB items read' },
+  { script: 'hostile.ts', title: 'hostile uploads' },
 ] as const;
 
 function runSection(path: string): Promise<number> {

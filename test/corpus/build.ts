@@ -27,12 +27,12 @@ export function sheetWorkbook(rows: Rows, name = '报表'): Promise<Uint8Array> 
   return workbook((book) => addSheet(book, name, rows));
 }
 
-function deflated(name: string, content: Buffer): PackedEntry {
+export function deflated(name: string, content: Buffer): PackedEntry {
   return { name, method: 8, crc: crc32(content), uncompressedSize: content.length, data: deflateRawSync(content, { level: 9 }) };
 }
 
 /** The entries of a zip as they are stored, to be packed again with a change. */
-function storedEntries(bytes: Uint8Array): PackedEntry[] {
+export function storedEntries(bytes: Uint8Array): PackedEntry[] {
   const buffer = Buffer.from(bytes);
   return zipEntries(buffer).map((entry) => ({ ...entry, data: storedData(buffer, entry) }));
 }

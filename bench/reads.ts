@@ -96,7 +96,7 @@ async function measure(months: number, corrections: number): Promise<{ snapshot:
     const workbook = await fillTemplate(await buildTemplate(catalog, 'science', last), figures);
     const objects: ObjectStore = { get: async () => workbook, put: () => Promise.resolve() };
     const clock = { now: () => new Date(`${addMonths(last, 1)}-02T01:00:00Z`) };
-    const ingest = makeIngest({ catalog, objects, observations, clock, logger: { info: () => undefined, warn: () => undefined } });
+    const ingest = makeIngest({ catalog, objects, observations, clock, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } });
     meter.items = 0;
     const report = await ingest({ bucket: LOCAL_RESOURCES.uploadBucket, key: uploadKey('science', `science-${last}.xlsx`), sequencer: '0B', uploadedAt: clock.now().toISOString() });
     if (report.outcome !== 'committed') throw new Error(`the measured upload was not committed: ${JSON.stringify(report.errors)}`);

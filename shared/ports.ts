@@ -12,8 +12,15 @@ export interface ObjectRef {
   versionId?: string;
 }
 
+/** An object left unread because it is larger than the caller would read: its size as stated, or the bytes read when reading stopped. */
+export interface ObjectTooLarge {
+  tooLarge: true;
+  size: number;
+}
+
 export interface ObjectStore {
-  get(ref: ObjectRef): Promise<Uint8Array>;
+  /** The object's bytes, or ObjectTooLarge without holding more than `maxBytes` of it, whatever size the store states. */
+  get(ref: ObjectRef, limit: { maxBytes: number }): Promise<Uint8Array | ObjectTooLarge>;
   put(object: { bucket: string; key: string; body: string | Uint8Array; contentType: string }): Promise<void>;
 }
 
@@ -62,4 +69,5 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface Logger {
   info(message: string, ...extra: Record<string, unknown>[]): void;
   warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
 }

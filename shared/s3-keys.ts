@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Period } from './calendar.js';
 import type { Upload } from './observation.js';
 
@@ -11,7 +12,8 @@ import type { Upload } from './observation.js';
  *   reports/<department>/<file>.<version>.json                 the import report of that upload
  *   reports/<department>/<file>.<version>.annotated.xlsx       the clerk's workbook with its problems marked
  *     <version>: the S3 version id, or the event's sequencer where the bucket keeps no versions;
- *     an upload outside every department folder is reported under reports/unknown/
+ *     an upload outside every department folder, or in a folder whose name is no department id, is reported under reports/unknown/;
+ *     a file name too long for the key (S3 keys are at most 1,024 bytes) is cut and given a hash of the whole name
  * Snapshot bucket
  *   snapshots/period=<YYYY-MM>/<file>                          the month's files (Hive-style: Athena finds months without a crawler)
  *   snapshots/period=<YYYY-MM>/<dataset>/<dataset>.parquet     each Parquet dataset in a folder of its own, Athena's table location
@@ -38,6 +40,12 @@ export const REPORT_FILE = 'report.html';
 /** The folder reports go in for an upload outside every department folder. */
 const UNKNOWN_FOLDER = 'unknown';
 
+/**
+ * What a department id looks like: it names an upload folder, a report folder and an IAM grant, so it is one plain
+ * path segment (never empty, never "." or "..").
+ */
+export const DEPARTMENT_ID = /^[a-z][a-z0-9_-]*$/;
+
 /** Where a department's clerks upload their workbooks: the folder is named by the department id. */
 export function uploadFolder(department: string): `${string}/` {
   return `${INCOMING_PREFIX}${department}/`;
@@ -47,12 +55,17 @@ export function uploadKey(department: string, fileName: string): string {
   return `${uploadFolder(department)}${fileName}`;
 }
 
-/** The department folder an upload key sits in, or null when the key is not under `incoming/<department>/`. */
+/**
+ * The department folder an upload key sits in, or null when the key is not under `incoming/<department>/` with a
+ * folder named like a department id (so that no key built from it can hold a `..` segment).
+ */
 export function departmentOfKey(key: string): string | null {
   if (!key.startsWith(INCOMING_PREFIX)) return null;
   const rest = key.slice(INCOMING_PREFIX.length);
   const slash = rest.indexOf('/');
-  return slash > 0 && slash < rest.length - 1 ? rest.slice(0, slash) : null;
+  if (slash <= 0 || slash === rest.length - 1) return null;
+  const folder = rest.slice(0, slash);
+  return DEPARTMENT_ID.test(folder) ? folder : null;
 }
 
 export function fileNameOfKey(key: string): string {
@@ -71,19 +84,49 @@ export function reportsFolder(department: string): `${string}/` {
 
 type UploadVersion = Pick<Upload, 'key' | 'versionId' | 'sequencer'>;
 
+/** S3's limit on a key, in bytes of UTF-8. */
+const MAX_KEY_BYTES = 1024;
+const REPORT_SUFFIX = '.json';
+const ANNOTATED_SUFFIX = '.annotated.xlsx';
+/** The longest ending a report stem is given: every key of an upload's reports fits once its stem leaves room for it. */
+const LONGEST_SUFFIX_BYTES = Math.max(REPORT_SUFFIX.length, ANNOTATED_SUFFIX.length);
+/** Hex digits of the SHA-256 of a whole file name that stand in for the part cut off: distinct names keep distinct keys. */
+const NAME_HASH_DIGITS = 12;
+
+const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/** The file name as it fits in `budget` bytes: whole, or its longest beginning that ends on a character, then `~` and its hash. */
+function fittedName(name: string, budget: number): string {
+  if (utf8Bytes(name) <= budget) return name;
+  const tail = `~${createHash('sha256').update(name, 'utf8').digest('hex').slice(0, NAME_HASH_DIGITS)}`;
+  let kept = '';
+  let size = tail.length;
+  // for…of walks code points, so a character outside the BMP is never split into half a surrogate pair.
+  for (const character of name) {
+    const next = size + utf8Bytes(character);
+    if (next > budget) break;
+    kept += character;
+    size = next;
+  }
+  return `${kept}${tail}`;
+}
+
 /** The name every file reported on an upload starts with: beside the department's other reports, one per upload (object version). */
 function reportStemOf(upload: UploadVersion, department: string): string {
-  return `${reportsFolder(department)}${fileNameOfKey(upload.key)}.${upload.versionId ?? upload.sequencer}`;
+  const folder = reportsFolder(department);
+  const version = `.${upload.versionId ?? upload.sequencer}`;
+  const budget = MAX_KEY_BYTES - LONGEST_SUFFIX_BYTES - utf8Bytes(folder) - utf8Bytes(version);
+  return `${folder}${fittedName(fileNameOfKey(upload.key), budget)}${version}`;
 }
 
 /** Where the import summary of an upload is written. */
 export function reportKeyOf(upload: UploadVersion, department: string): string {
-  return `${reportStemOf(upload, department)}.json`;
+  return `${reportStemOf(upload, department)}${REPORT_SUFFIX}`;
 }
 
 /** Where the clerk's workbook is written back with its problems marked, beside the summary. */
 export function annotatedKeyOf(upload: UploadVersion, department: string): string {
-  return `${reportStemOf(upload, department)}.annotated.xlsx`;
+  return `${reportStemOf(upload, department)}${ANNOTATED_SUFFIX}`;
 }
 
 /** A file of a month's snapshot: `snapshots/period=YYYY-MM/<file>`. */

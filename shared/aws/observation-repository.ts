@@ -15,6 +15,8 @@ import { OBSERVATION_TABLE_KEY } from './observation-table.js';
  * Before the switch, the slice being replaced is copied to its revision item. The copy is the same
  * whichever upload makes it, so a retried or racing commit rewrites the same bytes; a copy left by a
  * crash before the switch has the current item's own revision number and is never read as history.
+ * An upload redelivered after its switch finds itself current and is told what it did, against that copy.
+ * Each slice is an item of its own, so the month's item stays one slice's size however often it is corrected.
  */
 const { partitionKey: PK, sortKey: SK } = OBSERVATION_TABLE_KEY;
 const departmentKey = (department: string) => `department#${department}`;
@@ -72,6 +74,11 @@ function sliceOf(item: SliceItem): Slice {
   };
 }
 
+/** The same object version: the same bucket, key, version and event, not merely the same bytes. */
+function isSameUpload(a: Submission, b: Submission): boolean {
+  return a.bucket === b.bucket && a.key === b.key && a.versionId === b.versionId && a.sequencer === b.sequencer;
+}
+
 /** Without undefined attributes, which the document client refuses inside a map unless told to drop them. */
 function uploadRefOf({ key, versionId, sequencer, uploadedAt, reportKey }: Submission): UploadRef {
   return { key, ...(versionId === undefined ? {} : { versionId }), sequencer, uploadedAt, reportKey };
@@ -101,11 +108,18 @@ export function dynamoObservationRepository(client: DynamoDBDocumentClient, tabl
     });
 
   /** A strongly consistent read: the commit's condition rests on it. */
-  async function currentItem(department: string, period: Period): Promise<SliceItem | undefined> {
-    const { Item } = await client.send(
-      new GetCommand({ TableName: tableName, Key: { [PK]: departmentKey(department), [SK]: submissionKey(period) }, ConsistentRead: true }),
-    );
+  async function itemAt(department: string, sortKey: string): Promise<SliceItem | undefined> {
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { [PK]: departmentKey(department), [SK]: sortKey }, ConsistentRead: true }));
     return Item as SliceItem | undefined;
+  }
+
+  const currentItem = (department: string, period: Period) => itemAt(department, submissionKey(period));
+
+  async function revisionItem(department: string, period: Period, revision: number): Promise<SliceItem> {
+    const item = await itemAt(department, revisionKey(period, revision));
+    // Every switch past the first is preceded by the copy of the slice it replaces.
+    if (!item) throw new Error(`${department} ${period}: revision ${revision} is missing although a later revision is current`);
+    return item;
   }
 
   async function put(item: SliceItem, sortKey: string, entity: string, guard: Partial<PutCommandInput> = {}): Promise<void> {
@@ -133,7 +147,12 @@ export function dynamoObservationRepository(client: DynamoDBDocumentClient, tabl
       for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
         const previous = await currentItem(submission.department, submission.period);
         if (previous && !Array.isArray(previous.figures)) throw new EarlierLayoutError(submission.department, submission.period);
-        if (previous?.contentSha256 === submission.contentSha256) return { outcome: 'duplicate', replaced: null };
+        if (previous?.contentSha256 === submission.contentSha256) {
+          if (!isSameUpload(previous, submission)) return { outcome: 'duplicate', replaced: null };
+          // This very upload is already current: a redelivery after a crash past the switch. It reports what the
+          // upload did, against the slice it replaced, which the switch left in its revision item.
+          return { outcome: 'committed', replaced: previous.revision > 1 ? sliceOf(await revisionItem(previous.department, previous.period, previous.revision - 1)) : null };
+        }
         if (previous && uploadedAfter(submissionOf(previous), submission)) return { outcome: 'superseded', replaced: null };
         if (previous) await put(previous, revisionKey(previous.period, previous.revision), 'Revision');
         const next: SliceItem = {

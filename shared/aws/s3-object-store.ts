@@ -1,13 +1,35 @@
 import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ObjectRef, ObjectStore } from '../ports.js';
+import { Readable } from 'node:stream';
+import type { ObjectRef, ObjectStore, ObjectTooLarge } from '../ports.js';
+
+/**
+ * Reads a body as it streams, never holding more than `maxBytes`: the length S3 states may be absent or, from
+ * a stand-in, wrong, so the count of bytes received decides. Leaving the loop early destroys the stream, so
+ * the rest of the object is never downloaded.
+ */
+async function boundedRead(body: Readable, maxBytes: number): Promise<Uint8Array | ObjectTooLarge> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) return { tooLarge: true, size };
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
 
 /** The ObjectStore port over S3 (or any S3-compatible endpoint). */
 export function s3ObjectStore(client: S3Client): ObjectStore {
   return {
-    async get({ bucket, key, versionId }) {
+    async get({ bucket, key, versionId }, { maxBytes }) {
       const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
-      if (!response.Body) throw new Error(`s3://${bucket}/${key} has no body`);
-      return response.Body.transformToByteArray();
+      // In Node.js the SDK hands the body over as a stream (an IncomingMessage), not yet read.
+      if (!(response.Body instanceof Readable)) throw new Error(`s3://${bucket}/${key} has no body stream`);
+      if (response.ContentLength !== undefined && response.ContentLength > maxBytes) {
+        response.Body.destroy();
+        return { tooLarge: true, size: response.ContentLength };
+      }
+      return boundedRead(response.Body, maxBytes);
     },
     async put({ bucket, key, body, contentType }) {
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import catalogData from './catalog.json' with { type: 'json' };
 import { SEVERITIES } from '../problem.js';
+import { DEPARTMENT_ID } from '../s3-keys.js';
 
 /**
  * The indicator catalog: departments, units, indicators and their targets.
@@ -23,7 +24,7 @@ const unitSchema = z.object({
 });
 
 const departmentSchema = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a department id is lower-case letters, digits, "_" or "-"'),
+  id: z.string().regex(DEPARTMENT_ID, 'a department id is lower-case letters, digits, "_" or "-"'),
   zh: z.string().min(1),
   en: z.string().min(1),
   aliases: z.array(z.string().min(1)).default([]),

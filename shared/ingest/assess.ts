@@ -26,6 +26,29 @@ function rejected(department: string, problem: Problem): Assessment {
   return { status: 'rejected', workbookRead: false, department, period: null, figures: [], errors: [problem], warnings: [], rowsRead: 0 };
 }
 
+/** The refusal of an upload into a folder that names no department, which says where to upload instead. */
+function unknownDepartment(catalog: Catalog, department: string): Assessment | undefined {
+  if (catalog.department(department)) return undefined;
+  const folders = catalog.departments.map((d) => uploadFolder(d.id)).join(', ');
+  return rejected(
+    department,
+    problemAt('upload.unknown_department', null, null, {
+      zh: `“${department}”不是部门，可用的文件夹：${folders}`,
+      en: `"${department}" is not a department; the folders are ${folders}`,
+    }),
+  );
+}
+
+/** The verdict on a file refused without reading it as a workbook: the folder's own problem first, if it names no department. */
+export function refusedUpload(catalog: Catalog, department: string, problem: Problem): Assessment {
+  return unknownDepartment(catalog, department) ?? rejected(department, problem);
+}
+
+/** A file's refusal as the problem its report lists. */
+export function problemOf(error: WorkbookFormatError): Problem {
+  return { sheet: null, cell: null, code: error.code, message: error.message };
+}
+
 /**
  * Reads and validates a workbook for a department without writing anything.
  * Every problem with the file becomes an error in the assessment, never an exception:
@@ -43,25 +66,15 @@ export async function assessWorkbook(input: {
   previous?: readonly Observation[];
 }): Promise<Assessment> {
   const { catalog, bytes, fileName, department, currentPeriod, limits, previous } = input;
-  if (!catalog.department(department)) {
-    const folders = catalog.departments.map((d) => uploadFolder(d.id)).join(', ');
-    return rejected(
-      department,
-      problemAt('upload.unknown_department', null, null, {
-        zh: `“${department}”不是部门，可用的文件夹：${folders}`,
-        en: `"${department}" is not a department; the folders are ${folders}`,
-      }),
-    );
-  }
+  const refused = unknownDepartment(catalog, department);
+  if (refused) return refused;
   let parsed;
   try {
     // The workbook is read as it streams: a file past a limit or damaged is refused from the row where it shows.
     const sheets = readWorkbook(bytes, limits, { fileName });
     parsed = await readSubmission({ sheets, catalog, department, fileName, currentPeriod, ...(previous ? { previous } : {}) });
   } catch (error) {
-    if (error instanceof WorkbookFormatError) {
-      return rejected(department, { sheet: null, cell: null, code: error.code, message: error.message });
-    }
+    if (error instanceof WorkbookFormatError) return rejected(department, problemOf(error));
     throw error;
   }
   return {

@@ -5,9 +5,10 @@ import { periodAt, type Period } from '../calendar.js';
 import type { Clock, CommitOutcome, Logger, ObjectStore, ObservationRepository } from '../ports.js';
 import { firstMonthNeeded } from '../progress.js';
 import { annotatedKeyOf, fileNameOfKey, reportFolderOf, reportKeyOf } from '../s3-keys.js';
-import { annotateWorkbook, findingsOf, isXlsxContainer } from '../workbook/annotate.js';
-import { DEFAULT_READ_LIMITS, type ReadLimits } from '../workbook/limits.js';
-import { assessmentJson, assessWorkbook, type Assessment, type ImportSummary } from './assess.js';
+import { annotateWorkbook, annotationLoad, findingsOf, isXlsxContainer } from '../workbook/annotate.js';
+import { beyondLimit, DEFAULT_READ_LIMITS, type ReadLimits } from '../workbook/limits.js';
+import { problemAt, type BilingualText } from '../workbook/problems.js';
+import { assessmentJson, assessWorkbook, problemOf, refusedUpload, type Assessment, type ImportSummary } from './assess.js';
 import { changesBetween, type Change } from './changes.js';
 
 /** What an accepted upload did to one department-month. */
@@ -20,6 +21,23 @@ export interface SliceReport {
   changes: Change[];
 }
 
+/**
+ * What became of the annotated copy:
+ * - written: it is at annotatedKey;
+ * - pending: it was being written when this report was; a report left so means writing it was cut short;
+ * - not_read: the file was refused before it could be read as a workbook;
+ * - not_xlsx: a CSV upload, with no workbook to mark;
+ * - too_large: opening the workbook whole would take more memory than the function has for it (message says why);
+ * - failed: the workbook could not be opened or written again; the report lists every problem all the same.
+ */
+export type AnnotationStatus = 'written' | 'pending' | 'not_read' | 'not_xlsx' | 'too_large' | 'failed';
+
+export interface Annotation {
+  status: AnnotationStatus;
+  /** Chinese, then English. */
+  message: string;
+}
+
 /** The import summary written for every upload under `reports/<department>/`. */
 export interface ImportReport extends ImportSummary {
   source: Upload;
@@ -30,14 +48,18 @@ export interface ImportReport extends ImportSummary {
   /** Rows holding a value that were read, and what came of them. */
   counts: { rows: number; observations: number; errors: number; warnings: number };
   reportKey: string;
-  /** The clerk's workbook with every problem marked; null when the file was refused before it could be read, was not an .xlsx, or was too large to open whole. */
+  /** The clerk's workbook with every problem marked; null unless annotation.status is written. */
   annotatedKey: string | null;
+  annotation: Annotation;
 }
 
 export interface IngestOptions {
   /** Annotating opens the whole workbook in memory, so files above this size get the JSON summary alone. */
   maxAnnotatedBytes: number;
-  /** How much of an upload is read before it is refused as too large. */
+  /**
+   * How much of an upload is read before it is refused as too large: the object itself is read only up to
+   * maxUncompressedBytes, and a workbook is annotated only if opening it whole makes at most maxCells objects.
+   */
   limits: ReadLimits;
 }
 
@@ -48,6 +70,23 @@ const MEDIA_TYPES = {
   json: 'application/json',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 } as const;
+
+const ANNOTATION_TEXT: Record<AnnotationStatus, BilingualText> = {
+  written: { zh: '批注副本中已标出每个问题所在的单元格', en: 'The annotated copy marks the cell of every problem' },
+  pending: {
+    zh: '批注副本正在生成；如本报告一直如此，说明生成中断，没有批注副本，问题见本报告',
+    en: 'The annotated copy is being written; if this report stays so, writing it was cut short and there is none: the problems are listed here',
+  },
+  not_read: { zh: '文件未能作为工作簿读取，没有批注副本，问题见本报告', en: 'The file could not be read as a workbook, so there is no annotated copy: the problem is listed here' },
+  not_xlsx: { zh: 'CSV 文件没有可标注的工作簿，问题见本报告', en: 'A CSV file has no workbook to mark: the problems are listed here' },
+  too_large: { zh: '工作簿过大，无法生成批注副本，问题见本报告', en: 'The workbook is too large to annotate: the problems are listed here' },
+  failed: { zh: '批注副本未能生成，问题见本报告', en: 'The annotated copy could not be written: the problems are listed here' },
+};
+
+function annotation(status: AnnotationStatus, detail?: BilingualText): Annotation {
+  const { zh, en } = ANNOTATION_TEXT[status];
+  return { status, message: detail ? `${zh}（${detail.zh}） / ${en} (${detail.en})` : `${zh} / ${en}` };
+}
 
 function lineageOf(upload: Upload, figure: Assessment['figures'][number]): Observation['lineage'] {
   const { bucket, key, versionId, sequencer, uploadedAt, uploader } = upload;
@@ -73,6 +112,11 @@ function overallOutcome(slices: SliceReport[]): CommitOutcome | null {
  * The ingest use case: read an upload, validate it against the catalog, make its figures the
  * department's current ones for each month it reports (each month all or nothing), and write
  * the import summary with the clerk's workbook annotated beside it.
+ *
+ * Whatever the file, the import ends in a report: a file too large is refused unread, a fault while
+ * checking it is reported as such (file.check_failed) and logged, and the annotated copy, the one step
+ * that opens a workbook whole, comes after a report that already says what the import did. Faults of
+ * the stores are thrown, so that the message is delivered again; every write is safe to repeat.
  */
 export function makeIngest(ports: {
   catalog: Catalog;
@@ -85,6 +129,7 @@ export function makeIngest(ports: {
 }) {
   const { catalog, objects, observations, clock, logger } = ports;
   const options: IngestOptions = { ...DEFAULT_INGEST_OPTIONS, ...ports.options };
+  const { limits } = options;
 
   /** What committing one month did, figure by figure against the slice it replaced. */
   async function commitMonth(submission: Submission, month: Observation[]): Promise<SliceReport> {
@@ -134,51 +179,89 @@ export function makeIngest(ports: {
     return slices;
   }
 
-  /** Writes the annotated copy when the file may be opened whole; returns its key, or null. */
-  async function annotate(upload: Upload, assessment: Assessment, bytes: Uint8Array, folder: string): Promise<string | null> {
-    if (!assessment.workbookRead || !isXlsxContainer(bytes)) return null;
-    if (bytes.byteLength > options.maxAnnotatedBytes) {
-      logger.info('workbook too large to annotate', { key: upload.key, bytes: bytes.byteLength, limit: options.maxAnnotatedBytes });
-      return null;
-    }
-    let body: Uint8Array;
-    try {
-      body = await annotateWorkbook(bytes, findingsOf(assessment));
-    } catch (error) {
-      // The streaming reader took the file, so the figures stand; the clerk still gets the JSON summary.
-      logger.warn('workbook could not be annotated', { key: upload.key, error: String(error) });
-      return null;
-    }
-    const key = annotatedKeyOf(upload, folder);
-    await objects.put({ bucket: upload.bucket, key, body, contentType: MEDIA_TYPES.xlsx });
-    return key;
-  }
-
   /** The department's current figures the rules compare with: the months the maths can use, nothing corrected away. */
   async function previousFigures(department: string, currentPeriod: Period): Promise<Observation[]> {
     const slices = await observations.slicesIn(department, { from: firstMonthNeeded(catalog.indicators, currentPeriod), to: currentPeriod });
     return slices.flatMap((slice) => slice.observations);
   }
 
+  /**
+   * The verdict on the bytes. Reading and validating touch no store, so anything they throw besides a refusal
+   * of the file would happen again on every delivery: the clerk is told the check failed on our side, nothing
+   * is committed, and the fault is logged for the operators rather than redelivered.
+   */
+  async function assess(upload: Upload, bytes: Uint8Array, folder: string): Promise<Assessment> {
+    const currentPeriod = periodAt(clock.now());
+    // A cumulative figure may not fall below what the department reported before.
+    const previous = catalog.department(folder) ? await previousFigures(folder, currentPeriod) : [];
+    try {
+      return await assessWorkbook({ catalog, bytes, fileName: fileNameOfKey(upload.key), department: folder, currentPeriod, limits, previous });
+    } catch (error) {
+      logger.error('workbook check failed; the upload is rejected as file.check_failed', { key: upload.key, versionId: upload.versionId, error });
+      return refusedUpload(catalog, folder, problemAt('file.check_failed', null, null));
+    }
+  }
+
+  /** The object's bytes and the verdict on them; no bytes when the object is too large to be read at all. */
+  async function read(upload: Upload, folder: string): Promise<{ bytes: Uint8Array | null; assessment: Assessment }> {
+    // Never more of the object than a workbook may unpack to: a larger file cannot be within the limits.
+    const object = await objects.get(upload, { maxBytes: limits.maxUncompressedBytes });
+    if (object instanceof Uint8Array) return { bytes: object, assessment: await assess(upload, object, folder) };
+    logger.info('object too large to read', { key: upload.key, size: object.size, limit: limits.maxUncompressedBytes });
+    return { bytes: null, assessment: refusedUpload(catalog, folder, problemOf(beyondLimit('bytes', limits.maxUncompressedBytes))) };
+  }
+
+  /** Whether the workbook may be opened whole to annotate it: when not, what the report says instead. */
+  async function whyNotAnnotated(upload: Upload, assessment: Assessment, bytes: Uint8Array): Promise<Annotation | null> {
+    if (!assessment.workbookRead) return annotation('not_read');
+    if (!isXlsxContainer(bytes)) return annotation('not_xlsx');
+    if (bytes.byteLength > options.maxAnnotatedBytes) {
+      logger.info('workbook too large to annotate', { key: upload.key, bytes: bytes.byteLength, limit: options.maxAnnotatedBytes });
+      const megabytes = (options.maxAnnotatedBytes / 2 ** 20).toFixed(0);
+      return annotation('too_large', { zh: `文件超过 ${megabytes} MB`, en: `the file is larger than ${megabytes} MB` });
+    }
+    let load: number;
+    try {
+      load = await annotationLoad(bytes);
+    } catch (error) {
+      logger.warn('workbook could not be measured for annotation', { key: upload.key, error: String(error) });
+      return annotation('failed');
+    }
+    if (load > limits.maxCells) {
+      logger.info('workbook too large to annotate', { key: upload.key, objects: load, limit: limits.maxCells });
+      return annotation('too_large', {
+        zh: `合并单元格、数据验证、列格式和单元格打开后共 ${load} 个，超过 ${limits.maxCells} 个`,
+        en: `its merged cells, validations, column formats and cells open into ${load} objects, more than ${limits.maxCells}`,
+      });
+    }
+    return null;
+  }
+
+  /** The annotated copy, written; or what became of it. A fault of the store is thrown: the message is delivered again. */
+  async function annotate(upload: Upload, assessment: Assessment, bytes: Uint8Array, key: string): Promise<Annotation> {
+    let body: Uint8Array;
+    try {
+      body = await annotateWorkbook(bytes, findingsOf(assessment));
+    } catch (error) {
+      // The streaming reader took the file, so the figures stand; the clerk still gets the JSON summary.
+      logger.warn('workbook could not be annotated', { key: upload.key, error: String(error) });
+      return annotation('failed');
+    }
+    await objects.put({ bucket: upload.bucket, key, body, contentType: MEDIA_TYPES.xlsx });
+    return annotation('written');
+  }
+
+  async function writeReport(report: ImportReport): Promise<void> {
+    await objects.put({ bucket: report.source.bucket, key: report.reportKey, body: `${JSON.stringify(report, null, 2)}\n`, contentType: MEDIA_TYPES.json });
+  }
+
   return async function ingest(upload: Upload): Promise<ImportReport> {
     const folder = reportFolderOf(upload.key);
-    const bytes = await objects.get(upload);
-    const currentPeriod = periodAt(clock.now());
-    const assessment = await assessWorkbook({
-      catalog,
-      bytes,
-      fileName: fileNameOfKey(upload.key),
-      department: folder,
-      currentPeriod,
-      limits: options.limits,
-      // A cumulative figure may not fall below what the department reported before.
-      previous: catalog.department(folder) ? await previousFigures(folder, currentPeriod) : [],
-    });
     const reportKey = reportKeyOf(upload, folder);
-    const slices = await commit(upload, assessment, bytes, reportKey);
-    const annotatedKey = await annotate(upload, assessment, bytes, folder);
+    const { bytes, assessment } = await read(upload, folder);
+    const slices = bytes ? await commit(upload, assessment, bytes, reportKey) : [];
     const summary = assessmentJson(assessment);
-    const report: ImportReport = {
+    const reportWith = (annotatedKey: string | null, state: Annotation): ImportReport => ({
       ...summary,
       source: upload,
       outcome: overallOutcome(slices),
@@ -186,8 +269,19 @@ export function makeIngest(ports: {
       counts: { rows: assessment.rowsRead, observations: summary.observations.length, errors: summary.errors.length, warnings: summary.warnings.length },
       reportKey,
       annotatedKey,
-    };
-    await objects.put({ bucket: upload.bucket, key: reportKey, body: `${JSON.stringify(report, null, 2)}\n`, contentType: MEDIA_TYPES.json });
+      annotation: state,
+    });
+
+    const unannotated = bytes ? await whyNotAnnotated(upload, assessment, bytes) : annotation('not_read');
+    let report = reportWith(null, unannotated ?? annotation('pending'));
+    // Written before the workbook is opened whole: whatever becomes of that, the clerk has a report.
+    await writeReport(report);
+    if (bytes && !unannotated) {
+      const annotatedKey = annotatedKeyOf(upload, folder);
+      const state = await annotate(upload, assessment, bytes, annotatedKey);
+      report = reportWith(state.status === 'written' ? annotatedKey : null, state);
+      await writeReport(report);
+    }
     logger.info('upload ingested', {
       key: upload.key,
       versionId: upload.versionId,
@@ -195,6 +289,7 @@ export function makeIngest(ports: {
       period: assessment.period,
       status: assessment.status,
       outcome: report.outcome,
+      annotation: report.annotation.status,
       changes: slices.reduce((sum, slice) => sum + slice.changes.length, 0),
       counts: report.counts,
     });

@@ -1,5 +1,7 @@
 import ExcelJS from 'exceljs';
+import { createInflateRaw } from 'node:zlib';
 import type { Finding, Problem, Severity } from '../problem.js';
+import { storedData, zipEntries, type ZipEntry } from './zip.js';
 
 /**
  * The clerk's own workbook handed back with every problem marked where it is: the cell filled,
@@ -7,7 +9,8 @@ import type { Finding, Problem, Severity } from '../problem.js';
  * sheet listing every problem, including those that belong to no single cell.
  *
  * This loads the whole workbook into memory (the streaming reader cannot write), so it is only
- * ever given a file that has already passed the container checks and been read once.
+ * ever given a file that has already passed the container checks and been read once, and whose
+ * annotationLoad is within bounds.
  */
 
 export const SUMMARY_SHEET = '问题汇总 Problems';
@@ -33,6 +36,90 @@ const A1 = /^[A-Z]{1,3}[1-9][0-9]*$/;
 /** The zip signature every .xlsx starts with; a CSV upload has nothing to annotate in place. */
 export function isXlsxContainer(bytes: Uint8Array): boolean {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+/** Excel's grid: a range written without its rows or its columns spans all of them. */
+const GRID = { rows: 1_048_576, columns: 16_384 } as const;
+
+function columnNumber(letters: string): number {
+  let n = 0;
+  for (const letter of letters) n = n * 26 + (letter.charCodeAt(0) - 64);
+  return n;
+}
+
+/** The cells of a range such as `B2:D40`, `A:A` or `3:3`; a single cell is one. */
+function rangeArea(ref: string): number {
+  if (ref === '') return 0;
+  const corners = ref.replaceAll('$', '').toUpperCase().split(':');
+  const parsed = corners.map((corner) => /^([A-Z]*)([0-9]*)$/.exec(corner));
+  const [from, to = from] = parsed;
+  if (!from || !to || corners.length > 2) return 0;
+  const span = (a: string, b: string, whole: number, number: (text: string) => number) =>
+    a === '' || b === '' ? whole : Math.abs(number(b) - number(a)) + 1;
+  return span(from[1] ?? '', to[1] ?? '', GRID.columns, columnNumber) * span(from[2] ?? '', to[2] ?? '', GRID.rows, Number);
+}
+
+const sqrefArea = (sqref: string) => sqref.split(/\s+/).filter(Boolean).reduce((total, ref) => total + rangeArea(ref), 0);
+
+/**
+ * The elements exceljs turns into objects when it opens a workbook whole, and how many each makes: a merged range
+ * a cell object per cell it covers, a data validation one entry per cell of its ranges, a column definition every
+ * column up to its `max`, and cells, rows and notes one each. Names may carry a namespace prefix (`<x:c>`).
+ */
+const EXPANDING = /<(?:[A-Za-z_][\w.-]*:)?(c|row|col|mergeCell|dataValidation|comment)(?=[\s/>])([^>]*)>/g;
+
+function expansionOf(name: string, attributes: string): number {
+  const attribute = (key: string) => new RegExp(`\\b${key}="([^"]*)"`).exec(attributes)?.[1] ?? '';
+  if (name === 'mergeCell') return rangeArea(attribute('ref'));
+  if (name === 'dataValidation') return sqrefArea(attribute('sqref'));
+  if (name === 'col') return Number(attribute('max')) || 1;
+  return 1;
+}
+
+/** An XML part inflated in pieces, never past what it declares. */
+async function* partText(bytes: Buffer, entry: ZipEntry): AsyncGenerator<string> {
+  const data = storedData(bytes, entry);
+  if (entry.method === 0) {
+    yield data.toString('latin1');
+    return;
+  }
+  const inflate = createInflateRaw();
+  inflate.end(data);
+  let size = 0;
+  for await (const chunk of inflate as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > entry.uncompressedSize) throw new Error(`${entry.name} inflates past its declared size`);
+    // Element and attribute names are ASCII, so a byte-wise decoding never splits what is looked for.
+    yield chunk.toString('latin1');
+  }
+}
+
+async function partExpansion(bytes: Buffer, entry: ZipEntry): Promise<number> {
+  let total = 0;
+  let carried = '';
+  for await (const piece of partText(bytes, entry)) {
+    const text = carried + piece;
+    // An element cut at the end of the piece is read whole with the next one.
+    const open = text.lastIndexOf('<');
+    const whole = open === -1 || text.indexOf('>', open) !== -1 ? text.length : open;
+    for (const match of text.slice(0, whole).matchAll(EXPANDING)) total += expansionOf(match[1] ?? '', match[2] ?? '');
+    carried = text.slice(whole);
+  }
+  return total;
+}
+
+/**
+ * How many cell, row, column and validation objects exceljs would make opening the workbook whole, counted from the
+ * XML of its parts without opening it: a merge or a validation over a whole sheet, or `<col max="1000000000">`, is a
+ * few bytes of XML that exceljs would expand into millions of objects and gigabytes.
+ */
+export async function annotationLoad(bytes: Uint8Array): Promise<number> {
+  const zip = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let total = 0;
+  for (const entry of zipEntries(zip)) {
+    if (entry.name.toLowerCase().endsWith('.xml')) total += await partExpansion(zip, entry);
+  }
+  return total;
 }
 
 export function findingsOf(problems: { errors: readonly Problem[]; warnings: readonly Problem[] }): Finding[] {

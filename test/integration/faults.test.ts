@@ -1,5 +1,5 @@
 import { DeleteItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,9 @@ import { IDEMPOTENCY_TABLE_KEY, LOCAL_RESOURCES } from '../../cli/local/stores.j
 import { fillTemplate } from '../../cli/samples.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { OBSERVATION_TABLE_KEY } from '../../shared/aws/observation-table.js';
+import type { ImportReport } from '../../shared/ingest/ingest.js';
+import { uploadsOf } from '../../shared/ingest/s3-event.js';
+import { annotatedKeyOf, REPORTS_PREFIX, reportFolderOf, reportKeyOf } from '../../shared/s3-keys.js';
 import { buildTemplate } from '../../shared/workbook/template.js';
 
 /**
@@ -121,6 +124,60 @@ const throttled = () =>
   Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ProvisionedThroughputExceededException' });
 const isObservationsTable = (input: Record<string, unknown>) => input.TableName === LOCAL_RESOURCES.observationsTable;
 
+/** A write of an import: the observations table's PutItems and the upload bucket's report objects. */
+function isImportWrite(client: 'dynamoClient' | 's3', input: Record<string, unknown>): boolean {
+  return client === 's3' ? String(input.Key).startsWith(REPORTS_PREFIX) : isObservationsTable(input);
+}
+
+/** Calls `each` with every write of an import the handler sends from now on, numbered from 1, in the order sent. */
+function onImportWrites(each: (n: number, write: string, send: () => Promise<unknown>) => Promise<unknown>): void {
+  let n = 0;
+  for (const [client, command] of [['dynamoClient', /^PutItem/], ['s3', /^PutObject/]] as const) {
+    inject(client, command, Number.POSITIVE_INFINITY, async (args, next) => {
+      if (!isImportWrite(client, args.input)) return next(args);
+      // The document client's commands reach this middleware before their items are marshalled.
+      const { TableName, Key, Item } = args.input as { TableName?: string; Key?: string; Item?: Record<string, unknown> };
+      return each(++n, TableName ? `PutItem ${String(Item?.[OBSERVATION_TABLE_KEY.sortKey])}` : `PutObject ${Key}`, () => next(args));
+    });
+  }
+}
+
+function removeFaultsNow(): void {
+  for (const remove of removeFaults.splice(0)) remove();
+}
+
+const uploadOf = (message: string) => {
+  const [upload] = uploadsOf(JSON.parse(message) as S3Event);
+  if (!upload) throw new Error('the message announces no upload');
+  return upload;
+};
+
+async function importReport(message: string): Promise<ImportReport> {
+  const upload = uploadOf(message);
+  return JSON.parse(new TextDecoder().decode(await pipeline.read(upload.bucket, reportKeyOf(upload, reportFolderOf(upload.key))))) as ImportReport;
+}
+
+const annotatedKey = (message: string) => annotatedKeyOf(uploadOf(message), reportFolderOf(uploadOf(message).key));
+
+async function annotatedCopyExists(message: string): Promise<boolean> {
+  try {
+    await pipeline.stores.s3.send(new HeadObjectCommand({ Bucket: LOCAL_RESOURCES.uploadBucket, Key: annotatedKey(message) }));
+    return true;
+  } catch (error) {
+    if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return false;
+    throw error;
+  }
+}
+
+/** The tables empty, and no report or annotated copy of the message's upload left from an earlier case. */
+async function startAfresh(message: string): Promise<void> {
+  await emptyTables();
+  const upload = uploadOf(message);
+  for (const Key of [reportKeyOf(upload, reportFolderOf(upload.key)), annotatedKey(message)]) {
+    await pipeline.stores.s3.send(new DeleteObjectCommand({ Bucket: LOCAL_RESOURCES.uploadBucket, Key }));
+  }
+}
+
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'faults-'));
   pipeline = await startLocalPipeline(directory);
@@ -231,5 +288,49 @@ describe('after a fault, the table holds exactly what one clean delivery leaves'
     expect(await pipeline.queue.send(testEvent)).toBe(true);
     expect(await observationItems()).toEqual([]);
     expect(await scanAll(LOCAL_RESOURCES.idempotencyTable)).toEqual([]);
+  });
+});
+
+describe('a crash at any write of an import, then redelivery, ends as one clean delivery does', () => {
+  const cases = [
+    ['the first upload of a month', [], older],
+    ['a correction', [older], newer],
+  ] as const;
+
+  it.each(cases)('%s: the table, the final report and the annotated copy', { timeout: 120_000 }, async (_case, earlier, message) => {
+    // One clean delivery, counting its writes: a write added to the import later is crashed at as well.
+    await startAfresh(message);
+    for (const before of earlier) expect(await pipeline.queue.send(before)).toBe(true);
+    const writes: string[] = [];
+    onImportWrites(async (_n, write, send) => {
+      writes.push(write);
+      return send();
+    });
+    expect(await pipeline.queue.send(message)).toBe(true);
+    removeFaultsNow();
+    const clean = { items: await observationItems(), report: await importReport(message), annotated: await annotatedCopyExists(message) };
+    expect(clean.report.outcome).toBe('committed');
+    expect(clean.annotated).toBe(true);
+    expect(writes.filter((write) => write.startsWith('PutItem'))).toHaveLength(earlier.length === 0 ? 1 : 2);
+    expect(writes.filter((write) => write.startsWith('PutObject'))).toHaveLength(3);
+
+    // At each write in turn, the process dies just before the write is sent, or just after it has landed.
+    for (const [at, write] of writes.entries()) {
+      for (const landed of [false, true]) {
+        const where = `crash ${landed ? 'after' : 'before'} write ${at + 1}, ${write}`;
+        await startAfresh(message);
+        for (const before of earlier) expect(await pipeline.queue.send(before)).toBe(true);
+        onImportWrites(async (n, _write, send) => {
+          if (n !== at + 1) return send();
+          if (landed) await send();
+          throw new Error(`Runtime exited: ${where}`);
+        });
+        expect(await pipeline.queue.send(message), where).toBe(true);
+        removeFaultsNow();
+        expect(await observationItems(), where).toEqual(clean.items);
+        expect(await importReport(message), where).toEqual(clean.report);
+        expect(await annotatedCopyExists(message), where).toBe(clean.annotated);
+      }
+    }
   });
 });

@@ -65,6 +65,35 @@ describe('committing a submission to DynamoDB', () => {
     expect(await tableItems()).toEqual(before);
   });
 
+  it('reports a redelivered upload that is already current as committed, against the slice it replaced', async () => {
+    await repository.commit(submission(), [observation('x.a', 1)]);
+    const correction = submission({ sequencer: '0B', contentSha256: 'sha-2' });
+    const first = await repository.commit(correction, [observation('x.a', 2)]);
+    const before = await tableItems();
+
+    expect(await repository.commit(correction, [observation('x.a', 2)])).toEqual(first);
+    expect(first).toEqual({
+      outcome: 'committed',
+      replaced: { submission: { ...submission(), firstUploadedAt: submission().uploadedAt }, observations: [observation('x.a', 1)] },
+    });
+    expect(await tableItems()).toEqual(before);
+  });
+
+  it('reports the first upload of a month redelivered as committed, replacing nothing', async () => {
+    const first = await repository.commit(submission(), [observation('x.a', 1)]);
+    expect(await repository.commit(submission(), [observation('x.a', 1)])).toEqual(first);
+    expect(first).toEqual({ outcome: 'committed', replaced: null });
+  });
+
+  it.each([
+    ['another key', { key: 'science/2026-11 copy.xlsx' }],
+    ['another version of the key', { versionId: 'v2' }],
+    ['another event of the key', { sequencer: '0C' }],
+  ])('still reports the same bytes from %s as a duplicate', async (_case, other) => {
+    await repository.commit(submission({ versionId: 'v1' }), [observation('x.a', 1)]);
+    expect(await repository.commit(submission({ versionId: 'v1', ...other }), [observation('x.a', 1)])).toEqual({ outcome: 'duplicate', replaced: null });
+  });
+
   it('replaces the whole slice with a later upload: figures left out are no longer current', async () => {
     await repository.commit(submission(), [observation('x.a', 1), observation('x.b', 2)]);
     const later = submission({ sequencer: '0B', contentSha256: 'sha-2' });
@@ -199,6 +228,31 @@ describe('committing a submission to DynamoDB', () => {
       ['2026-10', 'x.a', 5],
       ['2026-11', 'x.a', 8],
     ]);
+  });
+
+  it('keeps accepting corrections of a month corrected 1,000 times, with every earlier slice in history, in order', { timeout: 120_000 }, async () => {
+    const corrections = 1000;
+    const upload = (n: number) => submission({ sequencer: `0B${String(n).padStart(6, '0')}`, contentSha256: `sha-${n}` });
+    const figures = (n: number) => [observation('x.a', n), observation('x.b', n * 2)];
+    await repository.commit(upload(0), figures(0));
+    const sizeOf = async () => JSON.stringify((await tableItems()).find((item) => item.sk === 'submission#2026-11')).length;
+    const firstSize = await sizeOf();
+    for (let n = 1; n <= corrections; n++) {
+      expect((await repository.commit(upload(n), figures(n))).outcome).toBe('committed');
+    }
+
+    const history = await repository.history(department, '2026-11');
+    expect(history).toHaveLength(corrections);
+    expect(history.map((slice) => slice.observations.map((o) => o.value))).toEqual(Array.from({ length: corrections }, (_, n) => [n, n * 2]));
+    expect(history.map((slice) => [slice.submission.sequencer, slice.submission.supersededBy.sequencer])).toEqual(
+      Array.from({ length: corrections }, (_, n) => [upload(n).sequencer, upload(n + 1).sequencer]),
+    );
+    expect(await currentValues('2026-11')).toEqual([
+      ['2026-11', 'x.a', corrections],
+      ['2026-11', 'x.b', corrections * 2],
+    ]);
+    // Nothing in the month's own item grows with corrections: only its numbers get more digits.
+    expect((await sizeOf()) - firstSize).toBeLessThanOrEqual(16);
   });
 
   it('names the month and what to do when the table holds an item of the earlier layout', async () => {

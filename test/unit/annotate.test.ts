@@ -1,7 +1,8 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../shared/problem.js';
-import { annotateWorkbook, findingsOf, isXlsxContainer, SUMMARY_SHEET } from '../../shared/workbook/annotate.js';
+import { annotateWorkbook, annotationLoad, findingsOf, isXlsxContainer, SUMMARY_SHEET } from '../../shared/workbook/annotate.js';
+import { zipOf } from './workbook-fixtures.js';
 
 const NOT_WHOLE = '数值必须是整数：请填整数（如 12），不要填 12.5 / The value must be a whole number; type a whole number such as 12, not 12.5';
 const BLANK = '数值为空，视为本月未报送 / The value is blank and counts as not reported this month';
@@ -108,5 +109,42 @@ describe('which uploads can be annotated in place', () => {
     ['an empty file', new Uint8Array(), false],
   ])('%s: %s', (_name, bytes, expected) => {
     expect(isXlsxContainer(bytes)).toBe(expected);
+  });
+});
+
+describe('what opening a workbook whole would make, counted from its XML', () => {
+  const sheet = (inner: string) => zipOf({ 'xl/worksheets/sheet1.xml': `<?xml version="1.0"?><worksheet>${inner}</worksheet>` });
+  const WHOLE_SHEET = 16_384 * 1_048_576;
+
+  it.each([
+    ['a row of two cells', '<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="B1" s="1"/></row></sheetData>', 3],
+    ['cells written with a namespace prefix', '<x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row></x:sheetData>', 2],
+    ['a merge of 3 × 2 cells', '<mergeCells count="1"><mergeCell ref="A1:C2"/></mergeCells>', 6],
+    ['a merge written bottom-right first', '<mergeCells count="1"><mergeCell ref="C2:A1"/></mergeCells>', 6],
+    ['a merge over the whole sheet', '<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>', WHOLE_SHEET],
+    ['columns 1 to 3 defined', '<cols><col min="1" max="3" width="9"/></cols>', 3],
+    ['a column definition to column 1,000,000,000', '<cols><col min="1" max="1000000000" width="9"/></cols>', 1_000_000_000],
+    ['a validation over two ranges', '<dataValidations count="1"><dataValidation type="whole" sqref="A1:A10 C1:D2"><formula1>0</formula1></dataValidation></dataValidations>', 14],
+    ['a validation over a whole column, written A:A', '<dataValidations count="1"><dataValidation sqref="A:A"/></dataValidations>', 1_048_576],
+    ['a validation over a whole row, written 3:3', '<dataValidations count="1"><dataValidation sqref="$3:$3"/></dataValidations>', 16_384],
+    ['an empty or broken range', '<mergeCells><mergeCell ref=""/><mergeCell ref="#REF!"/></mergeCells>', 0],
+    ['elements that only look alike', '<cols></cols><colBreaks/><commentList/><conditionalFormatting sqref="A1:XFD1048576"><cfRule type="expression"/></conditionalFormatting><color rgb="FF000000"/>', 0],
+  ])('%s: %d', async (_case, xml, expected) => {
+    expect(await annotationLoad(sheet(xml))).toBe(expected);
+  });
+
+  it('counts elements cut between the pieces a part inflates in', async () => {
+    const rows = Array.from({ length: 5_000 }, (_, r) => `<row r="${r + 1}">${Array.from({ length: 10 }, (_, c) => `<c r="${String.fromCharCode(65 + c)}${r + 1}" s="1"/>`).join('')}</row>`);
+    expect(await annotationLoad(sheet(`<sheetData>${rows.join('')}</sheetData>`))).toBe(55_000);
+  });
+
+  it('adds up every part: two sheets and their notes', async () => {
+    const bytes = zipOf({
+      'xl/worksheets/sheet1.xml': '<worksheet><mergeCells><mergeCell ref="A1:B2"/></mergeCells></worksheet>',
+      'xl/worksheets/other.xml': '<worksheet><sheetData><row r="1"><c r="A1"/></row></sheetData></worksheet>',
+      'xl/comments1.xml': '<comments><commentList><comment ref="A1" authorId="0"><text><t>a</t></text></comment></commentList></comments>',
+      'xl/media/image1.png': '<c r="A1"/>',
+    });
+    expect(await annotationLoad(bytes)).toBe(4 + 2 + 1);
   });
 });

@@ -2,6 +2,7 @@ import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } 
 import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { S3Event, SQSEvent } from 'aws-lambda';
+import { Readable } from 'node:stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -106,7 +107,8 @@ function sqsEvent(...bodies: unknown[]): SQSEvent {
   };
 }
 
-const body = (bytes: Uint8Array) => ({ transformToByteArray: async () => bytes }) as unknown as GetObjectCommandOutput['Body'];
+/** In Node.js the SDK hands a GetObject body over as a stream. */
+const body = (bytes: Uint8Array) => Readable.from([Buffer.from(bytes)]) as unknown as GetObjectCommandOutput['Body'];
 
 async function scienceWorkbook(): Promise<Uint8Array> {
   return fillTemplate(
@@ -130,12 +132,13 @@ async function rowsHoldingValues(bytes: Uint8Array): Promise<number> {
   return rows;
 }
 
+/** Each report as last written (a report is written before the annotated copy and again after it). */
 function writtenReports(): ImportReport[] {
-  return s3
-    .commandCalls(PutObjectCommand)
-    .map((c) => c.args[0].input)
-    .filter((put) => put.Key?.endsWith('.json'))
-    .map((put) => JSON.parse(String(put.Body)) as ImportReport);
+  const reports = new Map<string | undefined, ImportReport>();
+  for (const put of s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input)) {
+    if (put.Key?.endsWith('.json')) reports.set(put.Key, JSON.parse(String(put.Body)) as ImportReport);
+  }
+  return [...reports.values()];
 }
 
 const KEY = 'incoming/science/科技 11月.xlsx';
@@ -207,6 +210,20 @@ describe('the ingest handler', () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(idempotency.commandCalls(DeleteItemCommand)).toHaveLength(1);
     expect(logged.find((l) => l.level === 'ERROR')).toMatchObject({ uploadKey: KEY, department: 'science', error: { message: 'Rate exceeded' } });
+  });
+
+  it('refuses an object S3 says is larger than a workbook may unpack to as file.too_large, writing no figure', async () => {
+    const unread = new Readable({ read() { throw new Error('the body of an object too large was read'); } });
+    s3.on(GetObjectCommand, { Bucket: 'uploads', Key: KEY, VersionId: 'v1' }).resolves({
+      Body: unread as unknown as GetObjectCommandOutput['Body'],
+      ContentLength: 700 * 2 ** 20,
+    });
+    const response = await ingest(sqsEvent(s3Event(ENCODED_KEY)), localContext('ingest'));
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(dynamo.commandCalls(PutCommand)).toEqual([]);
+    expect(unread.destroyed).toBe(true);
+    expect(writtenReports()).toMatchObject([{ status: 'rejected', outcome: null, errors: [{ code: 'file.too_large' }], annotation: { status: 'not_read' } }]);
+    expect(emitted[0]).toMatchObject({ FilesRejected: 1, ObservationsWritten: 0 });
   });
 
   it('fails only the message whose object cannot be read; its neighbour is ingested', async () => {

@@ -1,23 +1,35 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../../shared/catalog/catalog.js';
-import { makeIngest, type IngestOptions } from '../../shared/ingest/ingest.js';
+import { makeIngest, type ImportReport, type IngestOptions } from '../../shared/ingest/ingest.js';
 import type { Upload } from '../../shared/observation.js';
+import { DEFAULT_READ_LIMITS } from '../../shared/workbook/limits.js';
 import type { Observation, Slice, Submission } from '../../shared/observation.js';
-import type { CommitResult, ObjectRef, ObjectStore, ObservationRepository, PeriodRange } from '../../shared/ports.js';
+import type { Catalog } from '../../shared/catalog/catalog.js';
+import type { CommitResult, ObjectRef, ObjectStore, ObjectTooLarge, ObservationRepository, PeriodRange } from '../../shared/ports.js';
+import { EXPANDING_SHEETS, withSheetXml } from './sheet-xml.js';
 
-/** Objects in memory, with what each put was given. */
+type Put = { bucket: string; key: string; body: string | Uint8Array; contentType: string };
+
+/** Objects in memory, with what each put was given, in order. */
 class MemoryObjects implements ObjectStore {
   readonly objects = new Map<string, { body: string | Uint8Array; contentType: string }>();
+  readonly puts: Put[] = [];
 
-  async get({ bucket, key }: ObjectRef): Promise<Uint8Array> {
+  async get({ bucket, key }: ObjectRef, { maxBytes }: { maxBytes: number }): Promise<Uint8Array | ObjectTooLarge> {
     const stored = this.objects.get(`${bucket}/${key}`)?.body;
     if (stored === undefined) throw new Error(`no object ${key}`);
-    return typeof stored === 'string' ? new TextEncoder().encode(stored) : stored;
+    const bytes = typeof stored === 'string' ? new TextEncoder().encode(stored) : stored;
+    return bytes.byteLength > maxBytes ? { tooLarge: true, size: bytes.byteLength } : bytes;
   }
 
-  async put({ bucket, key, body, contentType }: { bucket: string; key: string; body: string | Uint8Array; contentType: string }) {
-    this.objects.set(`${bucket}/${key}`, { body, contentType });
+  async put(object: Put) {
+    this.puts.push(object);
+    this.objects.set(`${object.bucket}/${object.key}`, { body: object.body, contentType: object.contentType });
+  }
+
+  report(key: string): ImportReport {
+    return JSON.parse(String(this.objects.get(`uploads/${key}`)?.body)) as ImportReport;
   }
 }
 
@@ -52,14 +64,22 @@ async function progressSheet(): Promise<Uint8Array> {
   return new Uint8Array(await workbook.xlsx.writeBuffer());
 }
 
-function setUp(options?: Partial<IngestOptions>) {
+function setUp(options?: Partial<IngestOptions>, checking: Catalog = catalog) {
   const objects = new MemoryObjects();
   const observations = new RecordingObservations();
   const logged: string[] = [];
-  const logger = { info: (message: string) => logged.push(message), warn: (message: string) => logged.push(message) };
-  const ingest = makeIngest({ catalog, objects, observations, clock: { now: () => new Date('2026-12-02T09:00:00+08:00') }, logger, options });
-  return { objects, observations, logged, ingest };
+  const errors: Record<string, unknown>[] = [];
+  const logger = {
+    info: (message: string) => logged.push(message),
+    warn: (message: string) => logged.push(message),
+    error: (message: string, ...extra: Record<string, unknown>[]) => errors.push({ message, ...Object.assign({}, ...extra) }),
+  };
+  const ingest = makeIngest({ catalog: checking, objects, observations, clock: { now: () => new Date('2026-12-02T09:00:00+08:00') }, logger, options });
+  return { objects, observations, logged, errors, ingest };
 }
+
+const PROGRESS_KEY = 'incoming/science/进度.xlsx';
+const PROGRESS_REPORT = 'reports/science/进度.xlsx.v1.json';
 
 describe('the ingest use case', () => {
   it('commits each month of a year-to-date sheet as a slice of its own and reports each', async () => {
@@ -89,7 +109,7 @@ describe('the ingest use case', () => {
 
     const report = await ingest(upload('incoming/science/进度.xlsx'));
 
-    expect([...objects.objects].filter(([key]) => key.startsWith('uploads/reports/')).map(([key, { contentType }]) => [key, contentType])).toEqual([
+    expect([...objects.objects].filter(([key]) => key.startsWith('uploads/reports/')).map(([key, { contentType }]) => [key, contentType]).sort()).toEqual([
       ['uploads/reports/science/进度.xlsx.v1.annotated.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
       ['uploads/reports/science/进度.xlsx.v1.json', 'application/json'],
     ]);
@@ -140,5 +160,104 @@ describe('the ingest use case', () => {
 
     // The catalog's earliest baseline is 2025-12-31 and the clock says December 2026.
     expect(observations.reads).toEqual([{ from: '2025-12', to: '2026-12' }]);
+  });
+
+  it('refuses an object larger than a workbook may unpack to without reading it, and commits nothing', async () => {
+    const { objects, observations, ingest } = setUp({ limits: { ...DEFAULT_READ_LIMITS, maxUncompressedBytes: 2 ** 20 } });
+    await objects.put({ bucket: 'uploads', key: PROGRESS_KEY, body: new Uint8Array(2 ** 20 + 1), contentType: 'application/octet-stream' });
+
+    const report = await ingest(upload(PROGRESS_KEY));
+
+    expect(report).toMatchObject({ status: 'rejected', outcome: null, slices: [], annotatedKey: null, annotation: { status: 'not_read' } });
+    expect(report.errors.map((e) => [e.code, e.message])).toEqual([['file.too_large', expect.stringContaining('1 MB') as unknown]]);
+    expect(observations.commits).toEqual([]);
+    expect(objects.report(PROGRESS_REPORT)).toEqual(report);
+  });
+
+  it('names the unknown folder rather than the size of an object too large and in no department', async () => {
+    const { objects, ingest } = setUp({ limits: { ...DEFAULT_READ_LIMITS, maxUncompressedBytes: 1024 } });
+    await objects.put({ bucket: 'uploads', key: 'incoming/police/进度.xlsx', body: await progressSheet(), contentType: 'application/octet-stream' });
+
+    expect((await ingest(upload('incoming/police/进度.xlsx'))).errors.map((e) => e.code)).toEqual(['upload.unknown_department']);
+  });
+
+  it('reports a fault while checking the file as file.check_failed, commits nothing and logs it at error level with the key', async () => {
+    const fault = new TypeError("Cannot read properties of undefined (reading 'value')");
+    // Reading each figure asks the catalog for its unit: a fault there is one inside the check, which would recur on every delivery.
+    const faulty = Object.create(catalog, { unit: { value: () => { throw fault; } } }) as Catalog;
+    const { objects, observations, errors, ingest } = setUp({}, faulty);
+    await objects.put({ bucket: 'uploads', key: PROGRESS_KEY, body: await progressSheet(), contentType: 'application/octet-stream' });
+
+    const report = await ingest(upload(PROGRESS_KEY));
+
+    expect(report).toMatchObject({ status: 'rejected', outcome: null, slices: [], annotatedKey: null, annotation: { status: 'not_read' } });
+    expect(report.errors.map((e) => [e.code, e.sheet, e.cell])).toEqual([['file.check_failed', null, null]]);
+    expect(report.errors[0]?.message).toMatch(/^系统在检查此文件时出错.* \/ The pipeline failed while checking this file/);
+    expect(observations.commits).toEqual([]);
+    expect(objects.report(PROGRESS_REPORT)).toEqual(report);
+    expect(errors).toEqual([expect.objectContaining({ key: PROGRESS_KEY, versionId: 'v1', error: fault })]);
+  });
+
+  it('writes the report before opening the workbook whole, and rewrites it naming the annotated copy', async () => {
+    const { objects, ingest } = setUp();
+    await objects.put({ bucket: 'uploads', key: PROGRESS_KEY, body: await progressSheet(), contentType: 'application/octet-stream' });
+    objects.puts.splice(0);
+
+    const report = await ingest(upload(PROGRESS_KEY));
+
+    const written = objects.puts.map(({ key, body }) => [key, key.endsWith('.json') ? (JSON.parse(String(body)) as ImportReport).annotation.status : 'xlsx']);
+    expect(written).toEqual([
+      [PROGRESS_REPORT, 'pending'],
+      ['reports/science/进度.xlsx.v1.annotated.xlsx', 'xlsx'],
+      [PROGRESS_REPORT, 'written'],
+    ]);
+    expect(report.annotation).toEqual({ status: 'written', message: '批注副本中已标出每个问题所在的单元格 / The annotated copy marks the cell of every problem' });
+    const first = JSON.parse(String(objects.puts[0]?.body)) as ImportReport;
+    expect({ ...first, annotatedKey: report.annotatedKey, annotation: report.annotation }).toEqual(report);
+  });
+
+  it('leaves a report saying what was committed when the process dies while annotating', async () => {
+    const { objects, observations, ingest } = setUp();
+    await objects.put({ bucket: 'uploads', key: PROGRESS_KEY, body: await progressSheet(), contentType: 'application/octet-stream' });
+    const put = objects.put.bind(objects);
+    objects.put = async (object) => {
+      if (object.key.endsWith('.annotated.xlsx')) throw new Error('Runtime exited with error: signal: killed');
+      return put(object);
+    };
+
+    await expect(ingest(upload(PROGRESS_KEY))).rejects.toThrow('killed');
+
+    expect(observations.commits).toHaveLength(2);
+    expect(objects.report(PROGRESS_REPORT)).toMatchObject({ status: 'accepted', outcome: 'committed', annotatedKey: null, annotation: { status: 'pending' } });
+    expect(objects.report(PROGRESS_REPORT).slices.map((slice) => slice.outcome)).toEqual(['committed', 'committed']);
+  });
+
+  it.each(Object.keys(EXPANDING_SHEETS) as (keyof typeof EXPANDING_SHEETS)[])(
+    'commits a workbook with %s and reports it too large to annotate, without opening it whole',
+    async (attack) => {
+      const { objects, observations, ingest } = setUp();
+      const body = withSheetXml(await progressSheet(), EXPANDING_SHEETS[attack]);
+      await objects.put({ bucket: 'uploads', key: PROGRESS_KEY, body, contentType: 'application/octet-stream' });
+
+      const report = await ingest(upload(PROGRESS_KEY));
+
+      expect(report).toMatchObject({ status: 'accepted', outcome: 'committed', annotatedKey: null, annotation: { status: 'too_large' } });
+      expect(report.annotation.message).toMatch(/超过 200000 个.*more than 200000/);
+      expect(observations.commits).toHaveLength(2);
+      expect(objects.report(PROGRESS_REPORT)).toEqual(report);
+      expect([...objects.objects.keys()].filter((key) => key.includes('annotated'))).toEqual([]);
+    },
+    // Opened whole, the smallest of these took 32 s and 2.5 GB.
+    10_000,
+  );
+
+  it('annotates a workbook whose merges and validations stay within the bound', async () => {
+    const { objects, ingest } = setUp();
+    const body = withSheetXml(await progressSheet(), (xml) =>
+      EXPANDING_SHEETS['a merge over one full column'](xml).replace('E1:E1048576', 'E1:E1000'),
+    );
+    await objects.put({ bucket: 'uploads', key: PROGRESS_KEY, body, contentType: 'application/octet-stream' });
+
+    expect((await ingest(upload(PROGRESS_KEY))).annotation.status).toBe('written');
   });
 });

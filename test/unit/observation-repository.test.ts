@@ -21,14 +21,14 @@ describe('the observation repository under DynamoDB faults', () => {
     await expect(repository.commit(submission('science', '2026-11'), [observation('sci.a', '2026-11', 1)])).rejects.toThrow('Rate exceeded');
   });
 
-  it('reads the month again after losing a race, and reports a duplicate when the winner had the same bytes', async () => {
-    const winner = { ...submission('science', '2026-11'), revision: 1, figures: [] };
+  it.each([
+    ['another upload with the same bytes', { sequencer: '0B' }, 'duplicate'],
+    ['this very upload, delivered twice at once', {}, 'committed'],
+  ] as const)('reads the month again after losing a race to %s, and reports it %s', async (_case, winnerUpload, outcome) => {
+    const winner = { ...submission('science', '2026-11'), ...winnerUpload, revision: 1, figures: [] };
     dynamo.on(GetCommand).resolvesOnce({}).resolves({ Item: winner });
     dynamo.on(PutCommand).rejects(lostRace());
-    expect(await repository.commit(submission('science', '2026-11'), [observation('sci.a', '2026-11', 1)])).toEqual({
-      outcome: 'duplicate',
-      replaced: null,
-    });
+    expect(await repository.commit(submission('science', '2026-11'), [observation('sci.a', '2026-11', 1)])).toEqual({ outcome, replaced: null });
     expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
   });
 

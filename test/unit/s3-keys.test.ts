@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  annotatedKeyOf,
   departmentOfKey,
   fileNameOfKey,
   latestKey,
@@ -7,6 +8,7 @@ import {
   parquetFile,
   REPORT_FILE,
   reportFolderOf,
+  reportKeyOf,
   reportsFolder,
   snapshotKey,
   uploadFolder,
@@ -33,9 +35,27 @@ describe('the S3 key layout', () => {
     ['incoming/science', 'unknown'],
     ['incoming-old/science/a.xlsx', 'unknown'],
     ['a.xlsx', 'unknown'],
+    ['incoming/../a.xlsx', 'unknown'],
+    ['incoming/./a.xlsx', 'unknown'],
+    ['incoming/../../etc/a.xlsx', 'unknown'],
+    ['incoming/Science/a.xlsx', 'unknown'],
+    ['incoming/科技/a.xlsx', 'unknown'],
+    ['incoming/sci ence/a.xlsx', 'unknown'],
+    ['incoming/%2e%2e/a.xlsx', 'unknown'],
   ])('reports the upload %s under reports/%s/', (key, folder) => {
     expect(reportFolderOf(key)).toBe(folder);
     expect(reportsFolder(reportFolderOf(key))).toBe(`reports/${folder}/`);
+  });
+
+  it.each([
+    ['incoming/../a.xlsx'],
+    ['incoming/science/../../a.xlsx'],
+    ['incoming/./../a.xlsx'],
+  ])('builds no report key of %s with a "." or ".." segment', (key) => {
+    const upload = { key, versionId: 'v1', sequencer: '0A' };
+    for (const reportKey of [reportKeyOf(upload, reportFolderOf(key)), annotatedKeyOf(upload, reportFolderOf(key))]) {
+      expect(reportKey.split('/').filter((segment) => segment === '..' || segment === '.')).toEqual([]);
+    }
   });
 
   it.each([
@@ -51,5 +71,49 @@ describe('the S3 key layout', () => {
     [parquetFile('progress'), 'snapshots/latest/progress/progress.parquet'],
   ])('copies the latest month’s %s to %s', (file, key) => {
     expect(latestKey(file)).toBe(key);
+  });
+});
+
+describe('report keys of long file names', () => {
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+  const upload = (fileName: string) => ({ key: `incoming/science/${fileName}`, versionId: 'Jb3.xy_kJ8VnHmM2xpo6bEpWQ0UXuHqd', sequencer: '0062A1B2C3D4E5F601' });
+  const keysOf = (fileName: string) => [reportKeyOf(upload(fileName), 'science'), annotatedKeyOf(upload(fileName), 'science')];
+  const stemOf = (key: string) => key.replace(/\.Jb3\.xy_kJ8VnHmM2xpo6bEpWQ0UXuHqd\.(json|annotated\.xlsx)$/, '');
+  /** The most a file name can be and keep every key of its reports whole. */
+  const room = 1024 - bytes('reports/science/') - bytes('.Jb3.xy_kJ8VnHmM2xpo6bEpWQ0UXuHqd') - bytes('.annotated.xlsx');
+
+  it.each([
+    { name: 'ASCII at the limit', fileName: 'a'.repeat(room - 5) + '.xlsx', outcome: 'kept whole' },
+    { name: 'ASCII one byte over', fileName: 'a'.repeat(room - 4) + '.xlsx', outcome: 'cut' },
+    { name: 'ASCII far over', fileName: 'b'.repeat(1000) + '.xlsx', outcome: 'cut' },
+    { name: 'Chinese at the limit', fileName: '科'.repeat(Math.floor((room - 5) / 3)) + '.xlsx', outcome: 'kept whole' },
+    { name: 'Chinese one character over', fileName: '科'.repeat(Math.floor((room - 5) / 3) + 1) + '.xlsx', outcome: 'cut' },
+    { name: 'Chinese far over', fileName: '科技局月报'.repeat(100) + '.xlsx', outcome: 'cut' },
+    { name: 'emoji (four bytes, two UTF-16 units) over', fileName: '📊'.repeat(300), outcome: 'cut' },
+  ])('$name: every report key fits in 1,024 bytes and the file name is $outcome', ({ fileName, outcome }) => {
+    const keys = keysOf(fileName);
+    for (const key of keys) {
+      expect(bytes(key)).toBeLessThanOrEqual(1024);
+      expect(key.startsWith('reports/science/')).toBe(true);
+      // No character was split: with the u flag a lone surrogate matches, a whole pair does not.
+      expect(key).not.toMatch(/[\uD800-\uDFFF]/u);
+    }
+    const name = stemOf(keys[0] ?? '').slice('reports/science/'.length);
+    if (outcome === 'kept whole') {
+      expect(name).toBe(fileName);
+    } else {
+      expect(name).toMatch(/~[0-9a-f]{12}$/);
+      expect(fileName.startsWith(name.replace(/~[0-9a-f]{12}$/, ''))).toBe(true);
+      // Cut no shorter than it must be: one more character would not fit.
+      expect(bytes(name)).toBeGreaterThan(room - 4);
+    }
+  });
+
+  it('gives names that differ only past the cut different keys, and one name always the same key', () => {
+    const common = '大足区科技局'.repeat(60);
+    const [first, second] = [keysOf(`${common}（一）.xlsx`), keysOf(`${common}（二）.xlsx`)];
+    expect(first).not.toEqual(second);
+    expect(keysOf(`${common}（一）.xlsx`)).toEqual(first);
+    expect(stemOf(first[0] ?? '')).toBe(stemOf(first[1] ?? ''));
   });
 });

@@ -10,6 +10,7 @@ import { keepAbove, missingPeriod, readReportingPeriod, rowPeriod, type Reportin
 import { tableReader, type FigureRow, type RowContext, type RowOutcome, type TableReader } from './rows.js';
 import { checkRules, type RuledFigure } from './rules.js';
 import type { SheetInfo, StreamedSheet, WorkbookCell, WorkbookSheet } from './sheet.js';
+import { excerpt } from './text.js';
 import { noteFigureSigns, tableAt, type DataTable, type FigureSigns, type NamesIndicator } from './table.js';
 
 /** One figure read from the workbook, in the catalog's canonical unit, with the cell it came from. */
@@ -64,10 +65,10 @@ function shown(value: number | boolean): BilingualText {
 
 function duplicate(earlier: GivenFigure, later: GivenFigure): Problem {
   const [before, now] = [shown(earlier.value), shown(later.value)];
-  const where = `${earlier.sheet}!${earlier.cell}`;
+  const sheet = excerpt(earlier.sheet);
   return problemAt('indicator.duplicate', later.sheet, later.cell, {
-    zh: `${indicatorNames(later.indicator).zh} ${later.period} 已在 ${where} 填为 ${before.zh}，此处为 ${now.zh}，请只保留一个`,
-    en: `${indicatorNames(later.indicator).en} for ${later.period} is already given as ${before.en} in ${where}, here ${now.en}; keep only one`,
+    zh: `${indicatorNames(later.indicator).zh} ${later.period} 已在 ${sheet.zh}!${earlier.cell} 填为 ${before.zh}，此处为 ${now.zh}，请只保留一个`,
+    en: `${indicatorNames(later.indicator).en} for ${later.period} is already given as ${before.en} in ${sheet.en}!${earlier.cell}, here ${now.en}; keep only one`,
   });
 }
 

@@ -198,6 +198,17 @@ function future(taken: StatedMonth, currentPeriod: Period): Problem[] {
   ];
 }
 
+/** A month before the catalog's earliest baseline (firstPeriod) is refused: nothing the catalog tracks was measured then. */
+function tooEarly(stated: StatedMonth, firstPeriod: Period | null): Problem[] {
+  if (firstPeriod === null || stated.period >= firstPeriod) return [];
+  return [
+    problemIn(stated, 'period.too_early', {
+      zh: `${stated.period} 早于指标目录最早的基线月份 ${firstPeriod}，请填写 ${firstPeriod} 或之后的月份`,
+      en: `${stated.period} is before ${firstPeriod}, the earliest baseline month of the indicator catalog; report ${firstPeriod} or a later month`,
+    }),
+  ];
+}
+
 function writesYear(cell: WorkbookCell): boolean {
   return YEAR.test(normaliseText(cellText(cell.value)));
 }
@@ -222,8 +233,14 @@ function yearWritten(tables: readonly DataTable[], fileName: string): number | n
   return year === undefined ? null : Number(year);
 }
 
-export function readReportingPeriod(input: { tables: readonly DataTable[]; fileName: string; currentPeriod: Period }): ReportingPeriod {
-  const { tables, fileName, currentPeriod } = input;
+/** The months a workbook may report on: from the catalog's earliest baseline month (null: no bound) to the current one. */
+export interface MonthBounds {
+  firstPeriod: Period | null;
+  currentPeriod: Period;
+}
+
+export function readReportingPeriod(input: { tables: readonly DataTable[]; fileName: string } & MonthBounds): ReportingPeriod {
+  const { tables, fileName, currentPeriod, firstPeriod } = input;
   const statements = [
     ...tables.flatMap((table) => table.above.flatMap((row) => labelledStatements(row, table))),
     ...tables.flatMap(titleStatements),
@@ -234,7 +251,8 @@ export function readReportingPeriod(input: { tables: readonly DataTable[]; fileN
   const [taken] = months;
   if (!taken) return { period: null, year: yearWritten(tables, fileName), errors: unreadable };
   const conflicts = months.filter((statement) => statement.period !== taken.period).map((statement) => conflict(statement, taken));
-  return { period: taken.period, year: periodParts(taken.period).year, errors: [...unreadable, ...conflicts, ...future(taken, currentPeriod)] };
+  const outside = [...tooEarly(taken, firstPeriod), ...future(taken, currentPeriod)];
+  return { period: taken.period, year: periodParts(taken.period).year, errors: [...unreadable, ...conflicts, ...outside] };
 }
 
 /** A month number alone ("11月", 11), whose year the workbook states elsewhere. */
@@ -266,8 +284,8 @@ export interface RowPeriod {
  * The month of a row in a table with a period column. A long table's rows must state the workbook's month;
  * a wide table's rows run up to it (a year-to-date sheet titled 1-11月 has no row for December).
  */
-export function rowPeriod(input: { periodCell: PeriodCell; reporting: ReportingPeriod; currentPeriod: Period }): RowPeriod {
-  const { periodCell, reporting, currentPeriod } = input;
+export function rowPeriod(input: { periodCell: PeriodCell; reporting: ReportingPeriod } & MonthBounds): RowPeriod {
+  const { periodCell, reporting, currentPeriod, firstPeriod } = input;
   const { cell, table } = periodCell;
   const { sheet, layout } = table;
   const text = cellText(cell.value);
@@ -282,5 +300,7 @@ export function rowPeriod(input: { periodCell: PeriodCell; reporting: ReportingP
     });
     return { period: null, problems: [problem] };
   }
+  const early = tooEarly(statement, firstPeriod);
+  if (early.length > 0) return { period: null, problems: early };
   return { period, problems: future(statement, currentPeriod) };
 }

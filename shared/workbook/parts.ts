@@ -73,14 +73,20 @@ const MAX_CARRIED_TAG = 1024;
 const TAIL = 256;
 
 const NAME = '(?:[A-Za-z_][\\w.-]*:)?';
-/** A cell, its value and its row, with or without a namespace prefix (online suites write <x:c>). */
-const CELL_TOKEN = new RegExp(`<(/?)${NAME}(row|c|v)(?=[\\s/>])([^>]*)>`, 'g');
+/**
+ * The start tags of a cell, its value and its row, with or without a namespace prefix (online suites write <x:c>).
+ * End tags are not needed: a value only ever comes inside the cell that opened last.
+ */
+const CELL_TOKEN = new RegExp(`<${NAME}(row|c|v)(?=[\\s/>])([^>]*)>`, 'g');
 const ROOT_START = /<([A-Za-z_][\w.:-]*)[^>]*?(\/?)>/;
 const WORKBOOK_PR = new RegExp(`<${NAME}workbookPr(?=[\\s/>])[^>]*>`);
 const DATE_1904 = /\sdate1904\s*=\s*(?:"([^"]*)"|'([^']*)')/;
 
-function attribute(attributes: string, name: string): string | undefined {
-  const match = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attributes);
+/** The attributes read of cells and rows, each compiled once: every cell of a sheet is asked. */
+const ATTRIBUTES = { r: /\sr\s*=\s*(?:"([^"]*)"|'([^']*)')/, t: /\st\s*=\s*(?:"([^"]*)"|'([^']*)')/ } as const;
+
+function attribute(attributes: string, name: keyof typeof ATTRIBUTES): string | undefined {
+  const match = ATTRIBUTES[name].exec(attributes);
   return match ? (match[1] ?? match[2]) : undefined;
 }
 
@@ -102,6 +108,8 @@ class CellScan {
   private carry = '';
   private row = 0;
   private column = 0;
+  /** The last cell's own reference, from which a cell without one takes its column. */
+  private reference: string | undefined;
   private cell: OpenCell | undefined;
 
   constructor(private readonly part: string) {}
@@ -111,14 +119,13 @@ class CellScan {
     this.carry = '';
     CELL_TOKEN.lastIndex = 0;
     for (let token = CELL_TOKEN.exec(all); token; token = CELL_TOKEN.exec(all)) {
-      const [whole, closing, name, attributes = ''] = token;
+      const [whole, name, attributes = ''] = token;
       const selfClosing = attributes.endsWith('/');
-      if (name === 'row') {
-        if (!closing) this.openRow(attributes);
-      } else if (name === 'c') {
-        const cell = closing ? undefined : this.openCell(attributes);
+      if (name === 'row') this.openRow(attributes);
+      else if (name === 'c') {
+        const cell = this.openCell(attributes);
         this.cell = selfClosing ? undefined : cell;
-      } else if (!closing && this.cell) {
+      } else if (this.cell) {
         const check = STORED_VALUE[this.cell.type];
         if (!check) continue;
         if (selfClosing) throw new DamagedCell(this.part, this.cell.address, '');
@@ -142,14 +149,21 @@ class CellScan {
     const number = Number(attribute(attributes, 'r'));
     this.row = Number.isInteger(number) && number > 0 ? number : this.row + 1;
     this.column = 0;
+    this.reference = undefined;
   }
 
-  /** A cell may omit its reference: its place follows from order. */
+  /** A cell may omit its reference: its place follows from the one before, worked out only then. */
   private openCell(attributes: string): OpenCell {
+    const type = attribute(attributes, 't') ?? 'n';
     const reference = attribute(attributes, 'r');
-    const letters = reference === undefined ? undefined : /^[A-Z]+/i.exec(reference)?.[0];
-    this.column = letters === undefined ? this.column + 1 : columnNumber(letters);
-    return { address: reference ?? cellAddress(this.row, this.column), type: attribute(attributes, 't') ?? 'n' };
+    if (reference !== undefined) {
+      this.reference = reference;
+      return { address: reference, type };
+    }
+    const letters = this.reference === undefined ? undefined : /^[A-Z]+/i.exec(this.reference)?.[0];
+    this.column = (letters === undefined ? this.column : columnNumber(letters)) + 1;
+    this.reference = undefined;
+    return { address: cellAddress(this.row, this.column), type };
   }
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Unit } from '../catalog/catalog.js';
 import type { Problem } from '../problem.js';
 import { problemAt, type BilingualText, type ProblemCode } from './problems.js';
-import { isDateFormat, type CellError, type CellValue, type UncalculatedFormula, type WorkbookCell } from './sheet.js';
+import { isDateFormat, NO_DATE_SHOWN, type CellError, type CellValue, type UncalculatedFormula, type WorkbookCell } from './sheet.js';
 import { cellText, excerpt, isBlank, normaliseText, wordKey } from './text.js';
 
 /** A unit written for a figure, and the cell it was written in. */
@@ -100,9 +100,10 @@ function numberInText(text: string): WrittenNumber | undefined {
   return match[2] ? { number, suffix: match[2], percentFormat: false } : { number, percentFormat: false };
 }
 
-/** A date-formatted cell shows a date, or a row of # when its number is none: either way not a figure. */
+/** A date, or a date-formatted number Excel shows a row of # for: either way not a figure. Text keeps its own reading. */
 function isDateCell(cell: WorkbookCell): boolean {
-  return cell.value instanceof Date || isDateFormat(cell.numFmt);
+  const { value } = cell;
+  return value instanceof Date || ((typeof value === 'number' || value === NO_DATE_SHOWN) && isDateFormat(cell.numFmt));
 }
 
 function writtenNumber(cell: WorkbookCell): WrittenNumber | undefined {

@@ -54,6 +54,15 @@ describe('a number in a date-formatted cell that is no date', () => {
   });
 });
 
+describe('text in a date-formatted value cell', () => {
+  it('keeps its own reading: "12" typed as text is 12', () => {
+    const { errors, figures } = parse([scienceSheet([['巴渝工匠', '人', { value: '12', numFmt: 'yyyy-mm' }]])]);
+
+    expect(errors).toEqual([]);
+    expect(figures.map((figure) => figure.value)).toEqual([12]);
+  });
+});
+
 describe('a date cell of a held sheet that is no date of a four-digit year', () => {
   it.each<{ written: CellInput }>([
     { written: new Date(Number.NaN) },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import catalogData from './catalog.json' with { type: 'json' };
+import { periodOfDate, type Period } from '../calendar.js';
 import { SEVERITIES } from '../problem.js';
 import { DEPARTMENT_ID } from '../s3-keys.js';
 
@@ -161,6 +162,15 @@ function crossReferenceProblems(data: CatalogData): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * The month of the earliest baseline among the catalog's targets, or null when no target has one. The targets measure
+ * progress from their baselines: a figure for a month before any of them describes nothing the catalog tracks.
+ */
+export function earliestBaselinePeriod(catalog: Pick<CatalogData, 'indicators'>): Period | null {
+  const dates = catalog.indicators.flatMap(({ target }) => (target?.type === 'reach' ? [target.baseline.date] : []));
+  return dates.length === 0 ? null : periodOfDate(dates.reduce((earliest, date) => (date < earliest ? date : earliest)));
 }
 
 /** Validates catalog data and indexes it; throws a CatalogError naming every bad entry. */

@@ -1,4 +1,4 @@
-import { beyondLimit } from './limits.js';
+import { beyondLimit, MAX_CELL_TEXT, type ReadLimits } from './limits.js';
 import { workbookFormatError } from './problems.js';
 import { cellAddress, type WorkbookCell, type WorkbookSheet } from './sheet.js';
 
@@ -10,10 +10,7 @@ import { cellAddress, type WorkbookCell, type WorkbookSheet } from './sheet.js';
 
 const UTF8_BOM = '\uFEFF';
 
-export interface CsvLimits {
-  maxRows: number;
-  maxColumns: number;
-}
+export type CsvLimits = Pick<ReadLimits, 'maxRows' | 'maxColumns' | 'maxCells'>;
 
 function decode(bytes: Uint8Array): string {
   for (const encoding of ['utf-8', 'gb18030']) {
@@ -32,47 +29,108 @@ function delimiterOf(text: string): string {
   return firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
 }
 
-/** RFC 4180 fields: quoted fields may hold the delimiter, line breaks and doubled quotes. */
-function records(text: string, delimiter: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text.charAt(index);
-    if (quoted) {
-      if (char === '"' && text.charAt(index + 1) === '"') {
-        field += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"' && field === '') quoted = true;
-    else if (char === delimiter) {
-      row.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text.charAt(index + 1) === '\n') index += 1;
-      rows.push([...row, field]);
-      [row, field] = [[], ''];
-    } else field += char;
+/**
+ * The cells holding a value, built as the text is read and refused at the limits as soon as one is passed. In a CSV
+ * every record is a row and every field a column, blank or not: a line is a line of the file, with no formatting to
+ * tell it from a row of the table, so a file of nothing but line breaks is as many rows. Only what holds a value is
+ * kept, so memory follows the cells, never the blank records and fields.
+ */
+class CsvCells {
+  readonly rows: WorkbookCell[][] = [];
+  private cells: WorkbookCell[] = [];
+  private row = 1;
+  private column = 1;
+  private count = 0;
+
+  constructor(private readonly limits: CsvLimits) {}
+
+  field(text: string): void {
+    if (this.column > this.limits.maxColumns) throw beyondLimit('columns', this.limits.maxColumns);
+    if (text.trim() !== '') {
+      this.count += 1;
+      if (this.count > this.limits.maxCells) throw beyondLimit('cells', this.limits.maxCells);
+      this.cells.push({ address: cellAddress(this.row, this.column), row: this.row, column: this.column, value: text });
+    }
+    this.column += 1;
   }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows;
+
+  endRecord(): void {
+    if (this.cells.length > 0) this.rows.push(this.cells);
+    this.cells = [];
+    this.row += 1;
+    this.column = 1;
+  }
+
+  /** A record starts: refused when it is one past the row limit. */
+  startRecord(): void {
+    if (this.row > this.limits.maxRows) throw beyondLimit('rows', this.limits.maxRows);
+  }
 }
 
-/** The CSV as one sheet named after the file, or a WorkbookFormatError when it cannot be decoded or is too large. */
+/** A field's text, refused once longer than any cell of Excel's: it is built up to that and no further. */
+function checkedLength(field: string): string {
+  if (field.length > MAX_CELL_TEXT) throw beyondLimit('cellText', MAX_CELL_TEXT);
+  return field;
+}
+
+/** RFC 4180 fields: quoted fields may hold the delimiter, line breaks and doubled quotes. Runs of plain characters are taken whole. */
+function readRecords(text: string, delimiter: string, cells: CsvCells): void {
+  const special = delimiter === ',' ? /[",\r\n]/g : /["\t\r\n]/g;
+  let field = '';
+  let quoted = false;
+  let started = false;
+  let index = 0;
+  while (index < text.length) {
+    if (!started) {
+      cells.startRecord();
+      started = true;
+    }
+    if (quoted) {
+      const close = text.indexOf('"', index);
+      const end = close === -1 ? text.length : close;
+      field = checkedLength(field + text.slice(index, end));
+      if (close === -1) break;
+      if (text.charAt(close + 1) === '"') {
+        field = checkedLength(`${field}"`);
+        index = close + 2;
+      } else {
+        quoted = false;
+        index = close + 1;
+      }
+      continue;
+    }
+    special.lastIndex = index;
+    const found = special.exec(text);
+    const at = found ? found.index : text.length;
+    field = checkedLength(field + text.slice(index, at));
+    if (!found) break;
+    const char = found[0];
+    index = at + 1;
+    if (char === '"') {
+      // A quote opens a quoted field only at its start; elsewhere it is text.
+      if (field === '') quoted = true;
+      else field = checkedLength(`${field}"`);
+    } else if (char === delimiter) {
+      cells.field(field);
+      field = '';
+    } else {
+      if (char === '\r' && text.charAt(index) === '\n') index += 1;
+      cells.field(field);
+      cells.endRecord();
+      [field, started] = ['', false];
+    }
+  }
+  if (started) {
+    cells.field(field);
+    cells.endRecord();
+  }
+}
+
+/** The CSV as one sheet named after the file, or a WorkbookFormatError when it cannot be decoded or is past a limit. */
 export function readCsv(bytes: Uint8Array, sheetName: string, limits: CsvLimits): WorkbookSheet {
   const decoded = decode(bytes);
   const text = decoded.startsWith(UTF8_BOM) ? decoded.slice(UTF8_BOM.length) : decoded;
-  const lines = records(text, delimiterOf(text));
-  if (lines.length > limits.maxRows) throw beyondLimit('rows', limits.maxRows);
-  const rows = lines.map((fields, index) => {
-    if (fields.length > limits.maxColumns) {
-      throw beyondLimit('columns', limits.maxColumns);
-    }
-    return fields.flatMap((field, column): WorkbookCell[] =>
-      field.trim() === '' ? [] : [{ address: cellAddress(index + 1, column + 1), row: index + 1, column: column + 1, value: field }],
-    );
-  });
-  return { name: sheetName, rows: rows.filter((cells) => cells.length > 0) };
+  const cells = new CsvCells(limits);
+  readRecords(text, delimiterOf(text), cells);
+  return { name: sheetName, rows: cells.rows };
 }

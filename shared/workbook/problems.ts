@@ -96,6 +96,11 @@ export const PROBLEM_CODES = {
     zh: '填报月份晚于本月',
     en: 'The reporting period is in the future',
   },
+  'period.too_early': {
+    severity: 'error',
+    zh: '填报月份早于指标目录的基线月份',
+    en: "The reporting period is before the indicator catalog's baselines",
+  },
   'period.conflict': {
     severity: 'error',
     zh: '两处填报月份不一致',

@@ -4,7 +4,8 @@ import { WorkbookFormatError } from '../problem.js';
 import { readCsv } from './csv.js';
 import { beyondLimit, DEFAULT_READ_LIMITS, type ReadLimits } from './limits.js';
 import { workbookFormatError } from './problems.js';
-import { dateOfSerial, type CellValue, type StreamedSheet, type WorkbookCell, type WorkbookSheet } from './sheet.js';
+import { DamagedCell, damagedCellMessage } from './parts.js';
+import { dateOfSerial, isDateFormat, NO_DATE_SHOWN, serialOfDate, type CellValue, type StreamedSheet, type WorkbookCell, type WorkbookSheet } from './sheet.js';
 import { fileBaseName } from './text.js';
 import { checkWorkbookContainer, isCompoundFile, isZip, readingZip, type ReadingZip } from './zip.js';
 
@@ -23,36 +24,51 @@ export const READER_OPTIONS = {
 } as const;
 
 
-/** The rule exceljs applies to plain cells (bracketed and quoted parts are not date codes), so formula results follow it too. */
-function isDateFormat(numFmt: string | undefined): boolean {
-  return numFmt !== undefined && /[ymdhMsb]/.test(numFmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
-}
-
 type FormulaResult = ExcelJS.CellFormulaValue['result'];
 
+/**
+ * The date systems a cell's date is read in: the workbook's own, and the one exceljs counted in when it made a date of
+ * a plain cell, which honours date1904 only when written "1".
+ */
+export interface DateSystems {
+  date1904: boolean;
+  readerDate1904: boolean;
+}
+
+/** A number in a date format: a date when Excel shows one for it, else the number itself. */
+function dateOrNumber(serial: number, date1904: boolean): CellValue {
+  return dateOfSerial(serial, date1904) ?? serial;
+}
+
 /** A plain value or a formula's cached result. exceljs turns plain numbers in a date format into dates; results get the same. */
-function scalarValue(value: NonNullable<FormulaResult>, numFmt: string | undefined, date1904: boolean): CellValue {
+function scalarValue(value: NonNullable<FormulaResult>, numFmt: string | undefined, dates: DateSystems): CellValue {
   if (value === '') return null;
-  if (value instanceof Date || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (value instanceof Date) {
+    // Made by exceljs in its own count: taken back to the number stored, and read again in the workbook's.
+    const serial = serialOfDate(value, dates.readerDate1904);
+    return Number.isNaN(serial) ? NO_DATE_SHOWN : dateOrNumber(serial, dates.date1904);
+  }
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'object') return { error: value.error };
   // The streaming reader parses a cached error (t="e") as a number, leaving NaN with the error text lost.
   if (Number.isNaN(value)) return { error: '#ERROR' };
-  return isDateFormat(numFmt) ? dateOfSerial(value, date1904) : value;
+  return isDateFormat(numFmt) ? dateOrNumber(value, dates.date1904) : value;
 }
 
 /**
  * One cell's value in the plain form the rest of the code reads: formulas become their cached result,
- * rich text and hyperlinks their text; empty cells are null.
+ * rich text and hyperlinks their text; empty cells are null. A date-formatted number Excel shows no date for stays
+ * the number it is.
  */
-export function cellValueOf(raw: ExcelJS.CellValue, numFmt: string | undefined, date1904: boolean): CellValue {
+export function cellValueOf(raw: ExcelJS.CellValue, numFmt: string | undefined, dates: DateSystems): CellValue {
   if (raw === null || raw === undefined) return null;
-  if (typeof raw !== 'object' || raw instanceof Date) return scalarValue(raw, numFmt, date1904);
+  if (typeof raw !== 'object' || raw instanceof Date) return scalarValue(raw, numFmt, dates);
   if ('sharedString' in raw) throw workbookFormatError('file.corrupt');
   if ('richText' in raw) return raw.richText.map((run) => run.text).join('') || null;
-  if ('hyperlink' in raw) return cellValueOf(raw.text, numFmt, date1904);
+  if ('hyperlink' in raw) return cellValueOf(raw.text, numFmt, dates);
   if ('error' in raw) return { error: raw.error };
   const formula = 'sharedFormula' in raw ? raw.sharedFormula : raw.formula;
-  return raw.result === undefined ? { formula } : scalarValue(raw.result, numFmt, date1904);
+  return raw.result === undefined ? { formula } : scalarValue(raw.result, numFmt, dates);
 }
 
 const FORMULA = ExcelJS.ValueType.Formula;
@@ -62,12 +78,12 @@ function rawValue(cell: ExcelJS.Cell): ExcelJS.CellValue {
   return cell.type === FORMULA ? { formula: cell.formula, result: cell.result } : cell.value;
 }
 
-function rowCells(row: ExcelJS.Row, date1904: boolean): WorkbookCell[] {
+function rowCells(row: ExcelJS.Row, dates: DateSystems): WorkbookCell[] {
   const cells: WorkbookCell[] = [];
   const number = row.number;
   row.eachCell((cell, column) => {
     const numFmt: string | undefined = cell.numFmt;
-    const value = cellValueOf(rawValue(cell), numFmt, date1904);
+    const value = cellValueOf(rawValue(cell), numFmt, dates);
     if (value === null) return;
     const read: WorkbookCell = { address: cell.address, row: number, column, value };
     if (numFmt && numFmt !== 'General') read.numFmt = numFmt;
@@ -76,8 +92,8 @@ function rowCells(row: ExcelJS.Row, date1904: boolean): WorkbookCell[] {
   return cells;
 }
 
-/** Known once the workbook part is read, which readingZip puts before every sheet. */
-function usesDate1904(reader: ExcelJS.stream.xlsx.WorkbookReader): boolean {
+/** What exceljs made of date1904, known once the workbook part is read, which readingZip puts before every sheet. */
+function readerUsesDate1904(reader: ExcelJS.stream.xlsx.WorkbookReader): boolean {
   const { properties } = reader as unknown as { properties?: { model?: { date1904?: boolean } } };
   return properties?.model?.date1904 === true;
 }
@@ -103,6 +119,8 @@ function checkRow(cells: readonly WorkbookCell[], count: CellCount, limits: Read
 
 /** The typings leave out the name and visibility the reader sets on each worksheet before its rows are read. */
 interface ReadWorksheet {
+  /** N of its part xl/worksheets/sheetN.xml, the only parts exceljs reads as sheets. */
+  id: number | string;
   name: string;
   state?: 'visible' | 'hidden' | 'veryHidden';
 }
@@ -119,11 +137,11 @@ function formatErrorOf(error: unknown, zip: ReadingZip): WorkbookFormatError {
 /** What the worksheet reader's parse() gives, a batch per piece of sheet XML parsed: rows among other events. */
 type SheetEvents = readonly { eventType: string; value: ExcelJS.Row }[];
 
-function rowsOf(events: SheetEvents, date1904: boolean, count: CellCount, limits: ReadLimits): WorkbookCell[][] {
+function rowsOf(events: SheetEvents, dates: DateSystems, count: CellCount, limits: ReadLimits): WorkbookCell[][] {
   const rows: WorkbookCell[][] = [];
   for (const { eventType, value } of events) {
     if (eventType !== 'row') continue;
-    const cells = rowCells(value, date1904);
+    const cells = rowCells(value, dates);
     if (cells.length === 0) continue;
     checkRow(cells, count, limits);
     rows.push(cells);
@@ -131,16 +149,22 @@ function rowsOf(events: SheetEvents, date1904: boolean, count: CellCount, limits
   return rows;
 }
 
+/** A damaged cell found in this sheet's part is named with the sheet, which the part does not know. */
+function inSheet(error: WorkbookFormatError, worksheet: ReadWorksheet): WorkbookFormatError {
+  if (!(error instanceof DamagedCell) || error.part !== `xl/worksheets/sheet${worksheet.id}.xml`) return error;
+  return new WorkbookFormatError(error.code, damagedCellMessage(worksheet.name, error.address, error.text), { cause: error });
+}
+
 /** The rows holding values, in the batches exceljs parses them in: a row at a time would cost an await each. */
-async function* worksheetRows(worksheet: ExcelJS.stream.xlsx.WorksheetReader, date1904: boolean, count: CellCount, limits: ReadLimits, zip: ReadingZip) {
+async function* worksheetRows(worksheet: ExcelJS.stream.xlsx.WorksheetReader, dates: DateSystems, count: CellCount, limits: ReadLimits, zip: ReadingZip) {
   try {
     const parsed = worksheet.parse();
     for (let step = await parsed.next(); step.done !== true; step = await parsed.next()) {
-      const rows = rowsOf(step.value, date1904, count, limits);
+      const rows = rowsOf(step.value, dates, count, limits);
       if (rows.length > 0) yield rows;
     }
   } catch (error) {
-    throw formatErrorOf(error, zip);
+    throw inSheet(formatErrorOf(error, zip), worksheet as unknown as ReadWorksheet);
   }
 }
 
@@ -149,11 +173,11 @@ async function* streamSheets(zip: ReadingZip, limits: ReadLimits): AsyncGenerato
   const count: CellCount = { cells: 0 };
   try {
     for await (const worksheet of reader) {
-      const date1904 = usesDate1904(reader);
+      const dates: DateSystems = { date1904: zip.date1904(), readerDate1904: readerUsesDate1904(reader) };
       const { name, state } = worksheet as unknown as ReadWorksheet;
-      const sheet: StreamedSheet = { name, rows: worksheetRows(worksheet, date1904, count, limits, zip) };
+      const sheet: StreamedSheet = { name, rows: worksheetRows(worksheet, dates, count, limits, zip) };
       if (state === 'hidden' || state === 'veryHidden') sheet.hidden = true;
-      if (date1904) sheet.date1904 = true;
+      if (dates.date1904) sheet.date1904 = true;
       yield sheet;
     }
   } catch (error) {
@@ -194,8 +218,5 @@ export async function* readWorkbook(bytes: Uint8Array, limits: Partial<ReadLimit
 
 function readText(buffer: Buffer, limits: ReadLimits, fileName: string): WorkbookSheet {
   if (buffer.length > limits.maxUncompressedBytes) throw beyondLimit('bytes', limits.maxUncompressedBytes);
-  const sheet = readCsv(buffer, fileBaseName(fileName), limits);
-  const cells = sheet.rows.reduce((total, row) => total + row.length, 0);
-  if (cells > limits.maxCells) throw beyondLimit('cells', limits.maxCells);
-  return sheet;
+  return readCsv(buffer, fileBaseName(fileName), limits);
 }

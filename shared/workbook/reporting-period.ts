@@ -1,9 +1,9 @@
-import { periodOf, periodParts, type Period } from '../calendar.js';
+import { isPeriod, periodOf, periodParts, type Period } from '../calendar.js';
 import type { Problem } from '../problem.js';
 import { problemAt, type BilingualText, type ProblemCode } from './problems.js';
 import { dateOfSerial, type CellValue, type WorkbookCell } from './sheet.js';
 import type { DataTable } from './table.js';
-import { cellText, fileBaseName, keywordKey, leadingKeyword, normaliseText } from './text.js';
+import { cellText, excerpt, fileBaseName, keywordKey, leadingKeyword, normaliseText } from './text.js';
 
 /**
  * The month a workbook reports on. It may be stated in a period cell above the table,
@@ -31,8 +31,8 @@ export const PERIOD_LABELS = [
 
 const leadingLabel = leadingKeyword(PERIOD_LABELS);
 
-/** "2026-11", "2026/11", "2026.11", "2026年11月", "202611", also with a day after it. */
-const YEAR_MONTH = /(?<!\d)(\d{4})\s*[-/._年]?\s*(\d{1,2})(?!\d)/;
+/** "2026-11", "2026/11", "2026.11", "2026年11月", "202611", also with a day after it; without a separator the month has two digits, so "99999-01" is none. */
+const YEAR_MONTH = /(?<!\d)(\d{4})(?:(?:\s*[-/._年]\s*|\s+)(\d{1,2})|(\d{2}))(?!\d)/;
 /** "2026年1-11月", "2026年1至11月": a year-to-date title reports on its last month. */
 const YEAR_MONTH_RANGE = /(?<!\d)(\d{4})\s*年\s*\d{1,2}\s*月?\s*[-~～—至到]\s*(\d{1,2})\s*月/;
 /** "11月" or 11 alone: a month of a year-to-date sheet, whose year is stated elsewhere. */
@@ -62,15 +62,18 @@ export interface ReportingPeriod {
   errors: Problem[];
 }
 
+/** The period of a year and month, null unless the month is real and the year has four digits. */
 function monthOf(year: number, month: number): Period | null {
-  return month >= 1 && month <= 12 ? periodOf(year, month) : null;
+  if (!(month >= 1 && month <= 12)) return null;
+  const period = periodOf(year, month);
+  return isPeriod(period) ? period : null;
 }
 
 /** The first year-month written in the text; null when it is not a real month (2026-13), undefined when none is written. */
 function yearMonthIn(text: string): Period | null | undefined {
   const folded = normaliseText(text);
   const match = YEAR_MONTH_RANGE.exec(folded) ?? YEAR_MONTH.exec(folded);
-  return match ? monthOf(Number(match[1]), Number(match[2])) : undefined;
+  return match ? monthOf(Number(match[1]), Number(match[2] ?? match[3])) : undefined;
 }
 
 /** Five digits are a date serial shown without a date format (46327 is 2026-11-01): no other reading of them is a month. */
@@ -88,8 +91,8 @@ function periodInNumber(number: number, date1904: boolean): Period | null {
 }
 
 /** The month a date cell falls in; Excel dates carry no time zone, so they are read as UTC. */
-function monthOfCell(date: Date): Period {
-  return periodOf(date.getUTCFullYear(), date.getUTCMonth() + 1);
+function monthOfCell(date: Date | undefined): Period | null {
+  return date ? monthOf(date.getUTCFullYear(), date.getUTCMonth() + 1) : null;
 }
 
 function periodInCell(value: CellValue, date1904: boolean): Period | null {
@@ -142,13 +145,16 @@ function fileNameStatements(fileName: string): Statement[] {
 }
 
 function describe(statement: Statement): BilingualText {
+  const sheet = excerpt(statement.sheet ?? '');
   switch (statement.source) {
     case 'cell':
-      return { zh: `单元格 ${statement.sheet}!${statement.cell}`, en: `cell ${statement.sheet}!${statement.cell}` };
+      return { zh: `单元格 ${sheet.zh}!${statement.cell}`, en: `cell ${sheet.en}!${statement.cell}` };
     case 'title':
-      return { zh: `标题 ${statement.sheet}!${statement.cell}`, en: `the title in ${statement.sheet}!${statement.cell}` };
-    case 'file name':
-      return { zh: `文件名“${statement.text}”`, en: `the file name '${statement.text}'` };
+      return { zh: `标题 ${sheet.zh}!${statement.cell}`, en: `the title in ${sheet.en}!${statement.cell}` };
+    case 'file name': {
+      const name = excerpt(statement.text);
+      return { zh: `文件名“${name.zh}”`, en: `the file name '${name.en}'` };
+    }
   }
 }
 
@@ -157,9 +163,10 @@ function problemIn(statement: Statement, code: ProblemCode, detail: BilingualTex
 }
 
 function invalid(statement: Statement, currentPeriod: Period): Problem {
+  const shown = excerpt(statement.text);
   return problemIn(statement, 'period.invalid', {
-    zh: `“${statement.text}”不是明确的年月，请按“年-月”填写，如 ${currentPeriod}`,
-    en: `'${statement.text}' is not a clear year and month; type it as year-month, e.g. ${currentPeriod}`,
+    zh: `“${shown.zh}”不是明确的年月，请按“年-月”填写，如 ${currentPeriod}`,
+    en: `'${shown.en}' is not a clear year and month; type it as year-month, e.g. ${currentPeriod}`,
   });
 }
 
@@ -191,6 +198,17 @@ function future(taken: StatedMonth, currentPeriod: Period): Problem[] {
   ];
 }
 
+/** A month before the catalog's earliest baseline (firstPeriod) is refused: nothing the catalog tracks was measured then. */
+function tooEarly(stated: StatedMonth, firstPeriod: Period | null): Problem[] {
+  if (firstPeriod === null || stated.period >= firstPeriod) return [];
+  return [
+    problemIn(stated, 'period.too_early', {
+      zh: `${stated.period} 早于指标目录最早的基线月份 ${firstPeriod}，请填写 ${firstPeriod} 或之后的月份`,
+      en: `${stated.period} is before ${firstPeriod}, the earliest baseline month of the indicator catalog; report ${firstPeriod} or a later month`,
+    }),
+  ];
+}
+
 function writesYear(cell: WorkbookCell): boolean {
   return YEAR.test(normaliseText(cellText(cell.value)));
 }
@@ -215,8 +233,14 @@ function yearWritten(tables: readonly DataTable[], fileName: string): number | n
   return year === undefined ? null : Number(year);
 }
 
-export function readReportingPeriod(input: { tables: readonly DataTable[]; fileName: string; currentPeriod: Period }): ReportingPeriod {
-  const { tables, fileName, currentPeriod } = input;
+/** The months a workbook may report on: from the catalog's earliest baseline month (null: no bound) to the current one. */
+export interface MonthBounds {
+  firstPeriod: Period | null;
+  currentPeriod: Period;
+}
+
+export function readReportingPeriod(input: { tables: readonly DataTable[]; fileName: string } & MonthBounds): ReportingPeriod {
+  const { tables, fileName, currentPeriod, firstPeriod } = input;
   const statements = [
     ...tables.flatMap((table) => table.above.flatMap((row) => labelledStatements(row, table))),
     ...tables.flatMap(titleStatements),
@@ -227,7 +251,8 @@ export function readReportingPeriod(input: { tables: readonly DataTable[]; fileN
   const [taken] = months;
   if (!taken) return { period: null, year: yearWritten(tables, fileName), errors: unreadable };
   const conflicts = months.filter((statement) => statement.period !== taken.period).map((statement) => conflict(statement, taken));
-  return { period: taken.period, year: periodParts(taken.period).year, errors: [...unreadable, ...conflicts, ...future(taken, currentPeriod)] };
+  const outside = [...tooEarly(taken, firstPeriod), ...future(taken, currentPeriod)];
+  return { period: taken.period, year: periodParts(taken.period).year, errors: [...unreadable, ...conflicts, ...outside] };
 }
 
 /** A month number alone ("11月", 11), whose year the workbook states elsewhere. */
@@ -259,8 +284,8 @@ export interface RowPeriod {
  * The month of a row in a table with a period column. A long table's rows must state the workbook's month;
  * a wide table's rows run up to it (a year-to-date sheet titled 1-11月 has no row for December).
  */
-export function rowPeriod(input: { periodCell: PeriodCell; reporting: ReportingPeriod; currentPeriod: Period }): RowPeriod {
-  const { periodCell, reporting, currentPeriod } = input;
+export function rowPeriod(input: { periodCell: PeriodCell; reporting: ReportingPeriod } & MonthBounds): RowPeriod {
+  const { periodCell, reporting, currentPeriod, firstPeriod } = input;
   const { cell, table } = periodCell;
   const { sheet, layout } = table;
   const text = cellText(cell.value);
@@ -275,5 +300,7 @@ export function rowPeriod(input: { periodCell: PeriodCell; reporting: ReportingP
     });
     return { period: null, problems: [problem] };
   }
+  const early = tooEarly(statement, firstPeriod);
+  if (early.length > 0) return { period: null, problems: early };
   return { period, problems: future(statement, currentPeriod) };
 }

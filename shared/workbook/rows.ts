@@ -9,7 +9,7 @@ import { problemAt, type ProblemCode } from './problems.js';
 import { cellAddress, type WorkbookCell } from './sheet.js';
 import type { PeriodCell } from './reporting-period.js';
 import { isNotFigureHeading, tableHeader, type DataTable, type LongTable, type WideTable } from './table.js';
-import { cellText, isBlank, normaliseText } from './text.js';
+import { cellText, excerpt, isBlank, normaliseText, openingOf } from './text.js';
 import { readValue, unitFactor, type UnitStatement, type ValueReading } from './value.js';
 
 export interface RowContext {
@@ -91,20 +91,21 @@ function filledAt(row: readonly WorkbookCell[], column: number | undefined): Wor
 
 function isNoteRow(row: readonly WorkbookCell[]): boolean {
   const first = row[0];
-  return typeof first?.value === 'string' && lineOpening(first.value).note;
+  return typeof first?.value === 'string' && lineOpening(openingOf(first.value)).note;
 }
 
 function isSectionHeading(name: WorkbookCell, value: WorkbookCell | undefined): boolean {
-  return isBlank(value?.value) && typeof name.value === 'string' && lineOpening(name.value).section;
+  return isBlank(value?.value) && typeof name.value === 'string' && lineOpening(openingOf(name.value)).section;
 }
 
 function unknownIndicator(table: { sheet: string }, cell: WorkbookCell, context: RowContext): Problem {
   const text = cellText(cell.value);
   const nearest = nearestIndicators(text, context.catalog.indicatorsOf(context.department.id)).map(indicatorNames);
   const [zh, en] = [nearest.map((name) => name.zh).join('、'), nearest.map((name) => name.en).join(', ')];
+  const shown = excerpt(text);
   return problemAt('indicator.unknown', table.sheet, cell.address, {
-    zh: `“${text}”不在指标目录中，最接近的是：${zh}；请使用模板中的指标编号或名称`,
-    en: `'${text}' is not in the indicator catalog; nearest: ${en}; use the ID or name from the template`,
+    zh: `“${shown.zh}”不在指标目录中，最接近的是：${zh}；请使用模板中的指标编号或名称`,
+    en: `'${shown.en}' is not in the indicator catalog; nearest: ${en}; use the ID or name from the template`,
   });
 }
 

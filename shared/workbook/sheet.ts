@@ -52,11 +52,38 @@ export interface StreamedSheet extends SheetInfo {
 const UNIX_EPOCH_SERIAL = 25569;
 /** The 1904 date system counts days from 1904-01-01, 1462 days after the 1900 system's day 0. */
 const DATE_1904_SHIFT = 1462;
+/** 9999-12-31, the last day Excel shows, in the 1900 system. */
+const LAST_DATE_SERIAL = 2_958_465;
 const MS_PER_DAY = 86_400_000;
 
-/** The instant an Excel date serial stands for. */
-export function dateOfSerial(serial: number, date1904: boolean): Date {
-  return new Date(Math.round((serial + (date1904 ? DATE_1904_SHIFT : 0) - UNIX_EPOCH_SERIAL) * MS_PER_DAY));
+/**
+ * What Excel shows in a date-formatted cell whose number is no date. The streaming reader turns such a number into
+ * a date before it is seen here, and past about 270,000 years there is no date to take the number back from.
+ */
+export const NO_DATE_SHOWN = '########';
+
+/** The rule exceljs applies to plain cells (bracketed and quoted parts are not date codes), so formula results follow it too. */
+export function isDateFormat(numFmt: string | undefined): boolean {
+  return numFmt !== undefined && /[ymdhMsb]/.test(numFmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
+}
+
+/**
+ * The instant an Excel date serial stands for; undefined when Excel shows no date for it (a negative number, one past
+ * 9999-12-31, or none at all) but a row of #.
+ */
+export function dateOfSerial(serial: number, date1904: boolean): Date | undefined {
+  const days = serial + (date1904 ? DATE_1904_SHIFT : 0);
+  if (!(serial >= 0 && days <= LAST_DATE_SERIAL)) return undefined;
+  return new Date(Math.round((days - UNIX_EPOCH_SERIAL) * MS_PER_DAY));
+}
+
+/**
+ * The serial a date was made from, counted in the given date system; NaN for an invalid date. 15 significant digits,
+ * as many as a cell holds, drop the noise of the round trip through milliseconds.
+ */
+export function serialOfDate(date: Date, date1904: boolean): number {
+  const serial = date.getTime() / MS_PER_DAY + UNIX_EPOCH_SERIAL - (date1904 ? DATE_1904_SHIFT : 0);
+  return Number(serial.toPrecision(15));
 }
 
 /** Column letters of a 1-based column number: 1 → "A", 27 → "AA". */
@@ -66,6 +93,13 @@ export function columnLetters(column: number): string {
     letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
   }
   return letters;
+}
+
+/** The 1-based column number of column letters, in either case: "A" → 1, "aa" → 27. */
+export function columnNumber(letters: string): number {
+  let column = 0;
+  for (const letter of letters.toUpperCase()) column = column * 26 + letter.charCodeAt(0) - 64;
+  return column;
 }
 
 export function cellAddress(row: number, column: number): string {

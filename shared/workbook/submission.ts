@@ -1,4 +1,4 @@
-import type { Catalog } from '../catalog/catalog.js';
+import { earliestBaselinePeriod, type Catalog } from '../catalog/catalog.js';
 import type { Period } from '../calendar.js';
 import { problemOf, type Finding, type Problem } from '../problem.js';
 import { departmentOf } from './department.js';
@@ -6,10 +6,11 @@ import { indexIndicators, indicatorMatcher, indicatorNames } from './indicators.
 import { problemAt, severityOf, type BilingualText } from './problems.js';
 import { listFindings, ProblemTally, sumCounts } from './listing.js';
 import { RepeatedRows } from './repeats.js';
-import { keepAbove, missingPeriod, readReportingPeriod, rowPeriod, type ReportingPeriod, type RowsAbove } from './reporting-period.js';
+import { keepAbove, missingPeriod, readReportingPeriod, rowPeriod, type MonthBounds, type ReportingPeriod, type RowsAbove } from './reporting-period.js';
 import { tableReader, type FigureRow, type RowContext, type RowOutcome, type TableReader } from './rows.js';
 import { checkRules, type RuledFigure } from './rules.js';
 import type { SheetInfo, StreamedSheet, WorkbookCell, WorkbookSheet } from './sheet.js';
+import { excerpt } from './text.js';
 import { noteFigureSigns, tableAt, type DataTable, type FigureSigns, type NamesIndicator } from './table.js';
 
 /** One figure read from the workbook, in the catalog's canonical unit, with the cell it came from. */
@@ -64,10 +65,10 @@ function shown(value: number | boolean): BilingualText {
 
 function duplicate(earlier: GivenFigure, later: GivenFigure): Problem {
   const [before, now] = [shown(earlier.value), shown(later.value)];
-  const where = `${earlier.sheet}!${earlier.cell}`;
+  const sheet = excerpt(earlier.sheet);
   return problemAt('indicator.duplicate', later.sheet, later.cell, {
-    zh: `${indicatorNames(later.indicator).zh} ${later.period} 已在 ${where} 填为 ${before.zh}，此处为 ${now.zh}，请只保留一个`,
-    en: `${indicatorNames(later.indicator).en} for ${later.period} is already given as ${before.en} in ${where}, here ${now.en}; keep only one`,
+    zh: `${indicatorNames(later.indicator).zh} ${later.period} 已在 ${sheet.zh}!${earlier.cell} 填为 ${before.zh}，此处为 ${now.zh}，请只保留一个`,
+    en: `${indicatorNames(later.indicator).en} for ${later.period} is already given as ${before.en} in ${sheet.en}!${earlier.cell}, here ${now.en}; keep only one`,
   });
 }
 
@@ -129,7 +130,7 @@ interface Dated {
  * is refused once, pointing at where the month should be stated; so is a row without a month of its own
  * when the workbook states none, even a row whose value is wrong, so that every problem is reported at once.
  */
-function datedValues(rows: readonly RowOutcome[], reporting: ReportingPeriod, undated: boolean, input: SubmissionInput & { tables: readonly DataTable[] }): Dated {
+function datedValues(rows: readonly RowOutcome[], reporting: ReportingPeriod, undated: boolean, input: SubmissionInput & MonthBounds & { tables: readonly DataTable[] }): Dated {
   const values: GivenFigure[] = [];
   const problems: Problem[] = [];
   for (const row of rows) {
@@ -137,7 +138,7 @@ function datedValues(rows: readonly RowOutcome[], reporting: ReportingPeriod, un
     else if (row.reading.outcome === 'problem') problems.push(row.reading.problem);
     else if (row.reading.outcome === 'value') {
       const dated = row.periodCell
-        ? rowPeriod({ periodCell: row.periodCell, reporting, currentPeriod: input.currentPeriod })
+        ? rowPeriod({ periodCell: row.periodCell, reporting, currentPeriod: input.currentPeriod, firstPeriod: input.firstPeriod })
         : { period: reporting.period, problems: [] };
       problems.push(...dated.problems);
       if (dated.period !== null) values.push({ ...row, value: row.reading.value, period: dated.period });
@@ -212,6 +213,7 @@ function submissionReader(input: SubmissionInput): SubmissionReader {
   const match = indicatorMatcher(indexIndicators(catalog), department.id);
   const namesIndicator: NamesIndicator = (text) => match(text) !== undefined;
   const context: RowContext = { catalog, match, department, currentPeriod };
+  const firstPeriod = earliestBaselinePeriod(catalog);
   const tables: DataTable[] = [];
   const outcomes: RowOutcome[] = [];
   const tally = new ProblemTally();
@@ -272,8 +274,8 @@ function submissionReader(input: SubmissionInput): SubmissionReader {
     if (tables.length === 0) {
       return { period: null, periods: [], figures: [], errors: [problemAt('sheet.no_table', null, null)], warnings: [], rowsRead };
     }
-    const reporting = readReportingPeriod({ tables, fileName, currentPeriod });
-    const dated = datedValues(outcomes, reporting, seen.undated, { ...input, tables });
+    const reporting = readReportingPeriod({ tables, fileName, currentPeriod, firstPeriod });
+    const dated = datedValues(outcomes, reporting, seen.undated, { ...input, firstPeriod, tables });
     const { values, problems } = firstValues(dated.values);
     const figures = values.map(figureOf);
     const findings = checkRules({ catalog, figures, ...(input.previous ? { previous: input.previous } : {}) });

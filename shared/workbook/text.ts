@@ -1,5 +1,7 @@
+import { MAX_INSPECTED_TEXT } from './limits.js';
 import { perText } from './memo.js';
-import type { CellValue } from './sheet.js';
+import type { BilingualText } from './problems.js';
+import { NO_DATE_SHOWN, type CellValue } from './sheet.js';
 
 /**
  * Text folding shared by every match against the catalog: clerks type full-width
@@ -19,8 +21,37 @@ function fold(text: string): string {
     .trim();
 }
 
-/** NFKC turns full-width letters, digits, brackets and ％ into their ASCII forms; the rest are mapped here. */
-export const normaliseText: (text: string) => string = perText(fold);
+const folded = perText(fold);
+
+/**
+ * NFKC turns full-width letters, digits, brackets and ％ into their ASCII forms; the rest are mapped here. A text
+ * longer than MAX_INSPECTED_TEXT once trimmed folds to nothing, so it is no name, number, unit, month or heading:
+ * looking through it would cost time and memory in proportion to its length.
+ */
+export function normaliseText(text: string): string {
+  const trimmed = text.length > MAX_INSPECTED_TEXT ? text.trim() : text;
+  return trimmed.length > MAX_INSPECTED_TEXT ? '' : folded(trimmed);
+}
+
+/** The start of a text, as much as is inspected: for what only a text's opening tells (a note line, a heading). */
+export function openingOf(text: string): string {
+  return text.length > MAX_INSPECTED_TEXT ? text.slice(0, MAX_INSPECTED_TEXT) : text;
+}
+
+/** How many characters of a text a message quotes. */
+const EXCERPT_LENGTH = 40;
+
+/**
+ * A text as a message quotes it: whole when short, else its first characters marked with its full length, so that a
+ * long cell can be found without being echoed back whole. Every message quoting a cell, sheet or file name uses it.
+ */
+export function excerpt(text: string): BilingualText {
+  if (text.length <= EXCERPT_LENGTH) return { zh: text, en: text };
+  // Not between the two halves of a character outside the BMP.
+  const cut = /[\uD800-\uDBFF]/.test(text.charAt(EXCERPT_LENGTH - 1)) ? EXCERPT_LENGTH - 1 : EXCERPT_LENGTH;
+  const start = text.slice(0, cut);
+  return { zh: `${start}…（共 ${text.length} 个字符）`, en: `${start}…(${text.length} characters)` };
+}
 
 const QUOTES = /["'“”‘’「」『』《》]/g;
 const LIST_MARKER = /^(?:\d+|[一二三四五六七八九十]+)[.、)]/;
@@ -69,7 +100,7 @@ export function leadingKeyword(keywords: readonly string[]): (key: string) => st
 /** A cell's value as the clerk sees it, for matching names and quoting it back in messages. */
 export function cellText(value: CellValue): string {
   if (value === null) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? NO_DATE_SHOWN : value.toISOString().replace(/T.*/, '');
   if (typeof value === 'object') return 'error' in value ? value.error : `=${value.formula}`;
   return String(value).trim();
 }

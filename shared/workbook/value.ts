@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Unit } from '../catalog/catalog.js';
 import type { Problem } from '../problem.js';
 import { problemAt, type BilingualText, type ProblemCode } from './problems.js';
-import type { CellError, CellValue, UncalculatedFormula, WorkbookCell } from './sheet.js';
-import { cellText, isBlank, normaliseText, wordKey } from './text.js';
+import { isDateFormat, NO_DATE_SHOWN, type CellError, type CellValue, type UncalculatedFormula, type WorkbookCell } from './sheet.js';
+import { cellText, excerpt, isBlank, normaliseText, wordKey } from './text.js';
 
 /** A unit written for a figure, and the cell it was written in. */
 export interface UnitStatement {
@@ -100,7 +100,14 @@ function numberInText(text: string): WrittenNumber | undefined {
   return match[2] ? { number, suffix: match[2], percentFormat: false } : { number, percentFormat: false };
 }
 
+/** A date, or a date-formatted number Excel shows a row of # for: either way not a figure. Text keeps its own reading. */
+function isDateCell(cell: WorkbookCell): boolean {
+  const { value } = cell;
+  return value instanceof Date || ((typeof value === 'number' || value === NO_DATE_SHOWN) && isDateFormat(cell.numFmt));
+}
+
 function writtenNumber(cell: WorkbookCell): WrittenNumber | undefined {
+  if (isDateCell(cell)) return undefined;
   if (typeof cell.value === 'number') return { number: cell.value, percentFormat: isPercentFormat(cell.numFmt) };
   if (typeof cell.value !== 'string') return undefined;
   return numberInText(normaliseText(cell.value).replace(/\s/g, ''));
@@ -117,17 +124,24 @@ function problemIn(input: ValueInput, code: ProblemCode, cell: string, detail?: 
 
 function unknownUnit(input: ValueInput, stated: UnitStatement): ValueReading {
   const accepted = [input.unit.zh, ...input.unit.scales.flatMap((scale) => scale.labels.slice(0, 1))];
+  const shown = excerpt(stated.label);
   return problemIn(input, 'unit.unknown', stated.cell, {
-    zh: `“${stated.label}”不是该指标可用的单位，请填写：${accepted.join('、')}`,
-    en: `'${stated.label}' cannot be used for this indicator; use ${accepted.join(', ')}`,
+    zh: `“${shown.zh}”不是该指标可用的单位，请填写：${accepted.join('、')}`,
+    en: `'${shown.en}' cannot be used for this indicator; use ${accepted.join(', ')}`,
   });
 }
 
-function notANumber(input: ValueInput, value: CellValue): ValueReading {
-  const shown = cellText(value);
+function notANumber(input: ValueInput, cell: WorkbookCell): ValueReading {
+  const shown = excerpt(cellText(cell.value));
+  if (isDateCell(cell)) {
+    return problemIn(input, 'value.not_a_number', input.address, {
+      zh: `单元格为日期格式（读到“${shown.zh}”），请将单元格格式改为“常规”或“数值”后填写数字，如 12 或 3.5`,
+      en: `the cell is formatted as a date (read '${shown.en}'); set its format to General or Number and type digits, e.g. 12 or 3.5`,
+    });
+  }
   return problemIn(input, 'value.not_a_number', input.address, {
-    zh: `“${shown}”无法识别为数字，请只填写数字，如 12 或 3.5`,
-    en: `'${shown}' cannot be read as a number; type digits only, e.g. 12 or 3.5`,
+    zh: `“${shown.zh}”无法识别为数字，请只填写数字，如 12 或 3.5`,
+    en: `'${shown.en}' cannot be read as a number; type digits only, e.g. 12 or 3.5`,
   });
 }
 
@@ -142,12 +156,12 @@ function checkedNumber(input: ValueInput, cell: WorkbookCell, type: NumberType, 
   const checked = NUMBER_CHECKS[type].safeParse(value);
   if (checked.success) return { outcome: 'value', value: checked.data };
   const code = checked.error.issues[0]?.message;
-  return isTypeCheckCode(code) ? problemIn(input, code, input.address, CHECK_DETAILS[code](value, input.unit)) : notANumber(input, cell.value);
+  return isTypeCheckCode(code) ? problemIn(input, code, input.address, CHECK_DETAILS[code](value, input.unit)) : notANumber(input, cell);
 }
 
 function readNumber(input: ValueInput, cell: WorkbookCell, type: NumberType): ValueReading {
   const written = writtenNumber(cell);
-  if (!written) return notANumber(input, cell.value);
+  if (!written) return notANumber(input, cell);
   const suffix = written.suffix === undefined ? undefined : { label: written.suffix, cell: input.address };
   const unit = writtenUnit(input.unit, suffix ?? input.units[0]);
   if ('misfit' in unit) return unknownUnit(input, unit.misfit);
@@ -160,10 +174,10 @@ function readDone(input: ValueInput, cell: WorkbookCell): ValueReading {
   if ('misfit' in unit) return unknownUnit(input, unit.misfit);
   const done = typeof cell.value === 'boolean' ? cell.value : DONE_WORDS.get(wordKey(cellText(cell.value)));
   if (done !== undefined) return { outcome: 'value', value: done };
-  const shown = cellText(cell.value);
+  const shown = excerpt(cellText(cell.value));
   return problemIn(input, 'value.not_boolean', input.address, {
-    zh: `“${shown}”无法识别，已完成填“是”，未完成填“否”`,
-    en: `'${shown}' cannot be read; type 是 if it is done, 否 if not`,
+    zh: `“${shown.zh}”无法识别，已完成填“是”，未完成填“否”`,
+    en: `'${shown.en}' cannot be read; type 是 if it is done, 否 if not`,
   });
 }
 
@@ -180,9 +194,10 @@ export function readValue(input: ValueInput): ValueReading {
   const { cell } = input;
   if (!cell || isBlank(cell.value)) return { outcome: 'missing' };
   if (isCellError(cell.value)) {
+    const shown = excerpt(cell.value.error);
     return problemIn(input, 'value.formula_error', input.address, {
-      zh: `请修正公式或直接填写数值（错误值 ${cell.value.error}）`,
-      en: `fix the formula or type the number itself (error ${cell.value.error})`,
+      zh: `请修正公式或直接填写数值（错误值 ${shown.zh}）`,
+      en: `fix the formula or type the number itself (error ${shown.en})`,
     });
   }
   if (isUncalculated(cell.value)) return problemIn(input, 'value.formula_uncalculated', input.address);

@@ -1,6 +1,7 @@
 import { crc32, createInflateRaw } from 'node:zlib';
 import { WorkbookFormatError } from '../problem.js';
 import { beyondLimit } from './limits.js';
+import { partCheck, type PartFacts } from './parts.js';
 import { workbookFormatError } from './problems.js';
 
 /**
@@ -315,10 +316,28 @@ function* filler(length: number): Generator<Buffer> {
 
 /** The zip as exceljs reads it, and what was found wrong in it on the way. */
 export interface ReadingZip {
-  /** Every entry stored, in reading order, checked as it passes (see checkedContent). */
+  /** Every entry stored, in reading order, checked as it passes (see checkedContent and partCheck). */
   chunks: AsyncGenerator<Buffer>;
   /** The file.corrupt of the first entry found not to be what it declares, once reading has come to it. */
   fault(): WorkbookFormatError | undefined;
+  /** Whether the workbook part says it counts dates from 1904, in any spelling the schema allows; known before any sheet. */
+  date1904(): boolean;
+}
+
+/**
+ * An entry's content as it is checked, each piece handed on only once the next has passed the checks, and the last
+ * once the whole part has: exceljs never sees all of a part that proves damaged.
+ */
+async function* checkedPart(part: Part, facts: (found: PartFacts) => void): AsyncGenerator<Buffer> {
+  const check = partCheck(part.name);
+  let held: Buffer | undefined;
+  for await (const piece of part.content()) {
+    check.take(piece);
+    if (held) yield held;
+    held = piece;
+  }
+  facts(check.end());
+  if (held) yield held;
 }
 
 /**
@@ -328,8 +347,12 @@ export interface ReadingZip {
  */
 export function readingZip(bytes: Buffer, entries: readonly ZipEntry[]): ReadingZip {
   let fault: WorkbookFormatError | undefined;
+  let date1904 = false;
   const strings = entries.some((entry) => entry.name === SHARED_STRINGS) ? [] : [emptySharedStrings()];
   const parts = inReadingOrder([...strings, ...entries.map((entry) => entryPart(bytes, entry))]);
+  const noteFacts = (found: PartFacts) => {
+    date1904 ||= found.date1904 === true;
+  };
 
   async function* chunks(): AsyncGenerator<Buffer> {
     const directory: Buffer[] = [];
@@ -341,7 +364,7 @@ export function readingZip(bytes: Buffer, entries: readonly ZipEntry[]): Reading
       yield header;
       let sent = 0;
       try {
-        for await (const piece of part.content()) {
+        for await (const piece of checkedPart(part, noteFacts)) {
           sent += piece.length;
           // exceljs's zip reader stalls on an empty chunk.
           if (piece.length > 0) yield piece;
@@ -358,7 +381,7 @@ export function readingZip(bytes: Buffer, entries: readonly ZipEntry[]): Reading
     yield Buffer.concat([centralDirectory, endRecord(parts.length, centralDirectory.length, offset)]);
   }
 
-  return { chunks: chunks(), fault: () => fault };
+  return { chunks: chunks(), fault: () => fault, date1904: () => date1904 };
 }
 
 /** The same zip with every entry's modification time cleared, so that equal content gives equal bytes. */

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import catalogData from '../../shared/catalog/catalog.json' with { type: 'json' };
+import { loadCatalog, type Catalog } from '../../shared/catalog/catalog.js';
 import { keepAbove } from '../../shared/workbook/reporting-period.js';
 import { parse, scienceSheet, sheetOf, type CellInput } from './workbook-fixtures.js';
 
 const FIGURE: CellInput[] = ['巴渝工匠', '人', 12];
 
-function withPeriodCell(period: CellInput, fileName = 'report.xlsx') {
-  return parse([scienceSheet([FIGURE], period)], { fileName });
+function withPeriodCell(period: CellInput, fileName = 'report.xlsx', catalog?: Catalog) {
+  return parse([scienceSheet([FIGURE], period)], { fileName, ...(catalog ? { catalog } : {}) });
 }
 
 describe('parseSubmission finds the reporting period', () => {
@@ -199,5 +201,43 @@ describe('keepAbove keeps of the rows above a header only what reading the perio
 
     expect(errors).toEqual([]);
     expect(period).toBe('2026-11');
+  });
+});
+
+describe("parseSubmission refuses months before the catalog's earliest baseline", () => {
+  it.each<{ written: CellInput }>([{ written: '2025-11' }, { written: '2000-01' }, { written: '0999-01' }, { written: new Date(Date.UTC(1899, 11, 30)) }])(
+    'in the period cell, $written is a period.too_early naming the first month to report',
+    ({ written }) => {
+      const { errors } = withPeriodCell(written);
+
+      expect(errors.map(({ cell, code }) => ({ cell, code }))).toEqual([{ cell: 'B2', code: 'period.too_early' }]);
+      expect(errors[0]?.message).toContain('请填写 2025-12 或之后的月份');
+      expect(errors[0]?.message).toContain('report 2025-12 or a later month');
+    },
+  );
+
+  it('accepts the baseline month itself', () => {
+    expect(withPeriodCell('2025-12')).toMatchObject({ period: '2025-12', errors: [] });
+  });
+
+  it("in a wide table's month column, refusing each early month at its cell and keeping the others", () => {
+    const months = Array.from({ length: 200 }, (_, i) => [`${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`, i]);
+    const sheet = sheetOf('进度', [['月份', '巴渝工匠'], ...months, ['2026-01', 300]]);
+
+    const { errors, figures } = parse([sheet]);
+
+    expect(figures.map((figure) => figure.period)).toEqual(['2026-01']);
+    expect(errors.filter((error) => error.code === 'period.too_early').map((error) => error.cell).slice(0, 2)).toEqual(['A2', 'A3']);
+    expect(errors.map((error) => error.code).every((code) => code === 'period.too_early')).toBe(true);
+    expect(errors.at(-1)?.message).toContain('另有 100 处同类问题（period.too_early）');
+  });
+
+  it('takes the earliest baseline from the catalog data', () => {
+    const data = structuredClone(catalogData) as { indicators: { target?: { type: string; baseline?: { date: string } } }[] };
+    for (const { target } of data.indicators) if (target?.baseline) target.baseline.date = '2019-06-30';
+    const earlier = loadCatalog(data);
+
+    expect(withPeriodCell('2019-06', 'report.xlsx', earlier)).toMatchObject({ period: '2019-06', errors: [] });
+    expect(withPeriodCell('2019-05', 'report.xlsx', earlier).errors.map((error) => error.code)).toEqual(['period.too_early']);
   });
 });

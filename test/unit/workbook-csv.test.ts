@@ -3,7 +3,7 @@ import { WorkbookFormatError } from '../../shared/problem.js';
 import { readCsv } from '../../shared/workbook/csv.js';
 import { readAllSheets } from './workbook-fixtures.js';
 
-const LIMITS = { maxRows: 100, maxColumns: 10 };
+const LIMITS = { maxRows: 100, maxColumns: 10, maxCells: 50 };
 
 function values(text: string | Uint8Array) {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
@@ -36,6 +36,29 @@ describe('readCsv reads a CSV as one sheet of text cells', () => {
 
     expect(() => readCsv(bytes, 'S', LIMITS)).toThrow(WorkbookFormatError);
     expect(() => readCsv(bytes, 'S', LIMITS)).toThrow(expect.objectContaining({ code }));
+  });
+});
+
+describe('readCsv counts as it reads and stops at the first limit passed', () => {
+  it.each([
+    { csv: 'nothing but line breaks, each a row', text: '\n'.repeat(101), limit: 'more than 100 rows' },
+    { csv: 'nothing but CRLF line breaks', text: '\r\n'.repeat(101), limit: 'more than 100 rows' },
+    { csv: 'nothing but commas, each a column', text: ','.repeat(10), limit: 'more than 10 columns' },
+    { csv: 'blank quoted fields, each a column', text: '"",'.repeat(11), limit: 'more than 10 columns' },
+    { csv: 'more cells holding a value than the limit', text: '1,2,3,4,5\n'.repeat(11), limit: 'more than 50 cells' },
+    { csv: 'a field longer than any cell of Excel', text: `a,${'x'.repeat(32_768)}`, limit: 'a cell holds more than 32767 characters' },
+    { csv: 'a quoted field longer than any cell of Excel', text: `"${'x'.repeat(32_767)}"""`, limit: 'a cell holds more than 32767 characters' },
+  ])('refuses $csv as file.too_large, saying which limit', ({ text, limit }) => {
+    expect(() => readCsv(Buffer.from(text, 'utf8'), 'S', LIMITS)).toThrow(expect.objectContaining({ code: 'file.too_large', message: expect.stringContaining(limit) }));
+  });
+
+  it.each([
+    { csv: '100 rows, blank ones included', text: `${'\n'.repeat(99)}x` },
+    { csv: '10 columns, blank ones included', text: `${','.repeat(9)}x` },
+    { csv: '50 cells', text: '1,2,3,4,5\n'.repeat(10) },
+    { csv: 'a field as long as a cell of Excel may be', text: 'x'.repeat(32_767) },
+  ])('takes $csv, at the limits', ({ text }) => {
+    expect(readCsv(Buffer.from(text, 'utf8'), 'S', LIMITS).rows.length).toBeGreaterThan(0);
   });
 });
 

@@ -3,7 +3,7 @@ import { catalog } from '../../shared/catalog/catalog.js';
 import type { Period } from '../../shared/calendar.js';
 import type { CellValue, WorkbookCell, WorkbookSheet } from '../../shared/workbook/sheet.js';
 import { cellAddress } from '../../shared/workbook/sheet.js';
-import { parseSubmission, type ParsedSubmission, type SubmissionInput } from '../../shared/workbook/submission.js';
+import { parseSubmission, readSubmission, type ParsedSubmission, type SubmissionInput } from '../../shared/workbook/submission.js';
 import { readWorkbook, type ReadLimits, type WorkbookSource } from '../../shared/workbook/read.js';
 import { packZip } from '../../shared/workbook/zip.js';
 
@@ -75,15 +75,28 @@ const RELATIONSHIPS = 'http://schemas.openxmlformats.org/officeDocument/2006/rel
  * so a streaming reader has to hold it back until they are known.
  * Style 1 is the date format yyyy-mm, style 2 the built-in 0%.
  */
-export function excelStyleWorkbook(input: { sheetData: string; sharedStrings?: string[]; date1904?: boolean }): Uint8Array {
+export function excelStyleWorkbook(input: ExcelStyleInput): Uint8Array {
+  return zipOf(excelStyleParts(input));
+}
+
+interface ExcelStyleInput {
+  sheetData: string;
+  sharedStrings?: string[];
+  /** A string is the attribute as written: the schema's boolean allows "1", "true", "0" and "false". */
+  date1904?: boolean | string;
+}
+
+/** The parts of an excelStyleWorkbook by name, to replace one before zipping them. */
+export function excelStyleParts(input: ExcelStyleInput): Record<string, string> {
   const strings = input.sharedStrings ?? [];
-  return zipOf({
+  const date1904 = typeof input.date1904 === 'string' ? ` date1904="${input.date1904}"` : input.date1904 ? ' date1904="1"' : '';
+  return {
     '[Content_Types].xml':
       '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
       '<Default Extension="xml" ContentType="application/xml"/></Types>',
     '_rels/.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
-    'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:r="${RELATIONSHIPS}"><workbookPr${input.date1904 ? ' date1904="1"' : ''}/><sheets><sheet name="报表" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:r="${RELATIONSHIPS}"><workbookPr${date1904}/><sheets><sheet name="报表" sheetId="1" r:id="rId1"/></sheets></workbook>`,
     'xl/_rels/workbook.xml.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
     'xl/worksheets/sheet1.xml': `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetData>${input.sheetData}</sheetData></worksheet>`,
     'xl/styles.xml':
@@ -91,5 +104,28 @@ export function excelStyleWorkbook(input: { sheetData: string; sharedStrings?: s
       '<fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders>' +
       '<cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/><xf numFmtId="9" applyNumberFormat="1"/></cellXfs></styleSheet>',
     'xl/sharedStrings.xml': `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${MAIN}" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((text) => `<si><t>${text}</t></si>`).join('')}</sst>`,
-  });
+  };
+}
+
+/** An inline-string cell of hand-written sheet XML. */
+export function textCell(address: string, text: string): string {
+  return `<c r="${address}" t="inlineStr"><is><t>${text}</t></is></c>`;
+}
+
+/**
+ * The usual science sheet (see scienceSheet) as sheet XML of an excelStyleWorkbook, with the period cell B2 and the
+ * value cell C5 given as written: style 1 is a date format.
+ */
+export function scienceSheetData(cells: { period: string; value: string }): string {
+  return (
+    `<row r="1">${textCell('A1', '大足区科技局科技创新指标报表')}</row>` +
+    `<row r="2">${textCell('A2', '填报月份')}${cells.period}</row>` +
+    `<row r="4">${textCell('A4', '指标')}${textCell('B4', '单位')}${textCell('C4', '数值')}</row>` +
+    `<row r="5">${textCell('A5', '巴渝工匠')}${textCell('B5', '人')}${cells.value}</row>`
+  );
+}
+
+/** A workbook read as it streams and checked as the ingest function does, for the science department in 2026-12. */
+export async function submissionOf(bytes: Uint8Array, fileName = 'report.xlsx', limits?: Partial<ReadLimits>): Promise<ParsedSubmission> {
+  return readSubmission({ sheets: readWorkbook(bytes, limits, { fileName }), catalog, department: 'science', fileName, currentPeriod: '2026-12' });
 }

@@ -258,15 +258,18 @@ describe('readWorkbook', () => {
   });
 });
 
+/** The 1900 date system, as the workbook and exceljs both count it. */
+const DATES_1900 = { date1904: false, readerDate1904: false };
+
 describe('cellValueOf', () => {
   it('turns an error result the streaming reader parsed as NaN into an error value', () => {
-    expect(cellValueOf({ formula: '1/0', result: Number.NaN }, undefined, false)).toEqual({ error: '#ERROR' });
+    expect(cellValueOf({ formula: '1/0', result: Number.NaN }, undefined, DATES_1900)).toEqual({ error: '#ERROR' });
   });
 
   it('refuses a shared string that could not be resolved instead of letting its index through', () => {
     const unresolved = { sharedString: 3 } as unknown as ExcelJS.CellValue;
 
-    expect(() => cellValueOf(unresolved, undefined, false)).toThrow(expect.objectContaining({ code: 'file.corrupt' }));
+    expect(() => cellValueOf(unresolved, undefined, DATES_1900)).toThrow(expect.objectContaining({ code: 'file.corrupt' }));
   });
 
   it.each([
@@ -275,7 +278,7 @@ describe('cellValueOf', () => {
     { raw: { richText: [] }, expected: null },
     { raw: { formula: 'A1&""', result: '' }, expected: null },
   ])('treats $raw as an empty cell', ({ raw, expected }) => {
-    expect(cellValueOf(raw, undefined, false)).toBe(expected);
+    expect(cellValueOf(raw, undefined, DATES_1900)).toBe(expected);
   });
 });
 

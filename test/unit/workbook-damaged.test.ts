@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { WorkbookFormatError } from '../../shared/problem.js';
+import { partCheck } from '../../shared/workbook/parts.js';
+import { excelStyleParts, excelStyleWorkbook, scienceSheetData, submissionOf, textCell, zipOf } from './workbook-fixtures.js';
+
+const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const PERIOD = textCell('B2', '2026-11');
+
+/** The whole part given in two pieces, cut at `at`: what the check makes of it, corrupt or not. */
+function checked(name: string, xml: string, at: number): 'corrupt' | 'sound' {
+  const check = partCheck(name);
+  const bytes = Buffer.from(xml, 'utf8');
+  try {
+    check.take(bytes.subarray(0, at));
+    check.take(bytes.subarray(at));
+    check.end();
+    return 'sound';
+  } catch (error) {
+    if (error instanceof WorkbookFormatError && error.code === 'file.corrupt') return 'corrupt';
+    throw error;
+  }
+}
+
+/** Every place a part can be cut in two pieces. */
+function everyCut(xml: string): number[] {
+  return Array.from({ length: Buffer.byteLength(xml) + 1 }, (_, at) => at);
+}
+
+const sheet = (cells: string, prefix = '') =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<${prefix}worksheet xmlns${prefix ? `:${prefix.slice(0, -1)}` : ''}="${MAIN}"><${prefix}sheetData><${prefix}row r="5">${cells}</${prefix}row></${prefix}sheetData></${prefix}worksheet>\n`;
+
+describe('partCheck, a piece at a time and wherever the pieces are cut', () => {
+  it.each([
+    { part: 'a worksheet', xml: sheet('<c r="A5" t="s"><v>0</v></c><c r="C5"><v>1234.5</v></c><c r="D5" t="b"><v>1</v></c>') },
+    { part: 'a worksheet with a namespace prefix', xml: sheet('<x:c r="C5"><x:v>-1.5E+3</x:v></x:c>', 'x:') },
+    { part: 'a worksheet of text, errors and formulas', xml: sheet('<c r="A5" t="str"><f>A1</f><v>1,234</v></c><c r="B5" t="e"><v>#N/A</v></c><c r="C5" t="inlineStr"><is><t>1,234</t></is></c>') },
+    { part: 'a self-closing root', xml: `<?xml version="1.0"?><sst xmlns="${MAIN}" count="0"/>` },
+  ])('passes $part, sound', ({ xml }) => {
+    expect(new Set(everyCut(xml).map((at) => checked('xl/worksheets/sheet1.xml', xml, at)))).toEqual(new Set(['sound']));
+  });
+
+  it.each([
+    { part: 'a number with a thousands separator', xml: sheet('<c r="C5"><v>1,234</v></c>') },
+    { part: 'a number with letters after it', xml: sheet('<c r="C5" t="n"><v>12abc</v></c>') },
+    { part: 'an empty number', xml: sheet('<c r="C5"><v></v></c>') },
+    { part: 'a number that is no finite double', xml: sheet('<c r="C5"><v>1e999</v></c>') },
+    { part: 'INF', xml: sheet('<c r="C5"><v>INF</v></c>') },
+    { part: 'a formula result that is no number', xml: sheet('<c r="C5"><f>A1</f><v>1 234</v></c>') },
+    { part: 'a shared-string index that is no whole number', xml: sheet('<c r="C5" t="s"><v>1,2</v></c>') },
+    { part: 'a boolean other than 0 or 1', xml: sheet('<c r="C5" t="b"><v>false</v></c>') },
+    { part: 'an ISO date cell, which would be read as its year', xml: sheet('<c r="C5" t="d"><v>2026-11-01</v></c>') },
+    { part: 'a prefixed number with a separator', xml: sheet('<x:c r="C5"><x:v>1,234</x:v></x:c>', 'x:') },
+    { part: 'a worksheet cut short', xml: sheet('<c r="C5"><v>1</v></c>').slice(0, 150) },
+    { part: 'a prefixed worksheet cut short', xml: sheet('<x:c r="C5"><x:v>1</x:v></x:c>', 'x:').slice(0, -20) },
+    { part: 'a part with no root', xml: '<?xml version="1.0"?>' },
+  ])('refuses $part as file.corrupt', ({ xml }) => {
+    expect(new Set(everyCut(xml).map((at) => checked('xl/worksheets/sheet1.xml', xml, at)))).toEqual(new Set(['corrupt']));
+  });
+
+  it('does not look into parts that are not XML', () => {
+    expect(checked('xl/media/image1.png', '\u0089PNG 1,234', 3)).toBe('sound');
+  });
+
+  it.each([
+    { written: '<workbookPr date1904="1"/>', date1904: true },
+    { written: '<workbookPr date1904="true"/>', date1904: true },
+    { written: "<workbookPr defaultThemeVersion='1' date1904 = ' true '/>", date1904: true },
+    { written: '<x:workbookPr date1904="true"/>', date1904: true },
+    { written: '<workbookPr date1904="false"/>', date1904: false },
+    { written: '<workbookPr date1904="0"/>', date1904: false },
+    { written: '<workbookPr/>', date1904: false },
+  ])('reads $written of the workbook part as date1904 $date1904, wherever the pieces are cut', ({ written, date1904 }) => {
+    const xml = `<?xml version="1.0"?><x:workbook xmlns:x="${MAIN}">${written}<x:sheets/></x:workbook>`;
+    const found = everyCut(xml).map((at) => {
+      const check = partCheck('xl/workbook.xml');
+      const bytes = Buffer.from(xml);
+      check.take(bytes.subarray(0, at));
+      check.take(bytes.subarray(at));
+      return check.end().date1904 === true;
+    });
+
+    expect(new Set(found)).toEqual(new Set([date1904]));
+  });
+});
+
+describe('readWorkbook refuses damage inside a sound zip', () => {
+  it('refuses a sheet cut at half and zipped again with valid checksums as file.corrupt, with no figure read', async () => {
+    const notes = Array.from({ length: 40 }, (_, i) => `<row r="${i + 6}">${textCell(`A${i + 6}`, `注：第 ${i + 1} 条说明`)}</row>`).join('');
+    const parts = excelStyleParts({ sheetData: scienceSheetData({ period: PERIOD, value: '<c r="C5"><v>12</v></c>' }) + notes });
+    const sheetXml = parts['xl/worksheets/sheet1.xml'] ?? '';
+    const cut = zipOf({ ...parts, 'xl/worksheets/sheet1.xml': sheetXml.slice(0, Math.floor(sheetXml.length / 2)) });
+
+    await expect(submissionOf(zipOf(parts))).resolves.toMatchObject({ period: '2026-11', errors: [] });
+    await expect(submissionOf(cut)).rejects.toMatchObject({ code: 'file.corrupt' });
+  });
+
+  it.each(['1,234', '12abc', '1 234', ''])('refuses the number %j in a numeric cell as file.corrupt naming its sheet and cell', async (stored) => {
+    const bytes = excelStyleWorkbook({ sheetData: scienceSheetData({ period: PERIOD, value: `<c r="C5"><v>${stored}</v></c>` }) });
+
+    const error: unknown = await submissionOf(bytes).catch((failure: unknown) => failure);
+
+    expect(error).toMatchObject({ code: 'file.corrupt' });
+    expect((error as Error).message).toContain(`单元格 报表!C5 中存储的“${stored}”不是有效的数值`);
+    expect((error as Error).message).toContain(`cell 报表!C5 stores '${stored}'`);
+  });
+
+  it('names the cell by its place when the reference is left out', async () => {
+    const bytes = excelStyleWorkbook({ sheetData: `<row r="1">${textCell('A1', '指标')}</row><row><c t="inlineStr"><is><t>x</t></is></c><c><v>1,5</v></c></row>` });
+
+    await expect(submissionOf(bytes)).rejects.toMatchObject({ code: 'file.corrupt', message: expect.stringContaining('报表!B2') });
+  });
+
+  it('refuses a shared-strings part cut short as file.corrupt', async () => {
+    const parts = excelStyleParts({ sheetData: scienceSheetData({ period: PERIOD, value: '<c r="C5"><v>12</v></c>' }) });
+    const bytes = zipOf({ ...parts, 'xl/sharedStrings.xml': `<?xml version="1.0"?><sst xmlns="${MAIN}" count="1"><si><t>巴渝` });
+
+    await expect(submissionOf(bytes)).rejects.toMatchObject({ code: 'file.corrupt' });
+  });
+});
+

@@ -123,7 +123,11 @@ export async function rebuildCommand({ values }: CliArgs): Promise<number> {
     objects: s3ObjectStore(target.s3),
     observations: dynamoObservationRepository(documents, target.table),
     table: tableContents(target.dynamo, target.table),
-    logger: { info: () => undefined, warn: (message, ...extra) => console.error(`warning: ${message}`, ...extra) },
+    logger: {
+      info: () => undefined,
+      warn: (message, ...extra) => console.error(`warning: ${message}`, ...extra),
+      error: (message, ...extra) => console.error(`error: ${message}`, ...extra),
+    },
     options: { limits },
   });
   console.log(`Rebuilding table ${target.table} from s3://${target.bucket} (${target.where})\n`);

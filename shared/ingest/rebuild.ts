@@ -190,6 +190,8 @@ export class RebuildFault extends Error {
 
 /** Reading several reports at once; each is a GetObject of a few kilobytes. */
 const REPORT_READS_AT_ONCE = 8;
+/** An import report holds at most 100 problems a code, each quoting a short excerpt: anything this large is no report. */
+const REPORT_MAX_BYTES = 16 * 2 ** 20;
 
 /** Reports are written as `<file>.<version>.json`; the annotated copies beside them are workbooks. */
 const isReportKey = (key: string) => key.endsWith('.json');
@@ -219,7 +221,12 @@ export function makeRebuild(ports: {
     const reports: StoredReport[] = [];
     for (let start = 0; start < keys.length; start += REPORT_READS_AT_ONCE) {
       const batch = keys.slice(start, start + REPORT_READS_AT_ONCE);
-      const read = await Promise.all(batch.map(async (reportKey) => ({ reportKey, text: new TextDecoder().decode(await objects.get({ bucket, key: reportKey })) })));
+      const read = await Promise.all(
+        batch.map(async (reportKey) => {
+          const body = await objects.get({ bucket, key: reportKey }, { maxBytes: REPORT_MAX_BYTES });
+          return { reportKey, text: body instanceof Uint8Array ? new TextDecoder().decode(body) : '' };
+        }),
+      );
       for (const { reportKey, text } of read) {
         const report = parsedReport(reportKey, text);
         if (report) reports.push(report);

@@ -217,7 +217,7 @@ function memoryTable(initialItems = 0) {
   return { commits, repository, contents };
 }
 
-const silent = { info: () => undefined, warn: () => undefined };
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function archiveOf(versions: StoredVersion[], objects: ReturnType<typeof memoryObjects>): UploadArchive {
   return { versions: async () => versions, keys: async (_bucket, prefix) => objects.keys().filter((key) => key.startsWith(prefix)) };

@@ -30,10 +30,10 @@ function delimiterOf(text: string): string {
 }
 
 /**
- * The cells holding a value, built as the text is read and refused at the limits as soon as one is passed. In a CSV
- * every record is a row and every field a column, blank or not: a line is a line of the file, with no formatting to
- * tell it from a row of the table, so a file of nothing but line breaks is as many rows. Only what holds a value is
- * kept, so memory follows the cells, never the blank records and fields.
+ * The cells holding a value, built as the text is read and refused at the limits as soon as one is passed. As in a
+ * workbook, only what holds a value counts: Excel saves the blank rows and columns of a formatted range as empty
+ * records and fields, which are no part of the table. Nothing is kept of them, so memory follows the cells, and the
+ * time a file of nothing but line breaks or commas takes is bounded by the file's size limit.
  */
 class CsvCells {
   readonly rows: WorkbookCell[][] = [];
@@ -45,8 +45,9 @@ class CsvCells {
   constructor(private readonly limits: CsvLimits) {}
 
   field(text: string): void {
-    if (this.column > this.limits.maxColumns) throw beyondLimit('columns', this.limits.maxColumns);
     if (text.trim() !== '') {
+      if (this.row > this.limits.maxRows) throw beyondLimit('rows', this.limits.maxRows);
+      if (this.column > this.limits.maxColumns) throw beyondLimit('columns', this.limits.maxColumns);
       this.count += 1;
       if (this.count > this.limits.maxCells) throw beyondLimit('cells', this.limits.maxCells);
       this.cells.push({ address: cellAddress(this.row, this.column), row: this.row, column: this.column, value: text });
@@ -59,11 +60,6 @@ class CsvCells {
     this.cells = [];
     this.row += 1;
     this.column = 1;
-  }
-
-  /** A record starts: refused when it is one past the row limit. */
-  startRecord(): void {
-    if (this.row > this.limits.maxRows) throw beyondLimit('rows', this.limits.maxRows);
   }
 }
 
@@ -81,10 +77,7 @@ function readRecords(text: string, delimiter: string, cells: CsvCells): void {
   let started = false;
   let index = 0;
   while (index < text.length) {
-    if (!started) {
-      cells.startRecord();
-      started = true;
-    }
+    started = true;
     if (quoted) {
       const close = text.indexOf('"', index);
       const end = close === -1 ? text.length : close;

@@ -41,10 +41,10 @@ describe('readCsv reads a CSV as one sheet of text cells', () => {
 
 describe('readCsv counts as it reads and stops at the first limit passed', () => {
   it.each([
-    { csv: 'nothing but line breaks, each a row', text: '\n'.repeat(101), limit: 'more than 100 rows' },
-    { csv: 'nothing but CRLF line breaks', text: '\r\n'.repeat(101), limit: 'more than 100 rows' },
-    { csv: 'nothing but commas, each a column', text: ','.repeat(10), limit: 'more than 10 columns' },
-    { csv: 'blank quoted fields, each a column', text: '"",'.repeat(11), limit: 'more than 10 columns' },
+    { csv: 'a value below 100 blank lines', text: `${'\n'.repeat(100)}x`, limit: 'more than 100 rows' },
+    { csv: 'a value below 100 CRLF line breaks', text: `${'\r\n'.repeat(100)}x`, limit: 'more than 100 rows' },
+    { csv: 'a value after 10 commas', text: `${','.repeat(10)}x`, limit: 'more than 10 columns' },
+    { csv: 'a value after 10 blank quoted fields', text: `${'"",'.repeat(10)}x`, limit: 'more than 10 columns' },
     { csv: 'more cells holding a value than the limit', text: '1,2,3,4,5\n'.repeat(11), limit: 'more than 50 cells' },
     { csv: 'a field longer than any cell of Excel', text: `a,${'x'.repeat(32_768)}`, limit: 'a cell holds more than 32767 characters' },
     { csv: 'a quoted field longer than any cell of Excel', text: `"${'x'.repeat(32_767)}"""`, limit: 'a cell holds more than 32767 characters' },
@@ -55,6 +55,8 @@ describe('readCsv counts as it reads and stops at the first limit passed', () =>
   it.each([
     { csv: '100 rows, blank ones included', text: `${'\n'.repeat(99)}x` },
     { csv: '10 columns, blank ones included', text: `${','.repeat(9)}x` },
+    { csv: 'blank records past the row limit, as Excel saves a formatted range', text: `x${'\n,,,'.repeat(500)}` },
+    { csv: 'blank fields past the column limit', text: `x${','.repeat(500)}` },
     { csv: '50 cells', text: '1,2,3,4,5\n'.repeat(10) },
     { csv: 'a field as long as a cell of Excel may be', text: 'x'.repeat(32_767) },
   ])('takes $csv, at the limits', ({ text }) => {

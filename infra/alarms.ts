@@ -33,6 +33,8 @@ export class Alarms extends StackPart {
   /** Last month's snapshot not written by the 2nd, or the daily check not running at all. */
   readonly snapshotMissing: cloudwatch.Alarm;
   readonly lateDepartments: cloudwatch.Alarm;
+  /** An upload the ingest function could not check for a fault of its own: the clerk was told so, an operator must look. */
+  readonly checksFailed: cloudwatch.Alarm;
   readonly functionErrors: Record<keyof AlarmsProps['functions'], cloudwatch.Alarm>;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
@@ -77,6 +79,14 @@ export class Alarms extends StackPart {
     // Emitted every day by the check: a day without it means the check itself did not run.
     this.snapshotMissing = this.alarm('SnapshotMissingAlarm', dailyCheck(METRIC.snapshotMissing), BREACHING, "Last month's snapshot was not written by the 2nd");
     this.lateDepartments = this.alarm('LateDepartmentsAlarm', dailyCheck(METRIC.lateDepartments), NOT_BREACHING, 'A department has not reported last month by the due day');
+    const checksFailed = new cloudwatch.Metric({
+      namespace: props.metricsNamespace,
+      metricName: METRIC.checksFailed,
+      dimensionsMap: { service: functions.ingest.serviceName },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+    });
+    this.checksFailed = this.alarm('ChecksFailedAlarm', checksFailed, NOT_BREACHING, 'An upload could not be checked for a fault of the ingest function (file.check_failed): see its error log');
     this.functionErrors = {
       ingest: this.functionErrorsAlarm('IngestErrorsAlarm', functions.ingest, 'A whole batch of uploads failed'),
       snapshot: this.functionErrorsAlarm('SnapshotErrorsAlarm', functions.snapshot, 'The snapshot function failed'),

@@ -4,6 +4,7 @@ import type { S3Event, SQSRecord } from 'aws-lambda';
 import type { Upload } from '../observation.js';
 import { METRIC } from '../observability/metrics.js';
 import { departmentOfKey } from '../s3-keys.js';
+import type { ProblemCode } from '../workbook/problems.js';
 import { makeIngest, type ImportReport } from './ingest.js';
 import { uploadsOf } from './s3-event.js';
 
@@ -15,10 +16,14 @@ export function uploadsOfMessage(record: SQSRecord): Upload[] {
   return uploadsOf(JSON.parse(record.body) as Partial<S3Event>);
 }
 
-function recordImport(metrics: Metrics, { status, outcome, counts }: ImportReport): void {
+/** The problem of an upload the ingest could not check for a fault of its own. */
+const CHECK_FAILED: ProblemCode = 'file.check_failed';
+
+function recordImport(metrics: Metrics, { status, outcome, counts, errors }: ImportReport): void {
   metrics.addMetric(status === 'accepted' ? METRIC.filesAccepted : METRIC.filesRejected, MetricUnit.Count, 1);
   metrics.addMetric(METRIC.rowsRead, MetricUnit.Count, counts.rows);
   metrics.addMetric(METRIC.observationsWritten, MetricUnit.Count, outcome === 'committed' ? counts.observations : 0);
+  metrics.addMetric(METRIC.checksFailed, MetricUnit.Count, errors.some((problem) => problem.code === CHECK_FAILED) ? 1 : 0);
 }
 
 /**

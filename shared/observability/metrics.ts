@@ -12,6 +12,8 @@ export const METRIC = {
   filesRejected: 'FilesRejected',
   rowsRead: 'RowsRead',
   observationsWritten: 'ObservationsWritten',
+  /** Uploads the ingest could not check for a fault of its own (`file.check_failed`): each one needs an operator. */
+  checksFailed: 'ChecksFailed',
   snapshotsWritten: 'SnapshotsWritten',
   snapshotDuration: 'SnapshotDuration',
   snapshotMissing: 'SnapshotMissing',

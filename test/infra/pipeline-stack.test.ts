@@ -736,6 +736,20 @@ describe('alarms', () => {
   });
 });
 
+it('an upload the ingest could not check raises an alarm on the first one', () => {
+  const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ChecksFailed' } });
+  expect(Object.values(alarms).map((alarm) => alarm.Properties)).toEqual([
+    expect.objectContaining({
+      Namespace: 'DepartmentMetrics/dev',
+      Dimensions: [{ Name: 'service', Value: stack.functions.ingest.serviceName }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    }),
+  ]);
+});
+
 describe('environments', () => {
   it('dev and prod in one account share no physical name and no metrics namespace', () => {
     const app = new App({ context });

@@ -184,8 +184,19 @@ describe('the ingest handler', () => {
     await ingest(sqsEvent(s3Event(ENCODED_KEY)), localContext('ingest'));
     const [document] = emitted;
     const rows = await rowsHoldingValues(await scienceWorkbook());
-    expect(document).toMatchObject({ service: 'department-metrics', FilesAccepted: 1, RowsRead: rows, ObservationsWritten: 3 });
+    expect(document).toMatchObject({ service: 'department-metrics', FilesAccepted: 1, RowsRead: rows, ObservationsWritten: 3, ChecksFailed: 0 });
     expect(document?._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'DepartmentMetrics/test', Dimensions: [['service']] }] });
+  });
+
+  it('counts an upload it could not check for a fault of its own, for the alarm, and reports it to the clerk', async () => {
+    // A fault inside the check: reading each figure asks the catalog for its unit.
+    vi.spyOn(catalog, 'unit').mockImplementation(() => {
+      throw new TypeError("Cannot read properties of undefined (reading 'value')");
+    });
+    const response = await ingest(sqsEvent(s3Event(ENCODED_KEY)), localContext('ingest'));
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(emitted[0]).toMatchObject({ FilesRejected: 1, ObservationsWritten: 0, ChecksFailed: 1 });
+    expect(writtenReports()).toMatchObject([{ status: 'rejected', errors: [{ code: 'file.check_failed' }] }]);
   });
 
   it('counts the rows of a rejected file as read, and nothing as written', async () => {

@@ -4,9 +4,9 @@ import { catalog } from '../../shared/catalog/catalog.js';
 import { readLimits } from '../../shared/config.js';
 import { assessmentJson, assessWorkbook, type Assessment, type ImportSummary } from '../../shared/ingest/assess.js';
 import type { Change } from '../../shared/ingest/changes.js';
+import { DEFAULT_MAX_ANNOTATED_BYTES, markedWorkbook, whyNotAnnotated, type Annotation } from '../../shared/ingest/annotation.js';
 import type { ImportReport } from '../../shared/ingest/ingest.js';
 import { uploadKey } from '../../shared/s3-keys.js';
-import { annotateWorkbook, findingsOf, isXlsxContainer } from '../../shared/workbook/annotate.js';
 import type { ReadLimits } from '../../shared/workbook/limits.js';
 import { periodAt } from '../../shared/calendar.js';
 import { assertUploadStorableLocally, startLocalPipeline } from '../local/pipeline.js';
@@ -54,14 +54,26 @@ function reportText(file: string, report: ImportReport, directory: string): stri
   ].join('\n');
 }
 
-/** With --out, the workbook with its problems marked is written there too (only for a file that could be read as an .xlsx). */
-async function writeAnnotated(out: string | undefined, bytes: Uint8Array, assessment: Assessment): Promise<void> {
+/** Why --out is not written: what the import report says of the annotated copy. */
+function notWriting(out: string, annotation: Annotation): void {
+  console.error(`not writing ${terminalText(out)}: ${annotation.message}`);
+}
+
+/** Decisions on the copy are printed, not logged: the reason is in the line `notWriting` prints. */
+const QUIET = { info: () => undefined, warn: () => undefined };
+
+/**
+ * With --out, the workbook with its problems marked is written there too: only for an .xlsx the ingest function
+ * would annotate, so that the CLI never opens a workbook whole that would take more memory than the function has.
+ */
+async function writeAnnotated(out: string | undefined, bytes: Uint8Array, assessment: Assessment, limits: ReadLimits): Promise<void> {
   if (!out) return;
-  if (!assessment.workbookRead || !isXlsxContainer(bytes)) {
-    console.error(`not writing ${terminalText(out)}: the file could not be opened as an .xlsx workbook`);
-    return;
-  }
-  await writeFile(out, await annotateWorkbook(bytes, findingsOf(assessment)));
+  const log = { logger: QUIET, key: out };
+  const refused = await whyNotAnnotated(assessment, bytes, { maxAnnotatedBytes: DEFAULT_MAX_ANNOTATED_BYTES, maxCells: limits.maxCells }, log);
+  if (refused) return notWriting(out, refused);
+  const marked = await markedWorkbook(assessment, bytes, log);
+  if (marked instanceof Uint8Array) await writeFile(out, marked);
+  else notWriting(out, marked);
 }
 
 /** The limits the ingest function reads a workbook with, from the same WORKBOOK_MAX_* variables; a bad value is a usage mistake. */
@@ -83,7 +95,7 @@ export async function ingestCommand({ positionals, values }: CliArgs): Promise<n
     const limits = readLimitsOfEnvironment();
     const assessment = await assessWorkbook({ catalog, bytes, fileName: basename(file), department, currentPeriod: periodAt(new Date()), limits });
     const summary = assessmentJson(assessment);
-    await writeAnnotated(values.out, bytes, assessment);
+    await writeAnnotated(values.out, bytes, assessment, limits);
     console.log(values.json ? jsonText(summary) : summaryText(file, summary));
     return exitStatusOf(summary);
   }
@@ -102,6 +114,7 @@ export async function ingestCommand({ positionals, values }: CliArgs): Promise<n
       new TextDecoder().decode(await pipeline.read(LOCAL_RESOURCES.uploadBucket, ingested.reportKey)),
     ) as ImportReport;
     if (values.out && report.annotatedKey) await writeFile(values.out, await pipeline.read(LOCAL_RESOURCES.uploadBucket, report.annotatedKey));
+    else if (values.out) notWriting(values.out, report.annotation);
     console.log(values.json ? jsonText(report) : reportText(file, report, values.data));
     return exitStatusOf(report);
   } finally {

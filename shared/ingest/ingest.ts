@@ -5,10 +5,10 @@ import { periodAt, type Period } from '../calendar.js';
 import type { Clock, CommitOutcome, Logger, ObjectStore, ObservationRepository } from '../ports.js';
 import { firstMonthNeeded } from '../progress.js';
 import { annotatedKeyOf, fileNameOfKey, reportFolderOf, reportKeyOf } from '../s3-keys.js';
-import { annotateWorkbook, annotationLoad, findingsOf, isXlsxContainer } from '../workbook/annotate.js';
 import { beyondLimit, DEFAULT_READ_LIMITS, type ReadLimits } from '../workbook/limits.js';
-import { problemAt, type BilingualText } from '../workbook/problems.js';
+import { problemAt } from '../workbook/problems.js';
 import { assessmentJson, assessWorkbook, problemOf, refusedUpload, type Assessment, type ImportSummary } from './assess.js';
+import { annotation, DEFAULT_MAX_ANNOTATED_BYTES, markedWorkbook, whyNotAnnotated, type Annotation } from './annotation.js';
 import { changesBetween, type Change } from './changes.js';
 
 /** What an accepted upload did to one department-month. */
@@ -19,23 +19,6 @@ export interface SliceReport {
   replaced: UploadRef | null;
   /** Figure by figure, what the month's current values were before and are now; empty unless committed. */
   changes: Change[];
-}
-
-/**
- * What became of the annotated copy:
- * - written: it is at annotatedKey;
- * - pending: it was being written when this report was; a report left so means writing it was cut short;
- * - not_read: the file was refused before it could be read as a workbook;
- * - not_xlsx: a CSV upload, with no workbook to mark;
- * - too_large: opening the workbook whole would take more memory than the function has for it (message says why);
- * - failed: the workbook could not be opened or written again; the report lists every problem all the same.
- */
-export type AnnotationStatus = 'written' | 'pending' | 'not_read' | 'not_xlsx' | 'too_large' | 'failed';
-
-export interface Annotation {
-  status: AnnotationStatus;
-  /** Chinese, then English. */
-  message: string;
 }
 
 /** The import summary written for every upload under `reports/<department>/`. */
@@ -64,29 +47,12 @@ export interface IngestOptions {
 }
 
 /** A monthly workbook is tens of kilobytes; an .xlsx of this size already takes hundreds of megabytes opened whole. */
-const DEFAULT_INGEST_OPTIONS: IngestOptions = { maxAnnotatedBytes: 2 * 2 ** 20, limits: DEFAULT_READ_LIMITS };
+const DEFAULT_INGEST_OPTIONS: IngestOptions = { maxAnnotatedBytes: DEFAULT_MAX_ANNOTATED_BYTES, limits: DEFAULT_READ_LIMITS };
 
 const MEDIA_TYPES = {
   json: 'application/json',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 } as const;
-
-const ANNOTATION_TEXT: Record<AnnotationStatus, BilingualText> = {
-  written: { zh: '批注副本中已标出每个问题所在的单元格', en: 'The annotated copy marks the cell of every problem' },
-  pending: {
-    zh: '批注副本正在生成；如本报告一直如此，说明生成中断，没有批注副本，问题见本报告',
-    en: 'The annotated copy is being written; if this report stays so, writing it was cut short and there is none: the problems are listed here',
-  },
-  not_read: { zh: '文件未能作为工作簿读取，没有批注副本，问题见本报告', en: 'The file could not be read as a workbook, so there is no annotated copy: the problem is listed here' },
-  not_xlsx: { zh: 'CSV 文件没有可标注的工作簿，问题见本报告', en: 'A CSV file has no workbook to mark: the problems are listed here' },
-  too_large: { zh: '工作簿过大，无法生成批注副本，问题见本报告', en: 'The workbook is too large to annotate: the problems are listed here' },
-  failed: { zh: '批注副本未能生成，问题见本报告', en: 'The annotated copy could not be written: the problems are listed here' },
-};
-
-function annotation(status: AnnotationStatus, detail?: BilingualText): Annotation {
-  const { zh, en } = ANNOTATION_TEXT[status];
-  return { status, message: detail ? `${zh}（${detail.zh}） / ${en} (${detail.en})` : `${zh} / ${en}` };
-}
 
 function lineageOf(upload: Upload, figure: Assessment['figures'][number]): Observation['lineage'] {
   const { bucket, key, versionId, sequencer, uploadedAt, uploader } = upload;
@@ -211,43 +177,11 @@ export function makeIngest(ports: {
     return { bytes: null, assessment: refusedUpload(catalog, folder, problemOf(beyondLimit('bytes', limits.maxUncompressedBytes))) };
   }
 
-  /** Whether the workbook may be opened whole to annotate it: when not, what the report says instead. */
-  async function whyNotAnnotated(upload: Upload, assessment: Assessment, bytes: Uint8Array): Promise<Annotation | null> {
-    if (!assessment.workbookRead) return annotation('not_read');
-    if (!isXlsxContainer(bytes)) return annotation('not_xlsx');
-    if (bytes.byteLength > options.maxAnnotatedBytes) {
-      logger.info('workbook too large to annotate', { key: upload.key, bytes: bytes.byteLength, limit: options.maxAnnotatedBytes });
-      const megabytes = (options.maxAnnotatedBytes / 2 ** 20).toFixed(0);
-      return annotation('too_large', { zh: `文件超过 ${megabytes} MB`, en: `the file is larger than ${megabytes} MB` });
-    }
-    let load: number;
-    try {
-      load = await annotationLoad(bytes);
-    } catch (error) {
-      logger.warn('workbook could not be measured for annotation', { key: upload.key, error: String(error) });
-      return annotation('failed');
-    }
-    if (load > limits.maxCells) {
-      logger.info('workbook too large to annotate', { key: upload.key, objects: load, limit: limits.maxCells });
-      return annotation('too_large', {
-        zh: `合并单元格、数据验证、列格式和单元格打开后共 ${load} 个，超过 ${limits.maxCells} 个`,
-        en: `its merged cells, validations, column formats and cells open into ${load} objects, more than ${limits.maxCells}`,
-      });
-    }
-    return null;
-  }
-
   /** The annotated copy, written; or what became of it. A fault of the store is thrown: the message is delivered again. */
   async function annotate(upload: Upload, assessment: Assessment, bytes: Uint8Array, key: string): Promise<Annotation> {
-    let body: Uint8Array;
-    try {
-      body = await annotateWorkbook(bytes, findingsOf(assessment));
-    } catch (error) {
-      // The streaming reader took the file, so the figures stand; the clerk still gets the JSON summary.
-      logger.warn('workbook could not be annotated', { key: upload.key, error: String(error) });
-      return annotation('failed');
-    }
-    await objects.put({ bucket: upload.bucket, key, body, contentType: MEDIA_TYPES.xlsx });
+    const marked = await markedWorkbook(assessment, bytes, { logger, key: upload.key });
+    if (!(marked instanceof Uint8Array)) return marked;
+    await objects.put({ bucket: upload.bucket, key, body: marked, contentType: MEDIA_TYPES.xlsx });
     return annotation('written');
   }
 
@@ -272,7 +206,7 @@ export function makeIngest(ports: {
       annotation: state,
     });
 
-    const unannotated = bytes ? await whyNotAnnotated(upload, assessment, bytes) : annotation('not_read');
+    const unannotated = bytes ? await whyNotAnnotated(assessment, bytes, { ...options, maxCells: limits.maxCells }, { logger, key: upload.key }) : annotation('not_read');
     let report = reportWith(null, unannotated ?? annotation('pending'));
     // Written before the workbook is opened whole: whatever becomes of that, the clerk has a report.
     await writeReport(report);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillTemplate, type FigureValue } from '../../cli/samples.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { TEMPLATE } from '../../shared/workbook/template.js';
+import { EXPANDING_SHEETS, withSheetXml } from '../unit/sheet-xml.js';
 
 /** The CLI contract, as outside tools call it: a separate process, its output and its exit status. */
 const run = promisify(execFile);
@@ -62,6 +63,21 @@ describe('npm run cli -- ingest --dry-run --json', () => {
     expect(result.errors).toEqual([
       { sheet: TEMPLATE.dataSheet, cell: `E${row}`, code: 'value.not_a_number', message: expect.stringContaining('thirty') },
     ]);
+  });
+
+  it('writes --out only for a workbook the ingest function would annotate, saying why not otherwise', async () => {
+    const merged = join(directory, 'merged.xlsx');
+    writeFileSync(merged, withSheetXml(readFileSync(join(directory, 'bad.xlsx')), EXPANDING_SHEETS['a merge over the whole sheet']));
+    const out = join(directory, 'merged.marked.xlsx');
+    const { status, stdout, stderr } = await cli('ingest', merged, '--department', 'science', '--dry-run', '--json', '--out', out);
+    expect(status).toBe(2);
+    expect(JSON.parse(stdout).errors.map((e: { code: string }) => e.code)).toEqual(['value.not_a_number']);
+    expect(stderr).toContain('The workbook is too large to annotate');
+    expect(existsSync(out)).toBe(false);
+
+    const marked = join(directory, 'bad.marked.xlsx');
+    expect((await cli('ingest', join(directory, 'bad.xlsx'), '--department', 'science', '--dry-run', '--json', '--out', marked)).status).toBe(2);
+    expect(readFileSync(marked).subarray(0, 2).toString()).toBe('PK');
   });
 
   it('exits 1, without a stack trace, for a file that does not exist', async () => {

@@ -6,7 +6,7 @@ import { replayCommand } from './commands/replay.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { templateCommand } from './commands/template.js';
 import { terminalText } from './print.js';
-import { UsageError } from './usage.js';
+import { InputError, UsageError } from './usage.js';
 
 const USAGE = `department metrics pipeline
 
@@ -106,6 +106,7 @@ function unexpectedErrorText(error: unknown): string {
 
 main(process.argv.slice(2)).then(exitOnceFlushed, (error: unknown) => {
   if (error instanceof UsageError) console.error(`${terminalText(error.message)}\n\n${USAGE}`);
+  else if (error instanceof InputError) console.error(terminalText(error.message));
   else console.error(unexpectedErrorText(error));
   exitOnceFlushed(1);
 });

@@ -1,9 +1,14 @@
 import { catalog } from '../shared/catalog/catalog.js';
 import { isPeriod, type Period } from '../shared/calendar.js';
 
-/** A mistake in how the command was called: shown as its message alone, exit status 1. */
+/** A mistake in how the command was called: shown as its message and the usage, exit status 1. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** A command called rightly on something it cannot take (a file name the local stores cannot hold): its message alone, exit status 1. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
 }
 
 export function requireDepartment(value: string | undefined): string {

@@ -13,7 +13,7 @@ import { assertUploadStorableLocally, startLocalPipeline } from '../local/pipeli
 import { LOCAL_RESOURCES, UnstorableKeyError } from '../local/stores.js';
 import type { CliArgs } from '../main.js';
 import { jsonText, summaryText, terminalText } from '../print.js';
-import { requireDepartment, requireValue, UsageError } from '../usage.js';
+import { InputError, requireDepartment, requireValue, UsageError } from '../usage.js';
 
 /** Exit status of the CLI contract: 0 accepted, 2 rejected for a problem in the file. */
 const exitStatusOf = (summary: ImportSummary) => (summary.status === 'accepted' ? 0 : 2);
@@ -104,7 +104,7 @@ export async function ingestCommand({ positionals, values }: CliArgs): Promise<n
   try {
     assertUploadStorableLocally(key);
   } catch (error) {
-    throw error instanceof UnstorableKeyError ? new UsageError(error.message) : error;
+    throw error instanceof UnstorableKeyError ? new InputError(error.message) : error;
   }
   const pipeline = await startLocalPipeline(values.data);
   try {

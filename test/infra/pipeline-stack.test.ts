@@ -696,7 +696,7 @@ describe('alarms', () => {
     template.hasParameter('AlarmEmail', { Type: 'String' });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: resolve(stack.messagesKey.keyArn) });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
     template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [resolve(stack.alarms.topic.topicArn)], Threshold: 1 });
   });
 
@@ -722,6 +722,20 @@ describe('alarms', () => {
     });
   });
 
+  it('an upload the ingest could not check raises an alarm on the first one', () => {
+    const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ChecksFailed' } });
+    expect(Object.values(alarms).map((alarm) => alarm.Properties)).toEqual([
+      expect.objectContaining({
+        Namespace: 'DepartmentMetrics/dev',
+        Dimensions: [{ Name: 'service', Value: stack.functions.ingest.serviceName }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    ]);
+  });
+
   it.each([
     ['snapshotMissing', 'SnapshotMissing', 'breaching'],
     ['lateDepartments', 'LateDepartments', 'notBreaching'],
@@ -734,20 +748,6 @@ describe('alarms', () => {
       TreatMissingData: missing,
     });
   });
-});
-
-it('an upload the ingest could not check raises an alarm on the first one', () => {
-  const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ChecksFailed' } });
-  expect(Object.values(alarms).map((alarm) => alarm.Properties)).toEqual([
-    expect.objectContaining({
-      Namespace: 'DepartmentMetrics/dev',
-      Dimensions: [{ Name: 'service', Value: stack.functions.ingest.serviceName }],
-      Statistic: 'Sum',
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-    }),
-  ]);
 });
 
 describe('environments', () => {

@@ -41,13 +41,21 @@ function cli(args: string[], { readAfterMs = 0, env = {} }: { readAfterMs?: numb
   })();
 }
 
-const ROWS = 300;
-/** Every row's value is a long text, so each of the problems listed carries a long message. */
-const longText = (row: number) => `not a number ${'x'.repeat(2_000)} ${row}`;
+const ROWS = 150;
+/** Each kind of mistake is listed up to 100 times, then counted: three kinds make a report of three times that. */
+const MISTAKES = [
+  { code: 'indicator.unknown', row: (i: number) => `未知指标第${i}项${'名'.repeat(200)},人,1,2026-11` },
+  { code: 'value.not_a_number', row: (i: number) => `巴渝工匠,人,不是数字${i}${'字'.repeat(200)},2026-11` },
+  { code: 'unit.unknown', row: (i: number) => `科技特派员,斤${i}${'单'.repeat(200)},1,2026-11` },
+] as const;
+/** Listed one by one per kind, and the one problem that counts the rest. */
+const LISTED = 101;
+/** Two pipe buffers: a cut at the first would show. */
+const LARGE = 2 * 65_536;
 
 beforeAll(() => {
   directory = mkdtempSync(join(tmpdir(), 'cli-process-'));
-  const rows = ['指标,单位,数值,填报月份', ...Array.from({ length: ROWS }, (_, i) => `巴渝工匠,人,${longText(i)},2026-11`)];
+  const rows = ['指标,单位,数值,填报月份', ...MISTAKES.flatMap(({ row }) => Array.from({ length: ROWS }, (_, i) => row(i)))];
   writeFileSync(join(directory, 'science-2026-11.csv'), rows.join('\n'));
   // A file where the local stores expect a folder: starting them fails in a way no check foresees.
   writeFileSync(join(directory, 'not-a-folder'), '');
@@ -61,14 +69,13 @@ describe('the CLI writing into a pipe', () => {
       readAfterMs: 1_500,
     });
 
-    expect(Buffer.byteLength(stdout)).toBeGreaterThan(200_000);
-    const result = JSON.parse(stdout) as { status: string; errors: { cell?: string; message: string }[] };
+    expect(Buffer.byteLength(stdout)).toBeGreaterThan(LARGE);
+    const result = JSON.parse(stdout) as { status: string; errors: { code: string; cell?: string; message: string }[] };
     expect(status).toBe(2);
     expect(result.status).toBe('rejected');
-    // The first 100 problems of the code one by one, then one that counts the rest.
-    expect(result.errors).toHaveLength(101);
-    expect(result.errors[99]?.cell).toBe('C101');
-    expect(result.errors[99]?.message).toContain(longText(99));
+    // The first 100 problems of each code one by one, then one that counts the rest.
+    expect(MISTAKES.map(({ code }) => result.errors.filter((e) => e.code === code).length)).toEqual(MISTAKES.map(() => LISTED));
+    expect(result.errors.filter((e) => e.code === 'unit.unknown' && e.cell).at(-1)?.cell).toBe(`B${1 + 2 * ROWS + 100}`);
   });
 
   it('prints the whole human-readable report to a pipe read late', async () => {
@@ -77,14 +84,15 @@ describe('the CLI writing into a pipe', () => {
     });
 
     expect(status).toBe(2);
-    expect(Buffer.byteLength(stdout)).toBeGreaterThan(200_000);
+    expect(Buffer.byteLength(stdout)).toBeGreaterThan(LARGE);
     const [heading = '', ...lines] = stdout.trimEnd().split('\n');
     const warnings = Number(/(\d+) warnings/.exec(heading)?.[1]);
-    expect(heading).toContain('101 errors');
-    expect(lines.filter((line) => line.startsWith('  error  '))).toHaveLength(101);
+    const errors = MISTAKES.length * LISTED;
+    expect(heading).toContain(`${errors} errors`);
+    expect(lines.filter((line) => line.startsWith('  error  '))).toHaveLength(errors);
     expect(lines.filter((line) => line.startsWith('  warning  '))).toHaveLength(warnings);
-    expect(lines).toHaveLength(101 + warnings);
-    expect(lines[99]).toContain(longText(99));
+    expect(lines).toHaveLength(errors + warnings);
+    expect(lines.at(-1 - warnings)).toContain('unit.unknown');
   });
 });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadKey } from '../../shared/s3-keys.js';
-import { contractViolations, HOSTILE_CASES, HOSTILE_KEYS, monthlyWorkbook, reportKeyViolations } from '../hostile/corpus.js';
+import { contractViolations, HOSTILE_CASES, reportKeyViolations } from '../hostile/corpus.js';
 import { INGESTED, runTsx, type IngestJob, type IngestResult } from '../hostile/run.js';
 
 /**
@@ -55,8 +55,14 @@ function commitViolations({ report, before, after }: { report: string; before: s
   ];
 }
 
+/**
+ * The local stand-in's disk holds no key with `.` or `..` segments and no name past 233 bytes (cli/local/stores.ts
+ * refuses them before they reach it); those keys go through the handler in test/unit/handlers.test.ts, against an S3
+ * that takes them as S3 does.
+ */
+const STORABLE_CASES = HOSTILE_CASES.filter((hostile) => !hostile.nameBeyondLocalDisk);
+
 let caseResults: Promise<IngestResult>[];
-let keyResults: Promise<IngestResult>[];
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'hostile-handler-'));
@@ -65,17 +71,13 @@ beforeAll(async () => {
     writeFileSync(file, bytes);
     return { key, file, result: `${file}.result.json` };
   };
-  const cases = await Promise.all(HOSTILE_CASES.map(async (hostile, index) => job(`case${index}`, uploadKey(hostile.department, hostile.fileName), await hostile.bytes())));
-  const keys = await Promise.all(HOSTILE_KEYS.map(async (key, index) => job(`key${index}`, key, await monthlyWorkbook())));
-  const results = ingestAll([...cases, ...keys]);
-  caseResults = results.slice(0, cases.length);
-  keyResults = results.slice(cases.length);
+  caseResults = ingestAll(await Promise.all(STORABLE_CASES.map(async (hostile, index) => job(`case${index}`, uploadKey(hostile.department, hostile.fileName), await hostile.bytes()))));
 });
 
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 /** Every upload may wait for all before it, each up to the time a pipeline is given. */
-const TIMEOUT = (HOSTILE_CASES.length + HOSTILE_KEYS.length) * KILL_AFTER_MS;
+const TIMEOUT = STORABLE_CASES.length * KILL_AFTER_MS;
 
 async function resultOf(results: Promise<IngestResult>[], index: number) {
   const result = await results[index];
@@ -84,7 +86,7 @@ async function resultOf(results: Promise<IngestResult>[], index: number) {
 }
 
 describe('hostile uploads through the ingest function', () => {
-  it.each(HOSTILE_CASES.map((hostile, index) => ({ name: hostile.name, hostile, index })))(
+  it.each(STORABLE_CASES.map((hostile, index) => ({ name: hostile.name, hostile, index })))(
     '$name: a valid report at a valid key, not dead-lettered, nothing committed when refused',
     async ({ hostile, index }) => {
       const result = await resultOf(caseResults, index);
@@ -93,12 +95,4 @@ describe('hostile uploads through the ingest function', () => {
     TIMEOUT,
   );
 
-  it.each(HOSTILE_KEYS.map((key, index) => ({ key, index })))(
-    'a monthly workbook uploaded as $key is reported under a department or unknown, without dot segments',
-    async ({ index }) => {
-      const result = await resultOf(keyResults, index);
-      expect(reportKeyViolations(result.reportKey)).toEqual([]);
-    },
-    TIMEOUT,
-  );
 });

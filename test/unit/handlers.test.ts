@@ -12,6 +12,8 @@ import { catalog } from '../../shared/catalog/catalog.js';
 import type { ImportReport } from '../../shared/ingest/ingest.js';
 import type { Snapshot } from '../../shared/snapshot/index.js';
 import { buildTemplate } from '../../shared/workbook/template.js';
+import { uploadKey } from '../../shared/s3-keys.js';
+import { HOSTILE_CASES, HOSTILE_KEYS, monthlyWorkbook, reportKeyViolations } from '../hostile/corpus.js';
 
 /**
  * The handlers with their AWS clients replaced by aws-sdk-client-mock: what they send to S3 and
@@ -143,6 +145,43 @@ function writtenReports(): ImportReport[] {
 
 const KEY = 'incoming/science/科技 11月.xlsx';
 const ENCODED_KEY = 'incoming/science/%E7%A7%91%E6%8A%80+11%E6%9C%88.xlsx';
+
+/** S3 takes any key of at most 1,024 bytes, `..` and `.` segments included, as plain text; longer ones it refuses. */
+const S3_MAX_KEY_BYTES = 1024;
+const keyTooLong = () => Object.assign(new Error('Your key is too long'), { name: 'KeyTooLongError' });
+
+/** Keys S3 holds as they are and the local stand-in's disk cannot: what the hostile corpus sends through the handler here. */
+const KEYS_BEYOND_LOCAL_DISK = [
+  ...HOSTILE_KEYS,
+  ...HOSTILE_CASES.filter((hostile) => hostile.nameBeyondLocalDisk).map((hostile) => uploadKey(hostile.department, hostile.fileName)),
+];
+
+describe('the ingest handler and keys S3 takes as they are', () => {
+  beforeEach(async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body(await monthlyWorkbook()) });
+    s3.on(PutObjectCommand).callsFake((input: { Key: string }) => {
+      if (Buffer.byteLength(input.Key) > S3_MAX_KEY_BYTES) throw keyTooLong();
+      return {};
+    });
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(PutCommand).resolves({});
+  });
+
+  it.each(KEYS_BEYOND_LOCAL_DISK.map((key) => [key.length > 60 ? `${key.slice(0, 60)}… (${Buffer.byteLength(key)} bytes)` : key, key]))(
+    '%s: its report is written where the key layout says, under 1,024 bytes, and the message is not retried',
+    async (_, key) => {
+      const response = await ingest(sqsEvent(s3Event(encodeURIComponent(key).replace(/%2F/g, '/'))), localContext('ingest'));
+
+      expect(response).toEqual({ batchItemFailures: [] });
+      const [report, ...others] = writtenReports();
+      expect(others).toEqual([]);
+      expect(report?.source.key).toBe(key);
+      expect(reportKeyViolations(report?.reportKey ?? '')).toEqual([]);
+      for (const put of s3.commandCalls(PutObjectCommand)) expect(Buffer.byteLength(put.args[0].input.Key ?? '')).toBeLessThanOrEqual(S3_MAX_KEY_BYTES);
+    },
+  );
+});
 
 describe('the ingest handler', () => {
   beforeEach(async () => {

@@ -18,6 +18,8 @@ describe('readCsv reads a CSV as one sheet of text cells', () => {
     { csv: 'a line break inside quotes', text: '"指标\n名称",数值', expected: [[['A1', '指标\n名称'], ['B1', '数值']]] },
     { csv: 'tabs for separators', text: '指标\t数值\n巴渝工匠\t12', expected: [[['A1', '指标'], ['B1', '数值']], [['A2', '巴渝工匠'], ['B2', '12']]] },
     { csv: 'blank fields and lines left out', text: '指标,,数值\n\n,,\n巴渝工匠,,12', expected: [[['A1', '指标'], ['C1', '数值']], [['A4', '巴渝工匠'], ['C4', '12']]] },
+    { csv: 'runs of blank fields and line breaks of every kind', text: 'a,,,b\r\n\r\n,,c\n\r\r,d', expected: [[['A1', 'a'], ['D1', 'b']], [['C3', 'c']], [['B6', 'd']]] },
+    { csv: 'a blank quoted field before blank fields', text: '"",,x\n\n', expected: [[['C1', 'x']]] },
   ])('with $csv', ({ text, expected }) => {
     expect(values(text)).toEqual(expected);
   });

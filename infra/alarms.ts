@@ -1,13 +1,12 @@
 import { ArnFormat, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { METRIC } from '../shared/observability/metrics.js';
-import type { PipelineFunction, SecureQueue } from './secure-defaults.js';
+import { allowServiceToUseKey, type PipelineFunction, type SecureQueue } from './secure-defaults.js';
 import { StackPart } from './stack-part.js';
 
 export interface AlarmsProps {
@@ -50,16 +49,10 @@ export class Alarms extends StackPart {
     // CloudWatch publishes the alarms, so it must be able to use the topic's key: for this stack's alarms only,
     // whose generated names start with the stack's name (the alarms' own ARNs would make the key depend on them).
     const stack = Stack.of(this);
-    props.messagesKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${stack.stackName}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-          StringEquals: { 'aws:SourceAccount': stack.account },
-        },
-      }),
+    allowServiceToUseKey(
+      props.messagesKey,
+      'cloudwatch.amazonaws.com',
+      stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${stack.stackName}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
     );
 
     const { deadLetterQueues: queues, functions } = props;

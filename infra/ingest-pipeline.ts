@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { DELIVERY, ENV } from '../shared/config.js';
 import { INCOMING_PREFIX, REPORTS_PREFIX } from '../shared/s3-keys.js';
-import { PipelineFunction, SecureQueue, type SecureBucket, type SecureTable } from './secure-defaults.js';
+import { allowServiceToUseKey, PipelineFunction, SecureQueue, type SecureBucket, type SecureTable } from './secure-defaults.js';
 import { StackPart, uniqueIdWithoutParts } from './stack-part.js';
 
 /**
@@ -17,14 +17,10 @@ class QueueOfBucket implements s3.IBucketNotificationDestination {
   constructor(private readonly queue: SecureQueue) {}
 
   bind(_scope: Construct, bucket: s3.IBucketRef): s3.BucketNotificationDestinationConfig {
-    const s3Service = new iam.ServicePrincipal('s3.amazonaws.com');
-    // The bucket's ARN names no account: the account condition keeps a bucket of that name elsewhere out.
-    const fromBucket = { ArnLike: { 'aws:SourceArn': bucket.bucketRef.bucketArn }, StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account } };
+    const s3Service = 's3.amazonaws.com';
+    const fromBucket = allowServiceToUseKey(this.queue.encryptionKey, s3Service, bucket.bucketRef.bucketArn);
     this.queue.addToResourcePolicy(
-      new iam.PolicyStatement({ principals: [s3Service], actions: ['sqs:SendMessage'], resources: [this.queue.queueArn], conditions: fromBucket }),
-    );
-    this.queue.encryptionMasterKey?.addToResourcePolicy(
-      new iam.PolicyStatement({ principals: [s3Service], actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: ['*'], conditions: fromBucket }),
+      new iam.PolicyStatement({ principals: [new iam.ServicePrincipal(s3Service)], actions: ['sqs:SendMessage'], resources: [this.queue.queueArn], conditions: fromBucket }),
     );
     return { arn: this.queue.queueArn, type: s3.BucketNotificationDestinationType.QUEUE, dependencies: [this.queue] };
   }

@@ -105,6 +105,9 @@ export interface SecureQueueProps {
 
 /** A queue encrypted with a customer-managed key that refuses plain HTTP and keeps messages the longest SQS allows. */
 export class SecureQueue extends sqs.Queue {
+  /** The key the queue is encrypted with: always set, where `encryptionMasterKey` is typed as optional. */
+  readonly encryptionKey: kms.IKey;
+
   constructor(scope: Construct, id: string, props: SecureQueueProps) {
     super(scope, id, {
       encryption: sqs.QueueEncryption.KMS,
@@ -114,6 +117,7 @@ export class SecureQueue extends sqs.Queue {
       deadLetterQueue: props.deadLetterQueue,
       visibilityTimeout: props.visibilityTimeout,
     });
+    this.encryptionKey = props.encryptionKey;
     if (!props.deadLetterQueue) {
       Validations.of(this).acknowledge({
         id: 'AwsSolutions-SQS3',
@@ -377,6 +381,19 @@ function putEncryptionConditions(key: kms.IKey): Record<string, Record<string, u
     StringEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': key.keyArn },
     Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'true' },
   };
+}
+
+/**
+ * Lets an AWS service use a key on behalf of the resources whose ARNs match `sourceArn`, in this account only:
+ * an ARN without an account (a bucket's) or a pattern would otherwise also let the same names elsewhere in.
+ * Returns the condition, for the service's other grants on the same resources.
+ */
+export function allowServiceToUseKey(key: kms.IKey, service: string, sourceArn: string): Record<string, Record<string, string>> {
+  const fromSource = { ArnLike: { 'aws:SourceArn': sourceArn }, StringEquals: { 'aws:SourceAccount': Stack.of(key).account } };
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({ principals: [new iam.ServicePrincipal(service)], actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: ['*'], conditions: fromSource }),
+  );
+  return fromSource;
 }
 
 /**

@@ -119,6 +119,11 @@ function reportStemOf(upload: UploadVersion, department: string): string {
   return `${folder}${fittedName(fileNameOfKey(upload.key), budget)}${version}`;
 }
 
+/** Whether a key under `reports/` is an import report, not an annotated copy beside it. */
+export function isReportKey(key: string): boolean {
+  return key.startsWith(REPORTS_PREFIX) && key.endsWith(REPORT_SUFFIX);
+}
+
 /** Where the import summary of an upload is written. */
 export function reportKeyOf(upload: UploadVersion, department: string): string {
   return `${reportStemOf(upload, department)}${REPORT_SUFFIX}`;

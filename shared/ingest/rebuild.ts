@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog.js';
 import { compareSequencers, type Upload } from '../observation.js';
 import type { CommitOutcome, Logger, ObjectStore, ObservationRepository } from '../ports.js';
-import { INCOMING_PREFIX, REPORTS_PREFIX } from '../s3-keys.js';
+import { INCOMING_PREFIX, isReportKey, REPORTS_PREFIX } from '../s3-keys.js';
 import { makeIngest, type ImportReport, type IngestOptions } from './ingest.js';
 
 /**
@@ -192,9 +192,6 @@ export class RebuildFault extends Error {
 const REPORT_READS_AT_ONCE = 8;
 /** An import report holds at most 100 problems a code, each quoting a short excerpt: anything this large is no report. */
 const REPORT_MAX_BYTES = 16 * 2 ** 20;
-
-/** Reports are written as `<file>.<version>.json`; the annotated copies beside them are workbooks. */
-const isReportKey = (key: string) => key.endsWith('.json');
 
 /**
  * The rebuild use case. The ingest runs directly, not through the function's handler, so the

@@ -9,6 +9,7 @@ import {
   REPORT_FILE,
   reportFolderOf,
   reportKeyOf,
+  isReportKey,
   reportsFolder,
   snapshotKey,
   uploadFolder,
@@ -56,6 +57,11 @@ describe('the S3 key layout', () => {
     for (const reportKey of [reportKeyOf(upload, reportFolderOf(key)), annotatedKeyOf(upload, reportFolderOf(key))]) {
       expect(reportKey.split('/').filter((segment) => segment === '..' || segment === '.')).toEqual([]);
     }
+  });
+
+  it('tells an import report from the annotated copy beside it and from a snapshot file', () => {
+    const upload = { key: 'incoming/science/科技.xlsx', versionId: 'v1', sequencer: '0A' };
+    expect([reportKeyOf(upload, 'science'), annotatedKeyOf(upload, 'science'), snapshotKey('2026-11', MANIFEST_FILE)].map(isReportKey)).toEqual([true, false, false]);
   });
 
   it.each([

@@ -1,73 +1,13 @@
 import ExcelJS from 'exceljs';
 import catalogData from '../../shared/catalog/catalog.json' with { type: 'json' };
 import { loadCatalog, type Catalog } from '../../shared/catalog/catalog.js';
-import type { Period } from '../../shared/calendar.js';
-import type { RuledFigure } from '../../shared/workbook/rules.js';
-import type { Figure } from '../../shared/workbook/submission.js';
 import { addSheet, compoundFile, sheetWorkbook, withEntry, workbook, zipBomb } from './build.js';
+import { accepted, at, corpusCases, figure, HEADER, refused, rejected, SHEET, TITLE, type CaseInput, type CorpusCase } from './outcome.js';
 
 /**
- * The corpus: workbooks as clerks really send them, each built here by code, and the outcome expected of it.
- * Every item of "Clerk-proof ingestion" that concerns reading a file has cases below; `covers` names it.
+ * The template as clerks fill it and the ways they get it wrong, each built here by code with the outcome expected
+ * of it. Every item of "Clerk-proof ingestion" that concerns reading a file has cases below; `covers` names it.
  */
-
-export interface Located {
-  code: string;
-  sheet: string | null;
-  cell: string | null;
-}
-
-/** A figure as parseSubmission gives it: canonical value and unit, the clerk's sheet and cell. */
-export type ExpectedFigure = Figure;
-
-export interface ExpectedOutcome {
-  status: 'accepted' | 'rejected';
-  period: Period | null;
-  figures: ExpectedFigure[];
-  errors: Located[];
-  /** Every warning but `indicator.not_listed`, which each partial upload raises for the indicators it leaves out. */
-  warnings: Located[];
-}
-
-export interface CorpusCase {
-  name: string;
-  covers: 'finding the table' | 'layouts' | 'headers and indicators' | 'values' | 'periods' | 'rules' | 'hostile files';
-  department: string;
-  fileName: string;
-  bytes: () => Promise<Uint8Array>;
-  /** Figures already stored for the department. */
-  previous?: RuledFigure[];
-  catalog?: Catalog;
-  expected: ExpectedOutcome;
-}
-
-/** The month the corpus is read in. */
-export const CURRENT_PERIOD: Period = '2026-12';
-
-const SHEET = '报表';
-const TITLE = '大足区科技局2026年11月科技创新指标报表';
-const HEADER = ['指标', '单位', '数值'];
-
-function figure(indicator: string, value: number | boolean, unit: string, cell: string, period: Period = '2026-11', sheet = SHEET): ExpectedFigure {
-  return { indicator, period, value, unit, sheet, cell };
-}
-
-function at(code: string, cell: string | null = null, sheet: string | null = SHEET): Located {
-  return { code, sheet, cell };
-}
-
-function accepted(figures: ExpectedFigure[], warnings: Located[] = [], period: Period | null = '2026-11'): ExpectedOutcome {
-  return { status: 'accepted', period, figures, errors: [], warnings };
-}
-
-function rejected(errors: Located[], rest: Partial<ExpectedOutcome> = {}): ExpectedOutcome {
-  return { status: 'rejected', period: null, figures: [], warnings: [], ...rest, errors };
-}
-
-/** A file refused before any sheet is read. */
-function refused(code: string): ExpectedOutcome {
-  return rejected([at(code, null, null)]);
-}
 
 /** The usual science report: a merged title, the period line, a blank row, the header on row 4. */
 function scienceReport(rows: readonly (readonly ExcelJS.CellValue[])[], period: ExcelJS.CellValue = '2026-11'): Promise<Uint8Array> {
@@ -96,8 +36,6 @@ function periodCellCase(name: string, period: ExcelJS.CellValue, saved: { numFmt
   return { name, covers: 'periods', bytes, expected: accepted([figure('sci.bayu_craftsmen', 12, 'persons', 'C3')]) };
 }
 
-/** A case as written below: most are the science department's, uploaded as report.xlsx. */
-type CaseInput = Omit<CorpusCase, 'department' | 'fileName'> & Partial<Pick<CorpusCase, 'department' | 'fileName'>>;
 
 /** A file refused before any sheet is read. */
 function refusedFile(name: string, fileName: string, code: string, bytes: () => Promise<Uint8Array>): CaseInput {
@@ -514,4 +452,4 @@ const CASES: CaseInput[] = [
   },
 ];
 
-export const CORPUS: CorpusCase[] = CASES.map((input) => ({ department: 'science', fileName: 'report.xlsx', ...input }));
+export const TEMPLATE_CASES: CorpusCase[] = corpusCases(CASES);

@@ -3,7 +3,8 @@ import { catalog } from '../../shared/catalog/catalog.js';
 import { WorkbookFormatError, type Problem } from '../../shared/problem.js';
 import { readWorkbook } from '../../shared/workbook/read.js';
 import { readSubmission } from '../../shared/workbook/submission.js';
-import { CORPUS, CURRENT_PERIOD, type CorpusCase, type ExpectedOutcome, type Located } from './cases.js';
+import { CORPUS } from './corpus.js';
+import { CURRENT_PERIOD, type CorpusCase, type ExpectedOutcome, type Located } from './outcome.js';
 
 function located({ code, sheet, cell }: Problem): Located {
   return { code, sheet, cell };

@@ -1,0 +1,5 @@
+import { TEMPLATE_CASES } from './cases.js';
+import type { CorpusCase } from './outcome.js';
+
+/** The whole corpus: every case file's cases, each name once. */
+export const CORPUS: CorpusCase[] = [...TEMPLATE_CASES];

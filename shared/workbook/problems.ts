@@ -76,6 +76,11 @@ export const PROBLEM_CODES = {
     zh: '该工作表像是填报数据，但找不到表头行，未读取其中的数值；如需报送请按模板保留表头行',
     en: "This sheet looks like figures but has no header row, so nothing in it was read; keep the template's header row to report them",
   },
+  'sheet.not_read': {
+    severity: 'warning',
+    zh: '该工作表在文件中找不到其单元格内容，未能读取；请在 Excel 或 WPS 中打开文件、另存为 .xlsx 后重新上传',
+    en: "This sheet's cells are not in the file, so it could not be read; open the file in Excel or WPS, save it as .xlsx and upload it again",
+  },
   'sheet.no_figures': {
     severity: 'error',
     zh: '表中没有填写任何数值，请在“数值”列填写本月数据后重新上传',

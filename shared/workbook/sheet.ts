@@ -32,6 +32,8 @@ export interface SheetInfo {
   hidden?: boolean;
   /** Saved in the 1904 date system, which counts date serials from 1904-01-01. */
   date1904?: boolean;
+  /** A tab whose cells could not be read: the workbook names it, but the part holding its cells is not in the file. */
+  unread?: boolean;
 }
 
 /** A sheet held in memory whole. */

@@ -220,6 +220,8 @@ function submissionReader(input: SubmissionInput): SubmissionReader {
   const repeats = new RepeatedRows();
   const seen: RowsSeen = { listed: new Set(), answered: new Set(), blanks: new Map(), value: false, undated: false };
   const unreadable: Problem[] = [];
+  /** Visible tabs whose cells are not in the file at all: named, so that no sheet is passed over without a word. */
+  const notRead: Problem[] = [];
   let rowsRead = 0;
 
   /** A row's outcome is kept when it is a figure (but not the umpteenth copy of one: RepeatedRows) or a problem still listed; every figure row is noted. */
@@ -265,14 +267,17 @@ function submissionReader(input: SubmissionInput): SubmissionReader {
       end() {
         // Said of a whole column, so they come before its rows; one per column at most, so all are kept.
         if (reader) outcomes.splice(first, 0, ...reader.end());
-        else if (!info.hidden && signs.number && signs.indicatorName) unreadable.push(problemAt('sheet.unreadable', info.name, null));
+        else if (info.hidden) return;
+        else if (info.unread) notRead.push(problemAt('sheet.not_read', info.name, null));
+        else if (signs.number && signs.indicatorName) unreadable.push(problemAt('sheet.unreadable', info.name, null));
       },
     };
   }
 
   function result(): ParsedSubmission {
     if (tables.length === 0) {
-      return { period: null, periods: [], figures: [], errors: [problemAt('sheet.no_table', null, null)], warnings: [], rowsRead };
+      // A tab that could not be read is why no table was found, or may be: the clerk is told which.
+      return { period: null, periods: [], figures: [], errors: [problemAt('sheet.no_table', null, null)], warnings: notRead, rowsRead };
     }
     const reporting = readReportingPeriod({ tables, fileName, currentPeriod, firstPeriod });
     const dated = datedValues(outcomes, reporting, seen.undated, { ...input, firstPeriod, tables });
@@ -289,7 +294,7 @@ function submissionReader(input: SubmissionInput): SubmissionReader {
       periods,
       figures,
       errors,
-      warnings: [...warnings, ...notReported(seen), ...notListed(seen, context), ...unreadable],
+      warnings: [...warnings, ...notReported(seen), ...notListed(seen, context), ...unreadable, ...notRead],
       rowsRead,
     };
   }

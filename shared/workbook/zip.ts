@@ -1,16 +1,13 @@
 import { crc32, createInflateRaw } from 'node:zlib';
 import { WorkbookFormatError } from '../problem.js';
 import { beyondLimit } from './limits.js';
-import { partCheck, type PartFacts } from './parts.js';
 import { workbookFormatError } from './problems.js';
 
 /**
- * The zip container of an .xlsx, handled before exceljs sees it. An upload is checked from its own bytes: that it
- * is a zip, holds a workbook, unpacks to no more than a limit by the sizes it declares (a zip bomb is refused before
- * anything is inflated), and that every entry inflates to the size and checksum it declares. That last check is made
- * as the zip is read: each entry is inflated here, once, in bounded chunks, and handed to exceljs stored, never whole
- * and never inflated by exceljs itself, whose zip reader waits forever on a damaged entry rather than failing. The
- * entries come in the order exceljs's streaming reader reads reliably.
+ * The zip container of an .xlsx. An upload is checked from its own bytes: that it is a zip, unpacks to no more than
+ * a limit by the sizes it declares (a zip bomb is refused before anything is inflated), and that every entry
+ * inflates to the size and checksum it declares. That last check is made as each entry is read (checkedContent):
+ * inflated once, in bounded pieces, never whole. What the entries are is the package's to say (package.ts).
  */
 
 const LOCAL_FILE_HEADER = 0x04034b50;
@@ -26,11 +23,6 @@ const STORED = 0;
 const DEFLATED = 8;
 const ENCRYPTED_FLAG = 0x1;
 
-const WORKBOOK = 'xl/workbook.xml';
-const SHARED_STRINGS = 'xl/sharedStrings.xml';
-const READ_FIRST = [WORKBOOK, 'xl/_rels/workbook.xml.rels', SHARED_STRINGS, 'xl/styles.xml'];
-const EMPTY_SHARED_STRINGS =
-  '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>';
 
 /** Legacy .xls files and password-protected workbooks are both OLE compound files. */
 const COMPOUND_FILE_SIGNATURE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
@@ -137,7 +129,6 @@ export function checkWorkbookContainer(bytes: Buffer, maxUncompressedBytes: numb
   const entries = zipEntries(bytes);
   const unpacked = entries.reduce((total, entry) => total + entry.uncompressedSize, 0);
   if (unpacked > maxUncompressedBytes) throw beyondLimit('bytes', maxUncompressedBytes);
-  if (!entries.some((entry) => entry.name === WORKBOOK)) throw workbookFormatError('file.not_a_workbook');
   for (const entry of entries) {
     if ((entry.flags & ENCRYPTED_FLAG) !== 0) throw workbookFormatError('file.password_protected');
     if (entry.method !== STORED && entry.method !== DEFLATED) throw corrupt();
@@ -233,22 +224,8 @@ function packedEntries(bytes: Buffer, entries: readonly ZipEntry[]): PackedEntry
 }
 
 /**
- * exceljs's streaming reader sets aside a sheet that comes before the shared strings, as Excel orders its parts,
- * and now and then stops before reading the parts after it, silently losing the shared strings and the number
- * formats. With the workbook, its relationships, the shared strings and the styles first, every sheet is read
- * as it comes and nothing is set aside.
- */
-export function inReadingOrder<T extends { name: string }>(entries: readonly T[]): T[] {
-  const rank = (entry: T) => {
-    const index = READ_FIRST.indexOf(entry.name);
-    return index === -1 ? READ_FIRST.length : index;
-  };
-  return [...entries].sort((a, b) => rank(a) - rank(b));
-}
-
-/**
- * Inflated content is handed on in pieces of at most this size, as exceljs's own zip reader inflates: memory stays flat
- * however large an entry is, and few parsed rows are alive when the young generation is collected.
+ * Inflated content is handed on in pieces of at most this size: memory stays flat however large an entry is, and few
+ * parsed rows are alive when the young generation is collected.
  */
 const PIECE = 16 * 1024;
 
@@ -257,7 +234,7 @@ const PIECE = 16 * 1024;
  * as it shows it is not what it declares: inflating fails, passes the declared size (an understated zip bomb stops
  * there), or ends at another size or checksum.
  */
-async function* checkedContent(bytes: Buffer, entry: ZipEntry): AsyncGenerator<Buffer> {
+export async function* checkedContent(bytes: Buffer, entry: ZipEntry): AsyncGenerator<Buffer> {
   const data = storedData(bytes, entry);
   if (entry.method === STORED) {
     if (data.length !== entry.uncompressedSize || crc32(data) !== entry.crc) throw corrupt();
@@ -283,105 +260,6 @@ async function* checkedContent(bytes: Buffer, entry: ZipEntry): AsyncGenerator<B
     throw error instanceof WorkbookFormatError ? error : corrupt(error);
   }
   if (size !== entry.uncompressedSize || crc !== entry.crc) throw corrupt();
-}
-
-/** A part of the zip exceljs reads: its name, what it declares, and its content as it is checked. */
-interface Part {
-  name: string;
-  crc: number;
-  size: number;
-  content: () => AsyncGenerator<Buffer>;
-}
-
-function entryPart(bytes: Buffer, entry: ZipEntry): Part {
-  return { name: entry.name, crc: entry.crc, size: entry.uncompressedSize, content: () => checkedContent(bytes, entry) };
-}
-
-async function* textContent(text: Buffer): AsyncGenerator<Buffer> {
-  yield text;
-}
-
-/** A workbook without shared strings gets an empty table, so that its sheets are not set aside waiting for one. */
-function emptySharedStrings(): Part {
-  const text = Buffer.from(EMPTY_SHARED_STRINGS, 'utf8');
-  return { name: SHARED_STRINGS, crc: crc32(text), size: text.length, content: () => textContent(text) };
-}
-
-/** Bytes that end a damaged entry: its reader waits for all the bytes the entry declares, and cannot parse these. */
-const FILLER = Buffer.alloc(PIECE, '<');
-
-function* filler(length: number): Generator<Buffer> {
-  for (let left = length; left > 0; left -= FILLER.length) yield FILLER.subarray(0, Math.min(left, FILLER.length));
-}
-
-/** The zip as exceljs reads it, and what was found wrong in it on the way. */
-export interface ReadingZip {
-  /** Every entry stored, in reading order, checked as it passes (see checkedContent and partCheck). */
-  chunks: AsyncGenerator<Buffer>;
-  /** The file.corrupt of the first entry found not to be what it declares, once reading has come to it. */
-  fault(): WorkbookFormatError | undefined;
-  /** Whether the workbook part says it counts dates from 1904, in any spelling the schema allows; known before any sheet. */
-  date1904(): boolean;
-}
-
-/**
- * An entry's content as it is checked, each piece handed on only once the next has passed the checks, and the last
- * once the whole part has: exceljs never sees all of a part that proves damaged.
- */
-async function* checkedPart(part: Part, facts: (found: PartFacts) => void): AsyncGenerator<Buffer> {
-  const check = partCheck(part.name);
-  let held: Buffer | undefined;
-  for await (const piece of part.content()) {
-    check.take(piece);
-    if (held) yield held;
-    held = piece;
-  }
-  facts(check.end());
-  if (held) yield held;
-}
-
-/**
- * The checked zip (checkWorkbookContainer) with every entry stored, inflated here once, in pieces. On an entry that
- * proves corrupt the rest of its declared bytes are filler and the zip stops there, so that exceljs fails on it
- * instead of waiting: the caller then reports the fault.
- */
-export function readingZip(bytes: Buffer, entries: readonly ZipEntry[]): ReadingZip {
-  let fault: WorkbookFormatError | undefined;
-  let date1904 = false;
-  const strings = entries.some((entry) => entry.name === SHARED_STRINGS) ? [] : [emptySharedStrings()];
-  const parts = inReadingOrder([...strings, ...entries.map((entry) => entryPart(bytes, entry))]);
-  const noteFacts = (found: PartFacts) => {
-    date1904 ||= found.date1904 === true;
-  };
-
-  async function* chunks(): AsyncGenerator<Buffer> {
-    const directory: Buffer[] = [];
-    let offset = 0;
-    for (const part of parts) {
-      const record = { method: STORED, crc: part.crc, compressedSize: part.size, uncompressedSize: part.size };
-      const name = Buffer.from(part.name, 'utf8');
-      const header = Buffer.concat([localHeader(record, name), name]);
-      yield header;
-      let sent = 0;
-      try {
-        for await (const piece of checkedPart(part, noteFacts)) {
-          sent += piece.length;
-          // exceljs's zip reader stalls on an empty chunk.
-          if (piece.length > 0) yield piece;
-        }
-      } catch (error) {
-        fault = error instanceof WorkbookFormatError ? error : corrupt(error);
-        yield* filler(part.size - sent);
-        return;
-      }
-      directory.push(directoryRecord(record, name, offset), name);
-      offset += header.length + part.size;
-    }
-    const centralDirectory = Buffer.concat(directory);
-    yield Buffer.concat([centralDirectory, endRecord(parts.length, centralDirectory.length, offset)]);
-  }
-
-  return { chunks: chunks(), fault: () => fault, date1904: () => date1904 };
 }
 
 /** The same zip with every entry's modification time cleared, so that equal content gives equal bytes. */

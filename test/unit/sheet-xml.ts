@@ -1,21 +1,8 @@
-import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
-import { packZip, storedData, zipEntries } from '../../shared/workbook/zip.js';
-
 /**
- * The same .xlsx with the XML of its first worksheet edited: for the few bytes of XML (a merge over the whole
+ * Edits of a worksheet's XML (withSheetXml, test/corpus/writers.ts) for the few bytes of XML (a merge over the whole
  * sheet, a column definition to column 1,000,000,000) that no workbook writer would produce on purpose.
  */
-export function withSheetXml(bytes: Uint8Array, edit: (xml: string) => string): Uint8Array {
-  const zip = Buffer.from(bytes);
-  return packZip(
-    zipEntries(zip).map((entry) => {
-      const stored = storedData(zip, entry);
-      if (entry.name !== 'xl/worksheets/sheet1.xml') return { name: entry.name, method: entry.method, crc: entry.crc, uncompressedSize: entry.uncompressedSize, data: stored };
-      const xml = Buffer.from(edit((entry.method === 0 ? stored : inflateRawSync(stored)).toString('utf8')), 'utf8');
-      return { name: entry.name, method: 8, crc: crc32(xml), uncompressedSize: xml.length, data: deflateRawSync(xml) };
-    }),
-  );
-}
+export { withSheetXml } from '../corpus/writers.js';
 
 /** XML that goes after the sheet's cells (merges, validations), in the order the schema gives. */
 export const afterCells = (xml: string, extra: string) => xml.replace('</sheetData>', `</sheetData>${extra}`);

@@ -5,6 +5,7 @@ import type { CellValue, WorkbookCell, WorkbookSheet } from '../../shared/workbo
 import { cellAddress } from '../../shared/workbook/sheet.js';
 import { parseSubmission, readSubmission, type ParsedSubmission, type SubmissionInput } from '../../shared/workbook/submission.js';
 import { readWorkbook, type ReadLimits, type WorkbookSource } from '../../shared/workbook/read.js';
+import { WorksheetReader, type CellContext } from '../../shared/workbook/worksheet.js';
 import { packZip } from '../../shared/workbook/zip.js';
 
 /** A cell of a hand-made table: a value, or a value with its number format; undefined leaves the cell empty. */
@@ -71,8 +72,7 @@ const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const RELATIONSHIPS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 
 /**
- * An .xlsx written the way Excel orders its parts: the sheet comes before the styles and shared strings,
- * so a streaming reader has to hold it back until they are known.
+ * An .xlsx written the way Excel orders its parts: the sheet comes before the styles and shared strings it refers to.
  * Style 1 is the date format yyyy-mm, style 2 the built-in 0%.
  */
 export function excelStyleWorkbook(input: ExcelStyleInput): Uint8Array {
@@ -97,7 +97,7 @@ export function excelStyleParts(input: ExcelStyleInput): Record<string, string> 
       '<Default Extension="xml" ContentType="application/xml"/></Types>',
     '_rels/.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
     'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:r="${RELATIONSHIPS}"><workbookPr${date1904}/><sheets><sheet name="报表" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-    'xl/_rels/workbook.xml.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+    'xl/_rels/workbook.xml.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${RELATIONSHIPS}/styles" Target="styles.xml"/><Relationship Id="rId3" Type="${RELATIONSHIPS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
     'xl/worksheets/sheet1.xml': `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetData>${input.sheetData}</sheetData></worksheet>`,
     'xl/styles.xml':
       `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="${MAIN}"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm"/></numFmts>` +
@@ -128,4 +128,15 @@ export function scienceSheetData(cells: { period: string; value: string }): stri
 /** A workbook read as it streams and checked as the ingest function does, for the science department in 2026-12. */
 export async function submissionOf(bytes: Uint8Array, fileName = 'report.xlsx', limits?: Partial<ReadLimits>): Promise<ParsedSubmission> {
   return readSubmission({ sheets: readWorkbook(bytes, limits, { fileName }), catalog, department: 'science', fileName, currentPeriod: '2026-12' });
+}
+
+/** The cells a worksheet part of one row (`cells`, as written in its XML) holds, read with the context given. */
+export function cellsOf(cells: string, context: Partial<CellContext> = {}): WorkbookCell[] {
+  const reader = new WorksheetReader(
+    { sheet: '报表', strings: [], numberFormats: [], date1904: false, ...context },
+    { maxUncompressedBytes: Infinity, maxCells: Infinity, maxRows: Infinity, maxColumns: Infinity },
+    0,
+  );
+  const xml = `<worksheet xmlns="${MAIN}"><sheetData><row r="1">${cells}</row></sheetData></worksheet>`;
+  return [...reader.take(Buffer.from(xml)), ...reader.end()].flat();
 }

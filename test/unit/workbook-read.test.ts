@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { WorkbookFormatError } from '../../shared/problem.js';
-import { cellValueOf, type ReadLimits } from '../../shared/workbook/read.js';
+import type { ReadLimits } from '../../shared/workbook/read.js';
 import type { WorkbookSheet } from '../../shared/workbook/sheet.js';
 import { packZip, storedData, zipEntries } from '../../shared/workbook/zip.js';
-import { excelStyleWorkbook, readAllSheets, zipOf } from './workbook-fixtures.js';
+import { cellsOf, excelStyleWorkbook, readAllSheets, zipOf } from './workbook-fixtures.js';
 
 async function written(build: (workbook: ExcelJS.Workbook) => void): Promise<Uint8Array> {
   const workbook = new ExcelJS.Workbook();
@@ -232,7 +232,7 @@ describe('readWorkbook', () => {
     expect(cellIn(sheets, 'S', 'A2')?.value).toEqual(november);
   });
 
-  it('reads inline strings, booleans, and a cached error, whose text the streaming reader loses', async () => {
+  it('reads inline strings, booleans, and cached errors with their text', async () => {
     const bytes = excelStyleWorkbook({
       sheetData:
         '<row r="1"><c r="A1" t="inlineStr"><is><t>填报人：张三</t></is></c><c r="B1" t="b"><v>1</v></c>' +
@@ -241,7 +241,7 @@ describe('readWorkbook', () => {
 
     const sheets = await readAllSheets(bytes);
 
-    expect(sheets[0]?.rows[0]?.map((cell) => cell.value)).toEqual(['填报人：张三', true, { error: '#ERROR' }, { error: '#N/A' }]);
+    expect(sheets[0]?.rows[0]?.map((cell) => cell.value)).toEqual(['填报人：张三', true, { error: '#DIV/0!' }, { error: '#N/A' }]);
   });
 
   it('gives a merged title to its first cell only', async () => {
@@ -258,27 +258,35 @@ describe('readWorkbook', () => {
   });
 });
 
-/** The 1900 date system, as the workbook and exceljs both count it. */
-const DATES_1900 = { date1904: false, readerDate1904: false };
-
-describe('cellValueOf', () => {
-  it('turns an error result the streaming reader parsed as NaN into an error value', () => {
-    expect(cellValueOf({ formula: '1/0', result: Number.NaN }, undefined, DATES_1900)).toEqual({ error: '#ERROR' });
-  });
-
-  it('refuses a shared string that could not be resolved instead of letting its index through', () => {
-    const unresolved = { sharedString: 3 } as unknown as ExcelJS.CellValue;
-
-    expect(() => cellValueOf(unresolved, undefined, DATES_1900)).toThrow(expect.objectContaining({ code: 'file.corrupt' }));
+describe('a cell as its part stores it', () => {
+  it.each([
+    { stored: '<c r="A1" t="e"><f>1/0</f><v>#DIV/0!</v></c>', value: { error: '#DIV/0!' } },
+    { stored: '<c r="A1"><f>B1*2</f></c>', value: { formula: 'B1*2' } },
+    { stored: '<c r="A1" t="str"><f>B1</f><v>巴渝工匠</v></c>', value: '巴渝工匠' },
+    { stored: '<c r="A1" t="b"><v>1</v></c>', value: true },
+    { stored: '<c r="A1" t="s"><v>1</v></c>', value: '科技特派员' },
+    { stored: '<c r="A1" t="inlineStr"><is><r><t>巴渝</t></r><r><t>工匠</t></r></is></c>', value: '巴渝工匠' },
+  ])('reads $stored as $value', ({ stored, value }) => {
+    expect(cellsOf(stored, { strings: ['巴渝工匠', '科技特派员'] }).map((cell) => cell.value)).toEqual([value]);
   });
 
   it.each([
-    { raw: null, expected: null },
-    { raw: '', expected: null },
-    { raw: { richText: [] }, expected: null },
-    { raw: { formula: 'A1&""', result: '' }, expected: null },
-  ])('treats $raw as an empty cell', ({ raw, expected }) => {
-    expect(cellValueOf(raw, undefined, DATES_1900)).toBe(expected);
+    { stored: '<c r="A1" s="1"/>', why: 'a styled cell with no value' },
+    { stored: '<c r="A1" t="s"><v>0</v></c>', why: 'an empty shared string' },
+    { stored: '<c r="A1" t="inlineStr"><is><t></t></is></c>', why: 'an empty inline string' },
+    { stored: '<c r="A1" t="str"><f>B1&amp;""</f><v></v></c>', why: 'a formula whose result is empty text' },
+  ])('reads $why as no cell at all', ({ stored }) => {
+    expect(cellsOf(stored, { strings: [''] })).toEqual([]);
+  });
+
+  it('places cells written without a reference by their order, after the last one that has one', () => {
+    const cells = cellsOf('<c><v>1</v></c><c r="C1"><v>3</v></c><c><v>4</v></c>').map(({ address, value }) => ({ address, value }));
+
+    expect(cells).toEqual([
+      { address: 'A1', value: 1 },
+      { address: 'C1', value: 3 },
+      { address: 'D1', value: 4 },
+    ]);
   });
 });
 

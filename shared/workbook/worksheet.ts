@@ -1,0 +1,237 @@
+import { WorkbookFormatError } from '../problem.js';
+import { beyondLimit, type ReadLimits } from './limits.js';
+import { workbookFormatError } from './problems.js';
+import { StringItem } from './spreadsheet.js';
+import { cellAddress, columnNumber, dateOfSerial, isDateFormat, type CellValue, type WorkbookCell } from './sheet.js';
+import { excerpt } from './text.js';
+import { isSpreadsheet, plainAttribute, xmlReader, type XmlElement, type XmlReader } from './xml.js';
+
+/**
+ * A worksheet part's cells, read as they stream: each row holding a value, its cells with plain values
+ * (shared strings resolved, formulas their cached result, dates in the workbook's date system). A cell's `r` and a
+ * row's `r` are optional: a position left out follows from the one before, as SpreadsheetML says.
+ */
+
+/** What the sheet's cells refer to, read from the workbook's other parts. */
+export interface CellContext {
+  /** The tab's name, for the problems found in its cells. */
+  sheet: string;
+  strings: readonly string[];
+  /** The number format of each cell style, by index. */
+  numberFormats: readonly (string | undefined)[];
+  date1904: boolean;
+}
+
+/** file.corrupt naming the cell whose stored value is damaged. */
+export function damagedCell(sheet: string, address: string, text: string): WorkbookFormatError {
+  const [where, shown] = [excerpt(sheet), excerpt(text)];
+  return workbookFormatError('file.corrupt', {
+    zh: `单元格 ${where.zh}!${address} 中存储的“${shown.zh}”不是有效的数值，保存该文件的软件可能写坏了它`,
+    en: `cell ${where.en}!${address} stores '${shown.en}', which is not a valid value; the program that saved the file may have damaged it`,
+  });
+}
+
+/** xsd:double without INF and NaN, which no cell holds; whitespace around it is allowed by the schema. */
+const XSD_NUMBER = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+const INDEX = /^\s*\d+\s*$/;
+const BIT = /^\s*([01])\s*$/;
+/** An ISO 8601 date or date-time, as a `t="d"` cell stores it. */
+const ISO_DATE = /^\s*(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?Z?\s*$/;
+/** Longer than any stored number or index: a value this long is not one. */
+const MAX_STORED_NUMBER = 1024;
+const REFERENCE = /^\s*\$?([A-Za-z]{1,3})\$?(\d+)\s*$/;
+
+/** A cell as its element is read. */
+interface OpenCell {
+  row: number;
+  column: number;
+  type: string;
+  style: number;
+  value: string[] | undefined;
+  formula: string[] | undefined;
+  inline: StringItem | undefined;
+}
+
+function storedNumber(text: string): number | undefined {
+  return text.length <= MAX_STORED_NUMBER && XSD_NUMBER.test(text) ? Number(text) : undefined;
+}
+
+function isoDate(text: string): Date | undefined {
+  const match = ISO_DATE.exec(text);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0));
+  const date = new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, hour, minute, second));
+  return date.getUTCMonth() === (month ?? 1) - 1 && date.getUTCDate() === day ? date : undefined;
+}
+
+/** The rows of one worksheet part, a batch per piece of its XML. */
+export class WorksheetReader {
+  private readonly xml: XmlReader;
+  private readonly done: WorkbookCell[][] = [];
+  private row: WorkbookCell[] = [];
+  private rowNumber = 0;
+  private column = 0;
+  private cell: OpenCell | undefined;
+  /** Where text goes: the cell's value, its formula, or its inline string. */
+  private into: 'value' | 'formula' | undefined;
+  private inSheetData = false;
+  private inInline = false;
+  private cells = 0;
+
+  constructor(
+    private readonly context: CellContext,
+    private readonly limits: ReadLimits,
+    /** Cells holding values read so far in earlier sheets, counted against maxCells with this sheet's. */
+    cellsBefore: number,
+  ) {
+    this.cells = cellsBefore;
+    this.xml = xmlReader({ open: (element) => this.open(element), close: (element) => this.close(element), text: (text) => this.text(text) });
+  }
+
+  /** Cells holding values read so far, this sheet's and the earlier ones'. */
+  get cellCount(): number {
+    return this.cells;
+  }
+
+  /** Reads a piece of the part; returns the rows it completed. */
+  take(piece: Buffer): WorkbookCell[][] {
+    this.xml.write(piece);
+    return this.done.splice(0);
+  }
+
+  end(): WorkbookCell[][] {
+    this.xml.end();
+    return this.done.splice(0);
+  }
+
+  private open(element: XmlElement): void {
+    if (this.inInline && this.cell?.inline) {
+      this.cell.inline.open(element);
+      return;
+    }
+    if (!this.inSheetData) {
+      this.inSheetData = isSpreadsheet(element, 'sheetData');
+      return;
+    }
+    if (isSpreadsheet(element, 'row')) this.openRow(element);
+    else if (isSpreadsheet(element, 'c')) this.openCell(element);
+    else if (!this.cell) return;
+    else if (isSpreadsheet(element, 'v')) {
+      // Written, even empty: a number cell with an empty value is damaged, a text result is empty text.
+      this.cell.value ??= [];
+      this.into = 'value';
+    } else if (isSpreadsheet(element, 'f')) {
+      this.cell.formula ??= [];
+      this.into = 'formula';
+    } else if (isSpreadsheet(element, 'is')) {
+      this.cell.inline = new StringItem();
+      this.inInline = true;
+    }
+  }
+
+  private close(element: XmlElement): void {
+    const cell = this.cell;
+    if (this.inInline && cell?.inline) {
+      if (isSpreadsheet(element, 'is')) this.inInline = false;
+      else cell.inline.close(element);
+      return;
+    }
+    if (isSpreadsheet(element, 'v') || isSpreadsheet(element, 'f')) this.into = undefined;
+    else if (cell && isSpreadsheet(element, 'c')) this.closeCell(cell);
+    else if (isSpreadsheet(element, 'row')) this.closeRow();
+    else if (isSpreadsheet(element, 'sheetData')) this.inSheetData = false;
+  }
+
+  private text(text: string): void {
+    const cell = this.cell;
+    if (!cell) return;
+    if (this.inInline) cell.inline?.text(text);
+    else if (this.into === 'value') (cell.value ??= []).push(text);
+    else if (this.into === 'formula') (cell.formula ??= []).push(text);
+  }
+
+  private openRow(element: XmlElement): void {
+    const number = Number(plainAttribute(element, 'r'));
+    this.rowNumber = Number.isInteger(number) && number > 0 ? number : this.rowNumber + 1;
+    this.column = 0;
+  }
+
+  private openCell(element: XmlElement): void {
+    const reference = REFERENCE.exec(plainAttribute(element, 'r') ?? '');
+    const [row, column] = reference ? [Number(reference[2]), columnNumber(reference[1] ?? '')] : [this.rowNumber, this.column + 1];
+    this.column = column;
+    this.cell = {
+      row,
+      column,
+      type: plainAttribute(element, 't') ?? 'n',
+      style: Number(plainAttribute(element, 's') ?? 0),
+      value: undefined,
+      formula: undefined,
+      inline: undefined,
+    };
+  }
+
+  private closeCell(cell: OpenCell): void {
+    this.cell = undefined;
+    this.into = undefined;
+    this.inInline = false;
+    const address = cellAddress(cell.row, cell.column);
+    const numFmt = this.context.numberFormats[cell.style];
+    const value = this.valueOf(cell, address, numFmt);
+    if (value === null) return;
+    if (cell.row > this.limits.maxRows) throw beyondLimit('rows', this.limits.maxRows);
+    if (cell.column > this.limits.maxColumns) throw beyondLimit('columns', this.limits.maxColumns);
+    this.cells += 1;
+    if (this.cells > this.limits.maxCells) throw beyondLimit('cells', this.limits.maxCells);
+    const read: WorkbookCell = { address, row: cell.row, column: cell.column, value };
+    if (numFmt !== undefined && numFmt !== 'General') read.numFmt = numFmt;
+    this.row.push(read);
+  }
+
+  private closeRow(): void {
+    if (this.row.length > 0) this.done.push(this.row);
+    this.row = [];
+  }
+
+  /**
+   * A cell's plain value: a formula's cached result when it has one, else the formula itself; empty text and
+   * cells holding nothing but a style are null. A stored value its type does not allow is file.corrupt.
+   */
+  private valueOf(cell: OpenCell, address: string, numFmt: string | undefined): CellValue {
+    if (cell.inline && (cell.type === 'inlineStr' || cell.value === undefined)) return cell.inline.take() || null;
+    if (cell.value === undefined) return cell.formula === undefined ? null : { formula: cell.formula.join('') };
+    return this.storedValue(cell, address, numFmt);
+  }
+
+  private storedValue(cell: OpenCell, address: string, numFmt: string | undefined): CellValue {
+    const text = cell.value === undefined ? '' : cell.value.join('');
+    const damaged = () => damagedCell(this.context.sheet, address, text);
+    switch (cell.type) {
+      case 's': {
+        const string = INDEX.test(text) ? this.context.strings[Number(text)] : undefined;
+        if (string === undefined) throw damaged();
+        return string === '' ? null : string;
+      }
+      case 'str':
+      case 'inlineStr':
+        return text === '' ? null : text;
+      case 'b': {
+        const bit = BIT.exec(text)?.[1];
+        if (bit === undefined) throw damaged();
+        return bit === '1';
+      }
+      case 'e':
+        return { error: text.trim() || '#ERROR' };
+      case 'd': {
+        const date = isoDate(text);
+        if (date === undefined) throw damaged();
+        return date;
+      }
+      default: {
+        const number = storedNumber(text);
+        if (number === undefined || !Number.isFinite(number)) throw damaged();
+        return isDateFormat(numFmt) ? (dateOfSerial(number, this.context.date1904) ?? number) : number;
+      }
+    }
+  }
+}

@@ -26,9 +26,12 @@ export interface ExpectedOutcome {
   warnings: Located[];
 }
 
+/** The parts of reading a file that the corpus covers, each by at least one case. */
+export const COVERS = ['finding the table', 'layouts', 'headers and indicators', 'values', 'periods', 'rules', 'hostile files', 'writers'] as const;
+
 export interface CorpusCase {
   name: string;
-  covers: 'finding the table' | 'layouts' | 'headers and indicators' | 'values' | 'periods' | 'rules' | 'hostile files';
+  covers: (typeof COVERS)[number];
   department: string;
   fileName: string;
   bytes: () => Promise<Uint8Array>;

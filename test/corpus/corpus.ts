@@ -1,5 +1,6 @@
 import { TEMPLATE_CASES } from './cases.js';
+import { FORMATS_CASES } from './cases-formats.js';
 import type { CorpusCase } from './outcome.js';
 
 /** The whole corpus: every case file's cases, each name once. */
-export const CORPUS: CorpusCase[] = [...TEMPLATE_CASES];
+export const CORPUS: CorpusCase[] = [...TEMPLATE_CASES, ...FORMATS_CASES];

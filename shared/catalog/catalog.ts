@@ -18,7 +18,10 @@ const unitSchema = z.object({
   en: z.string().min(1),
   /** How a value in this unit is typed: whole numbers, decimals, percentage points or done/not done. */
   value: z.enum(['integer', 'decimal', 'percent', 'boolean']),
-  /** Labels that name this unit in a workbook header or unit column. */
+  /**
+   * Labels that name this unit in a workbook header or unit column, as official statistical forms write it (a patent
+   * ratio is reported in 件); none may change what the figure counts (人次 is not 人).
+   */
   labels: z.array(z.string().min(1)),
   /** Other units a clerk may report in, with the factor that converts them to this one (万元 → 亿元 is 0.0001). */
   scales: z.array(z.object({ labels: z.array(z.string().min(1)).min(1), factor: z.number().positive() })).default([]),

@@ -1,4 +1,5 @@
-import { checkedContent, type ZipEntry } from './zip.js';
+import type { WorkbookFormatError } from '../problem.js';
+import { checkedContent, notAWorkbook, type ZipEntry } from './zip.js';
 import { PACKAGE_RELATIONSHIPS_NAMESPACE, xmlReader, type XmlHandlers } from './xml.js';
 
 /**
@@ -66,9 +67,14 @@ export class Package {
 
   constructor(
     private readonly bytes: Buffer,
-    entries: readonly ZipEntry[],
+    private readonly entries: readonly ZipEntry[],
   ) {
     for (const entry of entries) if (!entry.name.endsWith('/')) this.byName.set(comparable(entry.name), entry);
+  }
+
+  /** The refusal of a package that holds no workbook, naming what it is when its content shows it (formats.ts). */
+  notAWorkbook(): WorkbookFormatError {
+    return notAWorkbook(this.bytes, this.entries);
   }
 
   has(part: string): boolean {

@@ -31,6 +31,11 @@ export const PROBLEM_CODES = {
     zh: '文件不是 Excel 工作簿（.xlsx、.xlsm）或 .csv 表格，请用模板填写并保存为 .xlsx 后重新上传',
     en: 'The file is not an Excel workbook (.xlsx, .xlsm) or a .csv table; fill in the template, save it as .xlsx and upload it again',
   },
+  'file.unsupported_format': {
+    severity: 'error',
+    zh: '文件是本系统不能读取的表格格式（系统读取 Excel 工作簿 .xlsx、.xlsm 和 .csv 表格）',
+    en: 'The file is a spreadsheet in a format this system does not read (it reads Excel workbooks, .xlsx or .xlsm, and .csv tables)',
+  },
   'file.legacy_xls': {
     severity: 'error',
     zh: '文件是旧版 Excel 97-2003（.xls）格式，请在 Excel 中“另存为”Excel 工作簿（.xlsx）后重新上传',

@@ -1,6 +1,5 @@
 import { builtInNumberFormat } from './number-formats.js';
 import type { Package, Relationship } from './package.js';
-import { workbookFormatError } from './problems.js';
 import { isSpreadsheet, plainAttribute, relationshipId, type XmlElement, type XmlHandlers } from './xml.js';
 
 /**
@@ -51,7 +50,7 @@ async function workbookPart(pkg: Package): Promise<string> {
   const relationships = await pkg.relationships('');
   const main = relationships.find((relationship) => relationship.kind === 'officeDocument')?.target;
   const part = main ?? (pkg.has('xl/workbook.xml') ? 'xl/workbook.xml' : undefined);
-  if (part === undefined || !pkg.has(part) || !part.toLowerCase().endsWith('.xml')) throw workbookFormatError('file.not_a_workbook');
+  if (part === undefined || !pkg.has(part) || !part.toLowerCase().endsWith('.xml')) throw pkg.notAWorkbook();
   return part;
 }
 
@@ -90,7 +89,7 @@ function sheetEntry(pkg: Package, sheet: SheetElement, byId: ReadonlyMap<string,
 export async function workbookStructure(pkg: Package): Promise<WorkbookStructure> {
   const part = await workbookPart(pkg);
   const [read, relationships] = await Promise.all([readWorkbookPart(pkg, part), pkg.relationships(part)]);
-  if (!read.isWorkbook) throw workbookFormatError('file.not_a_workbook');
+  if (!read.isWorkbook) throw pkg.notAWorkbook();
   const byId = new Map(relationships.map((relationship) => [relationship.id, relationship]));
   const target = (kind: string) => relationships.find((relationship) => relationship.kind === kind && pkg.has(relationship.target))?.target;
   const structure: WorkbookStructure = { sheets: read.sheets.map((sheet) => sheetEntry(pkg, sheet, byId)), date1904: read.date1904 };

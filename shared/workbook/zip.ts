@@ -1,5 +1,6 @@
-import { crc32, createInflateRaw } from 'node:zlib';
+import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import { WorkbookFormatError } from '../problem.js';
+import { recognisedFormat } from './formats.js';
 import { beyondLimit } from './limits.js';
 import { workbookFormatError } from './problems.js';
 
@@ -105,20 +106,34 @@ export function isZip(bytes: Buffer): boolean {
   return bytes.length >= END_RECORD_SIZE && bytes.readUInt32LE(0) === LOCAL_FILE_HEADER;
 }
 
-const PDF_SIGNATURE = Buffer.from('%PDF-');
+/** The most of an entry inflated to tell what a package is: its mimetype or content types, a few kilobytes at most. */
+const FORMAT_ENTRY_BYTES = 64 * 1024;
 
-/** A PDF is the usual wrong file (the report printed rather than the workbook saved), so it is named. */
-function notAWorkbook(bytes: Buffer): Error {
-  if (bytes.subarray(0, PDF_SIGNATURE.length).equals(PDF_SIGNATURE)) {
-    return workbookFormatError('file.not_a_workbook', { zh: '这是 PDF 文件', en: 'it is a PDF document' });
+/** A small entry's text, or undefined when it is absent, larger than that or does not inflate. */
+function smallEntryText(bytes: Buffer, entries: readonly ZipEntry[], name: string): string | undefined {
+  const entry = entries.find((candidate) => candidate.name === name);
+  if (!entry || entry.uncompressedSize > FORMAT_ENTRY_BYTES) return undefined;
+  try {
+    const data = storedData(bytes, entry);
+    const content = entry.method === STORED ? data : inflateRawSync(data, { maxOutputLength: FORMAT_ENTRY_BYTES });
+    return content.toString('utf8');
+  } catch {
+    return undefined;
   }
-  return workbookFormatError('file.not_a_workbook');
+}
+
+/** A file that is no workbook is named when its content shows what it is (see formats.ts), with what to save it as. */
+export function notAWorkbook(bytes: Buffer, entries?: readonly ZipEntry[]): WorkbookFormatError {
+  const format = recognisedFormat(
+    entries ? { bytes, zip: { names: entries.map((entry) => entry.name), text: (name) => smallEntryText(bytes, entries, name) } } : { bytes },
+  );
+  return format ? workbookFormatError(format.code, format.detail) : workbookFormatError('file.not_a_workbook');
 }
 
 /**
- * Throws a WorkbookFormatError unless the bytes are a zip holding a workbook that declares at most
- * `maxUncompressedBytes`, with every entry where the directory says; returns its entries. Whether each inflates
- * to what it declares is checked as it is read (readingZip).
+ * Throws a WorkbookFormatError unless the bytes are a zip that declares at most `maxUncompressedBytes`, with every
+ * entry where the directory says; returns its entries. Whether each inflates to what it declares is checked as it is
+ * read (checkedContent); whether it holds a workbook is the package's to say (spreadsheet.ts).
  */
 export function checkWorkbookContainer(bytes: Buffer, maxUncompressedBytes: number): ZipEntry[] {
   if (isCompoundFile(bytes)) {

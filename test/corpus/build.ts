@@ -27,6 +27,11 @@ export function sheetWorkbook(rows: Rows, name = '报表'): Promise<Uint8Array> 
   return workbook((book) => addSheet(book, name, rows));
 }
 
+/** An entry stored uncompressed, as OpenDocument requires of its mimetype entry. */
+export function stored(name: string, content: Buffer): PackedEntry {
+  return { name, method: 0, crc: crc32(content), uncompressedSize: content.length, data: content };
+}
+
 export function deflated(name: string, content: Buffer): PackedEntry {
   return { name, method: 8, crc: crc32(content), uncompressedSize: content.length, data: deflateRawSync(content, { level: 9 }) };
 }

@@ -27,6 +27,9 @@ describe('parseSubmission reads each value in the canonical unit', () => {
     { indicator: '技术合同成交额', unit: undefined, typed: '3500万元', expected: 0.35 },
     { indicator: '技术合同成交额', unit: '亿元', typed: '3500 万元', expected: 0.35 },
     { indicator: '每亿元营业收入有效发明专利数', unit: '件/亿元', typed: 0.85, expected: 0.85 },
+    { indicator: '每亿元营业收入有效发明专利数', unit: '件', typed: 0.85, expected: 0.85 },
+    { indicator: '万人发明专利', unit: '件', typed: 12.3, expected: 12.3 },
+    { indicator: '万人发明专利', unit: '件/万人口', typed: '6.8', expected: 6.8 },
   ])('$indicator typed as $typed with unit $unit is $expected', ({ indicator, unit, typed, expected }) => {
     const { figures, errors } = single(indicator, unit, typed);
 
@@ -144,6 +147,17 @@ describe('parseSubmission refuses a value it cannot take, at its cell', () => {
     },
   ])('says what is wrong and what to type instead for $typed', ({ typed, message }) => {
     expect(single('巴渝工匠', '人', typed).errors.map((error) => error.message)).toEqual([message]);
+  });
+
+  it.each([
+    { indicator: '巴渝工匠', unit: '人次' },
+    { indicator: '国家级孵化器', unit: '件' },
+    { indicator: '万人发明专利', unit: '件/亿元' },
+  ])('refuses $indicator in $unit, a unit that would change what the figure counts', ({ indicator, unit }) => {
+    const { figures, errors } = single(indicator, unit, 12);
+
+    expect(figures).toEqual([]);
+    expect(errors.map(({ code, cell }) => ({ code, cell }))).toEqual([{ code: 'unit.unknown', cell: `B${FIRST_FIGURE_ROW}` }]);
   });
 
   it('names the units that are accepted when a unit is not recognised', () => {

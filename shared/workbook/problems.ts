@@ -116,6 +116,11 @@ export const PROBLEM_CODES = {
     zh: '两处填报月份不一致',
     en: 'The reporting period is stated differently in two places',
   },
+  'period.title_differs': {
+    severity: 'warning',
+    zh: '标题中的月份与填报月份不一致，已按填报月份读取',
+    en: 'The title names another month than the period cell; the period cell was taken',
+  },
   'indicator.unknown': {
     severity: 'error',
     zh: '无法识别的指标',

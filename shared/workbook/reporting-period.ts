@@ -8,7 +8,9 @@ import { cellText, excerpt, fileBaseName, keywordKey, leadingKeyword, normaliseT
 /**
  * The month a workbook reports on. It may be stated in a period cell above the table,
  * in the title, and in the file name; the first found is taken, and every statement must agree,
- * because a wrong month would silently replace another month's figures.
+ * because a wrong month would silently replace another month's figures. One exception: a period cell
+ * wins over a title, with a warning, since a reused workbook's title (protected in the template) still
+ * names the month it was made for.
  */
 
 /** The words that label a month: a period cell above a table, or a table's period column. */
@@ -37,6 +39,10 @@ const YEAR_MONTH = /(?<!\d)(\d{4})(?:(?:\s*[-/._年]\s*|\s+)(\d{1,2})|(\d{2}))(?
 const YEAR_MONTH_RANGE = /(?<!\d)(\d{4})\s*年\s*\d{1,2}\s*月?\s*[-~～—至到]\s*(\d{1,2})\s*月/;
 /** "11月" or 11 alone: a month of a year-to-date sheet, whose year is stated elsewhere. */
 const MONTH_ONLY = /^(\d{1,2})\s*月?$/;
+/** A file name's digits are a month only in these years: otherwise they are a code or a number (500112, GB18030). */
+const FILE_NAME_YEARS = { first: 2000, last: 2099 } as const;
+/** Every year-month a file name writes, a range's last month first tried; the groups are YEAR_MONTH_RANGE's, then YEAR_MONTH's. */
+const YEAR_MONTHS = new RegExp(`${YEAR_MONTH_RANGE.source}|${YEAR_MONTH.source}`, 'g');
 /** A year written anywhere ("2026年科技创新进度表"), for month-only rows. */
 const YEAR = /(?<!\d)(20\d{2})(?!\d)/;
 
@@ -59,7 +65,8 @@ export interface ReportingPeriod {
   period: Period | null;
   /** The year a month-only row ("11月") belongs to: the stated period's, else one in a title or the file name. */
   year: number | null;
-  errors: Problem[];
+  /** Errors, and the warning that a title was overruled by the period cell. */
+  problems: Problem[];
 }
 
 /** The period of a year and month, null unless the month is real and the year has four digits. */
@@ -138,10 +145,21 @@ function titleStatements(table: DataTable): Statement[] {
   });
 }
 
-function fileNameStatements(fileName: string): Statement[] {
+function plausibleInName(match: RegExpMatchArray): Period[] {
+  const year = Number(match[1] ?? match[3]);
+  const period = year >= FILE_NAME_YEARS.first && year <= FILE_NAME_YEARS.last ? monthOf(year, Number(match[2] ?? match[4] ?? match[5])) : null;
+  return period === null ? [] : [period];
+}
+
+/**
+ * A file name states a month only when it writes exactly one plausible month. A clerk does not type the name
+ * as a statement of the month, so digits that are no month, or two months, are not read, and are no error.
+ */
+function fileNameStatements(fileName: string): StatedMonth[] {
   const baseName = fileBaseName(fileName);
-  const period = yearMonthIn(baseName);
-  return period === undefined ? [] : [{ source: 'file name', sheet: null, cell: null, text: baseName, period }];
+  const months = new Set([...normaliseText(baseName).matchAll(YEAR_MONTHS)].flatMap(plausibleInName));
+  const [period] = months;
+  return period !== undefined && months.size === 1 ? [{ source: 'file name', sheet: null, cell: null, text: baseName, period }] : [];
 }
 
 function describe(statement: Statement): BilingualText {
@@ -185,6 +203,15 @@ function conflict(stated: StatedMonth, taken: StatedMonth): Problem {
   return problemIn(stated.cell === null ? taken : stated, 'period.conflict', {
     zh: `${other.zh} 为 ${stated.period}，而 ${chosen.zh} 为 ${taken.period}，请改为一致`,
     en: `${other.en} says ${stated.period} but ${chosen.en} says ${taken.period}; make them agree`,
+  });
+}
+
+/** A title that names another month than the period cell: the cell is taken, and the clerk told so. */
+function titleDiffers(title: StatedMonth, taken: StatedMonth): Problem {
+  const [other, chosen] = [describe(title), describe(taken)];
+  return problemIn(title, 'period.title_differs', {
+    zh: `${other.zh} 为 ${title.period}，已按 ${chosen.zh} 读作 ${taken.period}；如月份有误，请修改该单元格`,
+    en: `${other.en} says ${title.period}; the figures were read as ${taken.period}, from ${chosen.en}; if that month is wrong, change that cell`,
   });
 }
 
@@ -249,10 +276,12 @@ export function readReportingPeriod(input: { tables: readonly DataTable[]; fileN
   const months = statements.filter((statement): statement is StatedMonth => statement.period !== null);
   const unreadable = statements.filter((statement) => statement.period === null).map((statement) => invalid(statement, currentPeriod));
   const [taken] = months;
-  if (!taken) return { period: null, year: yearWritten(tables, fileName), errors: unreadable };
-  const conflicts = months.filter((statement) => statement.period !== taken.period).map((statement) => conflict(statement, taken));
+  if (!taken) return { period: null, year: yearWritten(tables, fileName), problems: unreadable };
+  const differing = months.filter((statement) => statement.period !== taken.period);
+  const overruled = (statement: StatedMonth) => taken.source === 'cell' && statement.source === 'title';
+  const conflicts = differing.map((statement) => (overruled(statement) ? titleDiffers(statement, taken) : conflict(statement, taken)));
   const outside = [...tooEarly(taken, firstPeriod), ...future(taken, currentPeriod)];
-  return { period: taken.period, year: periodParts(taken.period).year, errors: [...unreadable, ...conflicts, ...outside] };
+  return { period: taken.period, year: periodParts(taken.period).year, problems: [...unreadable, ...conflicts, ...outside] };
 }
 
 /** A month number alone ("11月", 11), whose year the workbook states elsewhere. */

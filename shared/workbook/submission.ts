@@ -144,7 +144,7 @@ function datedValues(rows: readonly RowOutcome[], reporting: ReportingPeriod, un
       if (dated.period !== null) values.push({ ...row, value: row.reading.value, period: dated.period });
     }
   }
-  if (undated && reporting.period === null && reporting.errors.length === 0) {
+  if (undated && reporting.period === null && reporting.problems.length === 0) {
     problems.push(missingPeriod(input.tables[0]?.sheet ?? null, input.department, input.currentPeriod));
   }
   return { values, problems: dedupe(problems) };
@@ -288,7 +288,7 @@ function submissionReader(input: SubmissionInput): SubmissionReader {
     const empty = !seen.value && dated.problems.length === 0 ? [problemAt('sheet.no_figures', tables[0]?.sheet ?? null, null)] : [];
     const periods = [...new Set(figures.map((figure) => figure.period))].sort();
     const unlisted = sumCounts(tally.unlisted(), repeats.unlisted([...dated.problems, ...problems]));
-    const { errors, warnings } = bySeverity(catalog, [...reporting.errors, ...dated.problems, ...problems, ...empty], findings, unlisted);
+    const { errors, warnings } = bySeverity(catalog, [...reporting.problems, ...dated.problems, ...problems, ...empty], findings, unlisted);
     return {
       period: reporting.period ?? periods.at(-1) ?? null,
       periods,

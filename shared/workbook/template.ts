@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Catalog, Department, Indicator, Unit } from '../catalog/catalog.js';
 import type { Observation } from '../observation.js';
-import { periodParts, type Period } from '../calendar.js';
+import type { Period } from '../calendar.js';
 import { uploadFolder } from '../s3-keys.js';
 import { departmentOf } from './department.js';
 import type { BilingualText } from './problems.js';
@@ -146,9 +146,26 @@ function referenceText(observation: Observation): string {
   return `${value}（${observation.period}）`;
 }
 
-function title(department: Department, period: Period): string {
-  const { year, month } = periodParts(period);
-  return `${department.zh} ${year}年${month}月 指标填报表 / ${department.en} monthly indicators, ${period}`;
+/** The title's words around the month, which appears twice: once in the Chinese, once in the English. */
+function titleWords(department: Department): [string, string] {
+  return [`${department.zh} `, ` 指标填报表 / ${department.en} monthly indicators, `];
+}
+
+/** A text for a formula: in quotes, its own quotes doubled. */
+const formulaText = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
+/**
+ * The title repeats the period cell, so that it follows the month a clerk types into a reused template.
+ * A date pasted into the period cell is shown as year-month rather than as its serial number.
+ */
+function title(department: Department, period: Period): ExcelJS.CellFormulaValue {
+  const [before, between] = titleWords(department);
+  const month = `IF(ISNUMBER(${PERIOD_CELL}),TEXT(${PERIOD_CELL},"yyyy-mm"),${PERIOD_CELL})`;
+  return {
+    formula: `${formulaText(before)}&${month}&${formulaText(between)}&${month}`,
+    // Saved with the file, for readers that do not calculate: what the formula gives for the month the template is made for.
+    result: `${before}${period}${between}${period}`,
+  };
 }
 
 function addHeading(sheet: ExcelJS.Worksheet, department: Department, period: Period): void {

@@ -72,6 +72,77 @@ describe('parseSubmission finds the reporting period', () => {
   });
 });
 
+describe('the period cell wins over a title that names another month', () => {
+  it('takes the period cell and warns at the title, saying which month was taken', () => {
+    const sheet = sheetOf('科技创新', [['大足区科技局2026年10月科技创新指标报表'], ['填报月份', '2026-11'], ['指标', '数值'], ['巴渝工匠', 12]]);
+
+    const { period, errors, warnings, figures } = parse([sheet]);
+
+    expect(period).toBe('2026-11');
+    expect(errors).toEqual([]);
+    expect(figures.map(({ indicator, period: month, value }) => ({ indicator, month, value }))).toEqual([{ indicator: 'sci.bayu_craftsmen', month: '2026-11', value: 12 }]);
+    expect(warnings.filter((warning) => warning.code !== 'indicator.not_listed')).toEqual([
+      {
+        sheet: '科技创新',
+        cell: 'A1',
+        code: 'period.title_differs',
+        message:
+          '标题中的月份与填报月份不一致，已按填报月份读取：标题 科技创新!A1 为 2026-10，已按 单元格 科技创新!B2 读作 2026-11；如月份有误，请修改该单元格 / The title names another month than the period cell; the period cell was taken; the title in 科技创新!A1 says 2026-10; the figures were read as 2026-11, from cell 科技创新!B2; if that month is wrong, change that cell',
+      },
+    ]);
+  });
+
+  it('still refuses a file name that disagrees with the period cell', () => {
+    const sheet = sheetOf('科技创新', [['大足区科技局2026年10月科技创新指标报表'], ['填报月份', '2026-11'], ['指标', '数值'], ['巴渝工匠', 12]]);
+
+    const { errors, warnings } = parse([sheet], { fileName: 'science-2026-10.xlsx' });
+
+    expect(errors.map(({ cell, code }) => ({ cell, code }))).toEqual([{ cell: 'B2', code: 'period.conflict' }]);
+    expect(warnings.filter((warning) => warning.code === 'period.title_differs').map(({ cell }) => cell)).toEqual(['A1']);
+  });
+});
+
+describe('the file name states a month only when it is unambiguous and plausible', () => {
+  const table = () => sheetOf('科技创新', [['指标', '数值'], ['巴渝工匠', 12]]);
+
+  it.each([
+    { fileName: '500112-科技局-2026年10月.xlsx', period: '2026-10', why: 'a district code before it' },
+    { fileName: '500113_科技局_202610.xlsx', period: '2026-10', why: 'a district code before six digits' },
+    { fileName: '科技局_2026-11_GB18030.csv', period: '2026-11', why: 'an encoding name after it' },
+    { fileName: 'science-2026-11-30.xlsx', period: '2026-11', why: 'a day after it' },
+    { fileName: '科技局2026年1-11月进度.xlsx', period: '2026-11', why: 'the last month of a year-to-date range' },
+    { fileName: 'science-2026-11（2026年11月）.xlsx', period: '2026-11', why: 'the same month written twice' },
+    { fileName: '科技局２０２６年１１月.xlsx', period: '2026-11', why: 'full-width digits' },
+  ])('reads $period from $fileName ($why)', ({ fileName, period }) => {
+    expect(parse([table()], { fileName })).toMatchObject({ period, errors: [] });
+  });
+
+  it.each([
+    { fileName: 'science-2000-01.xlsx', period: '2000-01', code: 'period.too_early' },
+    { fileName: 'science-2099-12.xlsx', period: '2099-12', code: 'period.future' },
+  ])('reads the years 2000 to 2099, then checks them as any month: $fileName is $code', ({ fileName, period, code }) => {
+    const { period: read, errors } = parse([table()], { fileName });
+
+    expect(read).toBe(period);
+    expect(errors.map((error) => ({ sheet: error.sheet, cell: error.cell, code: error.code }))).toEqual([{ sheet: null, cell: null, code }]);
+  });
+
+  it.each([
+    { fileName: 'GB18030.xlsx', why: 'an encoding name' },
+    { fileName: '科技局-GB1803-0.xlsx', why: 'a year outside 2000–2099' },
+    { fileName: '500112-科技局.xlsx', why: 'a district code alone' },
+    { fileName: 'science-2026-13.xlsx', why: 'no month 13' },
+    { fileName: 'science-2026-00.xlsx', why: 'no month 0' },
+    { fileName: 'science-1999-12.xlsx', why: 'a year before 2000' },
+    { fileName: 'science-2100-01.xlsx', why: 'a year after 2099' },
+    { fileName: '报表_20261130.xlsx', why: 'part of a longer run of digits' },
+    { fileName: 'science-2026-10-to-2026-11.xlsx', why: 'two different months' },
+  ])('ignores $fileName ($why): no month, and no error of its own', ({ fileName }) => {
+    expect(parse([table()], { fileName }).errors.map(({ code }) => code)).toEqual(['period.missing']);
+    expect(withPeriodCell('2026-11', fileName)).toMatchObject({ period: '2026-11', errors: [] });
+  });
+});
+
 describe('parseSubmission refuses a period it cannot trust', () => {
   it('when the period cell and the file name disagree, at the cell', () => {
     const { period, errors } = withPeriodCell('2026-11', 'science-2026-10.xlsx');
@@ -88,10 +159,10 @@ describe('parseSubmission refuses a period it cannot trust', () => {
     ]);
   });
 
-  it('when the title and the period cell disagree, at the title', () => {
-    const sheet = sheetOf('科技创新', [['大足区科技局2026年10月科技创新指标报表'], ['填报月份', '2026-11'], ['指标', '数值'], ['巴渝工匠', 12]]);
+  it('when the title and the file name disagree and no cell states the month, at the title', () => {
+    const sheet = sheetOf('科技创新', [['大足区科技局2026年10月科技创新指标报表'], ['指标', '数值'], ['巴渝工匠', 12]]);
 
-    const { errors } = parse([sheet]);
+    const { errors } = parse([sheet], { fileName: 'science-2026-11.xlsx' });
 
     expect(errors.map(({ sheet: name, cell, code }) => ({ name, cell, code }))).toEqual([{ name: '科技创新', cell: 'A1', code: 'period.conflict' }]);
   });
@@ -157,14 +228,6 @@ describe('parseSubmission refuses a period it cannot trust', () => {
       expect(errors[0]?.message).toContain('type it as year-month, e.g. 2026-12');
     },
   );
-
-  it('when the file name holds a month that does not exist', () => {
-    const sheet = sheetOf('科技创新', [['指标', '数值'], ['巴渝工匠', 12]]);
-
-    const { errors } = parse([sheet], { fileName: 'science-2026-13.xlsx' });
-
-    expect(errors.map(({ sheet: name, cell, code }) => ({ name, cell, code }))).toEqual([{ name: null, cell: null, code: 'period.invalid' }]);
-  });
 
   it('takes the file name when the period cell cannot be read, and still reports the cell', () => {
     const { period, errors } = withPeriodCell('十一月', 'science-2026-11.xlsx');

@@ -87,7 +87,11 @@ describe('buildTemplate', () => {
       ['说明 Instructions', 'visible'],
       ['选项 Lists', 'hidden'],
     ]);
-    expect(sheet.getCell('A1').value).toBe('区科技局 2026年11月 指标填报表 / Science & Technology Bureau monthly indicators, 2026-11');
+    expect(sheet.getCell('A1').value).toEqual({
+      formula:
+        '"区科技局 "&IF(ISNUMBER(B3),TEXT(B3,"yyyy-mm"),B3)&" 指标填报表 / Science & Technology Bureau monthly indicators, "&IF(ISNUMBER(B3),TEXT(B3,"yyyy-mm"),B3)',
+      result: '区科技局 2026-11 指标填报表 / Science & Technology Bureau monthly indicators, 2026-11',
+    });
     expect(sheet.getCell('G1').isMerged).toBe(true);
     expect(sheet.getCell('G1').master.address).toBe('A1');
     expect(['A2', 'B2', 'C2'].map((address) => sheet.getCell(address).value)).toEqual([
@@ -291,12 +295,36 @@ describe('a filled-in template, read back', () => {
     expect(figures.map(({ indicator, value }) => ({ indicator, value }))).toEqual([{ indicator: 'sci.st_commissioners', value: 25 }]);
   });
 
+  it.each([
+    { saved: 'by an office suite, which recalculates the title', title: '区科技局 2026-11 指标填报表 / Science & Technology Bureau monthly indicators, 2026-11', warnings: [] },
+    {
+      saved: 'by a writer that does not recalculate, keeping the old title',
+      title: undefined,
+      warnings: [{ sheet: '填报 Data', cell: 'A1', code: 'period.title_differs' }],
+    },
+  ])('accepts last month\'s template with only the period cell changed, saved $saved', async ({ title, warnings }) => {
+    const workbook = await load(await buildTemplate(catalog, 'science', '2026-10'));
+    const sheet = dataSheet(workbook);
+    sheet.getCell(`B${TEMPLATE.rows.period}`).value = PERIOD;
+    const titleCell = sheet.getCell('A1');
+    if (title !== undefined && typeof titleCell.formula === 'string') titleCell.value = { formula: titleCell.formula, result: title };
+    rowOf(sheet, 'sci.bayu_craftsmen').getCell(TEMPLATE.columns.value).value = 12;
+
+    const result = await parsed(new Uint8Array(await workbook.xlsx.writeBuffer()), 'science');
+
+    expect(result.errors).toEqual([]);
+    expect(result.period).toBe(PERIOD);
+    expect(result.figures).toEqual([{ indicator: 'sci.bayu_craftsmen', period: PERIOD, value: 12, unit: 'persons', sheet: '填报 Data', cell: 'E10' }]);
+    // The other indicators are left blank, each with its own value.missing.
+    const others = result.warnings.filter((warning) => warning.code !== 'value.missing');
+    expect(others.map(({ sheet: name, cell, code }) => ({ sheet: name, cell, code }))).toEqual(warnings);
+  });
+
   it('still reads the period after Excel turned a retyped 2026-11 into a date', async () => {
     const workbook = await load(await buildTemplate(catalog, 'education', '2026-10'));
     const sheet = dataSheet(workbook);
     sheet.getCell(`B${TEMPLATE.rows.period}`).value = new Date(Date.UTC(2026, 10, 1));
     sheet.getCell(`B${TEMPLATE.rows.period}`).numFmt = 'mmm-yy';
-    sheet.getCell('A1').value = '区教委 2026年11月 指标填报表';
     sheet.getCell(TEMPLATE.rows.firstIndicator, TEMPLATE.columns.value).value = 80;
 
     const result = await parsed(new Uint8Array(await workbook.xlsx.writeBuffer()), 'education');

@@ -16,8 +16,11 @@ import type { ValueReading } from './value.js';
 
 /** What a cumulative sums. */
 export type Summed =
-  /** A column beside month columns: its row's month cells, those of the months its heading names or all up to the reporting month. */
-  | { over: 'row'; cells: readonly string[]; months?: MonthSpan }
+  /**
+   * A cumulative column beside month columns, or a summary row under month rows: the month cells beside or above
+   * it, those of the months its heading names or all up to the reporting month.
+   */
+  | { over: 'cells'; cells: readonly string[]; months?: MonthSpan }
   /** A sub-row beside the month's own: January to its row's month, months stored before included. */
   | { over: 'year'; periodCell?: PeriodCell };
 
@@ -88,7 +91,7 @@ function knownOf(input: CumulativeInput): Known {
   return { atCell, byMonth };
 }
 
-function overRow(input: CumulativeInput, known: Known, row: SummedRow, summed: Extract<Summed, { over: 'row' }>): Expected | undefined {
+function overCells(input: CumulativeInput, known: Known, row: SummedRow, summed: Extract<Summed, { over: 'cells' }>): Expected | undefined {
   if (input.period === null) return undefined;
   const { year, month } = periodParts(input.period);
   const [from, to] = [periodOf(year, summed.months?.from ?? 1), periodOf(year, summed.months?.to ?? month)];
@@ -137,7 +140,7 @@ export function cumulativeMismatches(input: CumulativeInput): Problem[] {
   if (input.cumulatives.length === 0) return [];
   const known = knownOf(input);
   return input.cumulatives.flatMap((row) => {
-    const expected = row.summed.over === 'row' ? overRow(input, known, row, row.summed) : overYear(input, known, row, row.summed);
+    const expected = row.summed.over === 'cells' ? overCells(input, known, row, row.summed) : overYear(input, known, row, row.summed);
     return expected === undefined || agrees(row.reading.value, expected.sum) ? [] : [mismatch(input, row, expected)];
   });
 }

@@ -9,7 +9,7 @@ import { problemAt, type ProblemCode } from './problems.js';
 import { cellAddress, type WorkbookCell } from './sheet.js';
 import type { PeriodCell } from './reporting-period.js';
 import type { CumulativeRow } from './cumulative.js';
-import { subRowOf, type SubRow } from './month-columns.js';
+import { cumulativeLabel, subRowOf, type SubRow } from './month-columns.js';
 import { isNotFigureHeading, monthsHeader, tableHeader, type DataTable, type LongTable, type MonthsTable, type WideTable } from './table.js';
 import { cellText, excerpt, isBlank, normaliseText, openingOf } from './text.js';
 import { readValue, unitFactor, type UnitStatement, type ValueReading } from './value.js';
@@ -295,7 +295,7 @@ function readMonthsRow(table: MonthsTable, row: readonly WorkbookCell[], context
   const cumulatives = table.cumulatives.flatMap(({ cell, cumulative }): CumulativeRow[] => {
     if (filledAt(row, cell.column) === undefined) return [];
     const { address, reading } = read(cell.column);
-    return [{ summed: { over: 'row', cells, ...cumulative }, indicator, sheet: table.sheet, cell: address, reading }];
+    return [{ summed: { over: 'cells', cells, ...cumulative }, indicator, sheet: table.sheet, cell: address, reading }];
   });
   return [...months, ...cumulatives];
 }
@@ -343,23 +343,49 @@ function undatedRow(table: WideTable, row: number, context: RowContext): Problem
   });
 }
 
-function readWideRow(table: WideTable, row: readonly WorkbookCell[], columns: readonly WideColumn[], context: RowContext): RowOutcome[] {
+/**
+ * The month cells of each indicator column read so far, which a summary row under them sums. Ten years of months
+ * are more than a sheet of monthly figures holds; past that a column's summary rows are not compared, so that a sheet
+ * of thousands of rows costs no more than one of a year.
+ */
+const MOST_SUMMED = 120;
+type CellsAbove = Map<number, string[]>;
+
+function wideReading(table: WideTable, row: readonly WorkbookCell[], rowNumber: number, { column, named }: WideColumn, context: RowContext) {
+  const address = cellAddress(rowNumber, column);
+  const reading = readValue({
+    sheet: table.sheet,
+    address,
+    cell: cellAt(row, column),
+    unit: context.catalog.unit(named.match.indicator.unit),
+    units: bracketUnit(named, context),
+  });
+  return { indicator: named.match.indicator, sheet: table.sheet, cell: address, reading };
+}
+
+/** A summary row (合计, 1-11月累计): a cumulative for each column it fills, of the months above it. */
+function summaryRow(table: WideTable, row: readonly WorkbookCell[], rowNumber: number, given: readonly WideColumn[], above: CellsAbove, context: RowContext): RowOutcome[] {
+  const label = row.map(cumulativeLabel).find((cumulative) => cumulative !== undefined);
+  return given.flatMap((column): CumulativeRow[] => {
+    const cells = above.get(column.column) ?? [];
+    if (cells.length > MOST_SUMMED) return [];
+    return [{ summed: { over: 'cells', cells: [...cells], ...label }, ...wideReading(table, row, rowNumber, column, context) }];
+  });
+}
+
+function readWideRow(table: WideTable, row: readonly WorkbookCell[], columns: readonly WideColumn[], above: CellsAbove, context: RowContext): RowOutcome[] {
   const rowNumber = row[0]?.row;
   const periodCell = filledAt(row, table.periodColumn);
   const given = columns.filter(({ column }) => filledAt(row, column) !== undefined);
-  if (rowNumber === undefined || given.length === 0 || isNoteRow(row) || isSummaryRow(row)) return [];
+  if (rowNumber === undefined || given.length === 0 || isNoteRow(row)) return [];
+  if (isSummaryRow(row)) return summaryRow(table, row, rowNumber, given, above, context);
   if (!periodCell) return [rowProblem('period.missing', () => undatedRow(table, rowNumber, context))];
-  return columns.map(({ column, named }) => {
-    const { indicator } = named.match;
-    const address = cellAddress(rowNumber, column);
-    const reading = readValue({
-      sheet: table.sheet,
-      address,
-      cell: cellAt(row, column),
-      unit: context.catalog.unit(indicator.unit),
-      units: bracketUnit(named, context),
-    });
-    return { indicator, sheet: table.sheet, cell: address, reading, periodCell: { cell: periodCell, table } };
+  return columns.map((column) => {
+    const figure = wideReading(table, row, rowNumber, column, context);
+    const cells = above.get(column.column) ?? [];
+    if (cells.length <= MOST_SUMMED) cells.push(figure.cell);
+    above.set(column.column, cells);
+    return { ...figure, periodCell: { cell: periodCell, table } };
   });
 }
 
@@ -399,10 +425,11 @@ function wideTableReader(table: WideTable, context: RowContext): TableReader {
   const columns = wideColumns(headings, context);
   const unnamed = new Set(headings.filter(({ cell, named }) => !named && !isNotFigureHeading(cell)).map(({ cell }) => cell.column));
   const numbered = new Set<number>();
+  const above: CellsAbove = new Map();
   return {
     read: (row, give) => {
       for (const cell of row) if (typeof cell.value === 'number' && unnamed.has(cell.column)) numbered.add(cell.column);
-      for (const outcome of readWideRow(table, row, columns, context)) give(outcome);
+      for (const outcome of readWideRow(table, row, columns, above, context)) give(outcome);
     },
     end: () => headingProblems(table, headings, numbered, context),
   };

@@ -2,7 +2,7 @@ import type ExcelJS from 'exceljs';
 import { periodOf } from '../../shared/calendar.js';
 import type { RuledFigure } from '../../shared/workbook/rules.js';
 import { columnLetters } from '../../shared/workbook/sheet.js';
-import { addSheet, workbook } from './build.js';
+import { addSheet, sheetWorkbook, workbook } from './build.js';
 import { accepted, at, corpusCases, figure, rejected, SHEET, type CaseInput, type CorpusCase, type ExpectedFigure } from './outcome.js';
 
 /**
@@ -110,6 +110,27 @@ const CASES: CaseInput[] = [
     previous: STORED,
     bytes: () => subRows(11),
     expected: accepted(SUB_ROW_FIGURES, [at('value.cumulative_mismatch', 'C7')]),
+  },
+  {
+    name: 'a row per month whose 合计 row is not the sum of the months above it',
+    covers: 'layouts',
+    bytes: () =>
+      sheetWorkbook([
+        ['大足区科技局2026年1-11月科技创新进度表'],
+        ['月份', '巴渝工匠（人）', '技术合同成交额(万元)'],
+        ['2026-10', 12, 2000],
+        ['2026-11', 8, 500],
+        ['合计', 20, 3000],
+      ]),
+    expected: accepted(
+      [
+        figure('sci.bayu_craftsmen', 12, 'persons', 'B3', '2026-10'),
+        figure('sci.tech_contract_turnover', 0.2, 'cny_100m', 'C3', '2026-10'),
+        figure('sci.bayu_craftsmen', 8, 'persons', 'B4'),
+        figure('sci.tech_contract_turnover', 0.05, 'cny_100m', 'C4'),
+      ],
+      [at('value.cumulative_mismatch', 'C5')],
+    ),
   },
 ];
 

@@ -225,3 +225,34 @@ describe('parseSubmission reads an indicator reported in a 本月 row and a 累�
     expect(located(result.errors)).toEqual([{ code: 'indicator.unknown', sheet: '报表', cell: `A${4 + rows.length}` }]);
   });
 });
+
+describe('parseSubmission compares a wide table’s summary row with the months above it', () => {
+  /** 月份 | 巴渝工匠 | 国家级孵化器 for January to March 2026, then the summary rows given. */
+  function progress(summaries: readonly (readonly CellInput[])[]): WorkbookSheet {
+    return sheetOf('进度', [
+      ['大足区科技局2026年1-3月科技创新进度表'],
+      ['月份', '巴渝工匠', '国家级孵化器'],
+      ['1月', 10, 0],
+      ['2月', undefined, 1],
+      ['3月', 8, 1],
+      ...summaries,
+    ]);
+  }
+
+  it.each([
+    { case: 'a 合计 row that is the sum, a stock beside it not summed', summaries: [['合计', 18, 2]], warnings: [] },
+    { case: 'a 合计 row that is not', summaries: [['合计', 20, 2]], warnings: [{ code: 'value.cumulative_mismatch', sheet: '进度', cell: 'B6' }] },
+    { case: 'a 1-2月累计 row, of January and February only', summaries: [['1-2月累计', 10]], warnings: [] },
+    {
+      case: 'a second summary row under the first, of the same months',
+      summaries: [['合计', 18], ['1-3月累计', 19]],
+      warnings: [{ code: 'value.cumulative_mismatch', sheet: '进度', cell: 'B7' }],
+    },
+  ])('$case', ({ summaries, warnings }) => {
+    const result = parse([progress(summaries)]);
+
+    expect(result.errors).toEqual([]);
+    expect(result.figures.map(({ cell }) => cell)).toEqual(['B3', 'C3', 'C4', 'B5', 'C5']);
+    expect(warningsOf(result)).toEqual(warnings);
+  });
+});

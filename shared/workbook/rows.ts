@@ -112,7 +112,7 @@ function unknownIndicator(table: { sheet: string }, cell: WorkbookCell, context:
 }
 
 /** The tables with a row per indicator. */
-type IndicatorRows = Pick<LongTable | MonthsTable, 'sheet' | 'identifierColumns' | 'unitColumn'>;
+type IndicatorRows = Pick<LongTable | MonthsTable, 'sheet' | 'identifierColumns'>;
 
 function unnamedRow(table: IndicatorRows, row: number): Problem {
   return problemAt('indicator.unknown', table.sheet, cellAddress(row, table.identifierColumns[0]), {
@@ -234,8 +234,8 @@ function readRow(table: LongTable, row: readonly WorkbookCell[], group: Group | 
   const mayBeHeader = valueCell === undefined || typeof valueCell.value === 'string';
   if (rowNumber === undefined || (mayBeHeader && tableHeader(row)) || isNoteRow(row)) return { outcomes: [] };
   const label = subLabelOf(table, row);
-  const named = table.identifierColumns.some((column) => filledAt(row, column)) ? undefined : label && group;
-  if (named) return { outcomes: named.named ? subRowOutcomes(table, row, rowNumber, named, label, context) : [], group: named };
+  const continued = table.identifierColumns.some((column) => filledAt(row, column)) ? undefined : label && group;
+  if (continued) return { outcomes: subRowOutcomes(table, row, rowNumber, continued, label, context), group: continued };
   const identified = identify(table, row, rowNumber, !isBlank(valueCell?.value), context);
   if (identified === undefined) return { outcomes: [] };
   if ('code' in identified) return { outcomes: [identified], group: {} };

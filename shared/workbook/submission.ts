@@ -287,11 +287,11 @@ function submissionReader(input: SubmissionInput): SubmissionReader {
     const { values, problems } = firstValues(dated.values);
     const figures = values.map(figureOf);
     const findings = checkRules({ catalog, figures, ...(input.previous ? { previous: input.previous } : {}) });
-    const period = reporting.period ?? figures.map((figure) => figure.period).sort().at(-1) ?? null;
+    const periods = [...new Set(figures.map((figure) => figure.period))].sort();
+    const period = reporting.period ?? periods.at(-1) ?? null;
     const sums = cumulativeMismatches({ catalog, cumulatives, figures: dated.values, previous: input.previous ?? [], reporting, period, currentPeriod, firstPeriod });
     // A workbook with nothing filled in is a mistake, not a month in which nothing happened.
     const empty = !seen.value && dated.problems.length === 0 ? [problemAt('sheet.no_figures', tables[0]?.sheet ?? null, null)] : [];
-    const periods = [...new Set(figures.map((figure) => figure.period))].sort();
     const unlisted = sumCounts(tally.unlisted(), repeats.unlisted([...dated.problems, ...problems]));
     const { errors, warnings } = bySeverity(catalog, [...reporting.errors, ...dated.problems, ...problems, ...empty, ...sums], findings, unlisted);
     return {

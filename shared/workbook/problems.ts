@@ -176,6 +176,11 @@ export const PROBLEM_CODES = {
     zh: '累计数不应比之前月份减少',
     en: 'A cumulative figure cannot be lower than an earlier month',
   },
+  'value.cumulative_mismatch': {
+    severity: 'warning',
+    zh: '累计数与其所含各月数值之和不一致',
+    en: 'The cumulative figure differs from the sum of the months it covers',
+  },
   'value.not_boolean': {
     severity: 'error',
     zh: '完成情况请填写“是”或“否”',

@@ -8,7 +8,9 @@ import { perText } from './memo.js';
 import { problemAt, type ProblemCode } from './problems.js';
 import { cellAddress, type WorkbookCell } from './sheet.js';
 import type { PeriodCell } from './reporting-period.js';
-import { isNotFigureHeading, tableHeader, type DataTable, type LongTable, type WideTable } from './table.js';
+import type { CumulativeRow } from './cumulative.js';
+import { cumulativeLabel, subRowOf, type SubRow } from './month-columns.js';
+import { isNotFigureHeading, monthsHeader, tableHeader, type DataTable, type LongTable, type MonthsTable, type WideTable } from './table.js';
 import { cellText, excerpt, isBlank, normaliseText, openingOf } from './text.js';
 import { readValue, unitFactor, type UnitStatement, type ValueReading } from './value.js';
 
@@ -39,7 +41,7 @@ interface RowProblem {
   problem: () => Problem;
 }
 
-export type RowOutcome = FigureRow | RowProblem;
+export type RowOutcome = FigureRow | RowProblem | CumulativeRow;
 
 function rowProblem(code: ProblemCode, problem: () => Problem): RowProblem {
   return { code, problem };
@@ -94,8 +96,8 @@ function isNoteRow(row: readonly WorkbookCell[]): boolean {
   return typeof first?.value === 'string' && lineOpening(openingOf(first.value)).note;
 }
 
-function isSectionHeading(name: WorkbookCell, value: WorkbookCell | undefined): boolean {
-  return isBlank(value?.value) && typeof name.value === 'string' && lineOpening(openingOf(name.value)).section;
+function isSectionHeading(name: WorkbookCell, given: boolean): boolean {
+  return !given && typeof name.value === 'string' && lineOpening(openingOf(name.value)).section;
 }
 
 function unknownIndicator(table: { sheet: string }, cell: WorkbookCell, context: RowContext): Problem {
@@ -109,7 +111,10 @@ function unknownIndicator(table: { sheet: string }, cell: WorkbookCell, context:
   });
 }
 
-function unnamedRow(table: LongTable, row: number): Problem {
+/** The tables with a row per indicator. */
+type IndicatorRows = Pick<LongTable | MonthsTable, 'sheet' | 'identifierColumns'>;
+
+function unnamedRow(table: IndicatorRows, row: number): Problem {
   return problemAt('indicator.unknown', table.sheet, cellAddress(row, table.identifierColumns[0]), {
     zh: `第 ${row} 行有数值但没有指标，请填写指标编号或名称，或删除该行`,
     en: `row ${row} has a value but no indicator; type the indicator ID or name, or delete the row`,
@@ -144,9 +149,8 @@ interface NamedRow {
  * its name, then one in the value header. A bracket after a name counts only when it is a unit at all
  * ("(累计)" is not); a header's unit only for the rows it fits, since "数值（万元）" says nothing about a count.
  */
-function unitStatements(table: LongTable, row: readonly WorkbookCell[], named: NamedRow, context: RowContext): UnitStatement[] {
+function unitStatements(table: Pick<LongTable, 'valueHeaderUnit'>, column: WorkbookCell | undefined, named: NamedRow, context: RowContext): UnitStatement[] {
   const unit = context.catalog.unit(named.match.indicator.unit);
-  const column = filledAt(row, table.unitColumn);
   const header = table.valueHeaderUnit;
   return [
     ...(column ? [{ label: cellText(column.value), cell: column.address }] : []),
@@ -170,39 +174,131 @@ function firstMatch(cells: readonly WorkbookCell[], context: RowContext): NamedR
   return undefined;
 }
 
-function readRow(table: LongTable, row: readonly WorkbookCell[], context: RowContext): RowOutcome | undefined {
-  const rowNumber = row[0]?.row;
-  const valueCell = cellAt(row, table.valueColumn);
-  // A header row repeated below the first has a heading or nothing in the value column, never a figure: only such rows are asked.
-  const mayBeHeader = valueCell === undefined || typeof valueCell.value === 'string';
-  if (rowNumber === undefined || (mayBeHeader && tableHeader(row)) || isNoteRow(row)) return undefined;
+/** The indicator a row names, or its problem, or undefined for a row that names none and gives nothing (`given`: it holds a value). */
+function identify(table: IndicatorRows, row: readonly WorkbookCell[], rowNumber: number, given: boolean, context: RowContext): NamedRow | RowProblem | undefined {
   const identifiers: WorkbookCell[] = [];
   for (const column of table.identifierColumns) {
     const cell = filledAt(row, column);
     if (cell) identifiers.push(cell);
   }
   const first = identifiers[0];
-  if (!first) return isBlank(valueCell?.value) ? undefined : rowProblem('indicator.unknown', () => unnamedRow(table, rowNumber));
+  if (!first) return given ? rowProblem('indicator.unknown', () => unnamedRow(table, rowNumber)) : undefined;
   const named = firstMatch(identifiers, context);
   if (!named) {
-    return isSectionHeading(first, valueCell) ? undefined : rowProblem('indicator.unknown', () => unknownIndicator(table, first, context));
+    return isSectionHeading(first, given) ? undefined : rowProblem('indicator.unknown', () => unknownIndicator(table, first, context));
   }
   const { indicator } = named.match;
   if (indicator.department !== context.department.id) {
     return rowProblem('indicator.other_department', () => otherDepartment(table, named.cell, indicator, context));
   }
+  return named;
+}
+
+/**
+ * The rows of one indicator under its name merged down (技术合同成交额 | 本月 | 1.2, then | 累计 | 10.5): only the first
+ * row's name cell has a value, so a row whose name is empty and that has a sub-label continues the row above. Its
+ * unit and month cells may be merged too, so the first row's count for it.
+ */
+interface Group {
+  /** Undefined when the first row's indicator gave a problem: the rows under it have nothing more to say. */
+  named?: NamedRow;
+  unit?: WorkbookCell;
+  period?: WorkbookCell;
+}
+
+interface SubLabel {
+  cell: WorkbookCell;
+  subRow: SubRow;
+}
+
+/** A sub-label (本月, 累计, 上年同期) left of the value, in a column that is neither the indicator's nor the unit's. */
+function subLabelOf(table: LongTable, row: readonly WorkbookCell[]): SubLabel | undefined {
+  for (const cell of row) {
+    if (cell.column >= table.valueColumn || cell.column === table.unitColumn || table.identifierColumns.includes(cell.column)) continue;
+    const subRow = subRowOf(cell);
+    if (subRow) return { cell, subRow };
+  }
+  return undefined;
+}
+
+/** What a row of a long table gives, and the group of rows it begins or continues. */
+interface LongRow {
+  outcomes: RowOutcome[];
+  group?: Group;
+}
+
+function readRow(table: LongTable, row: readonly WorkbookCell[], group: Group | undefined, context: RowContext): LongRow {
+  const rowNumber = row[0]?.row;
+  const valueCell = cellAt(row, table.valueColumn);
+  // A header row repeated below the first has a heading or nothing in the value column, never a figure: only such rows are asked.
+  const mayBeHeader = valueCell === undefined || typeof valueCell.value === 'string';
+  if (rowNumber === undefined || (mayBeHeader && tableHeader(row)) || isNoteRow(row)) return { outcomes: [] };
+  const label = subLabelOf(table, row);
+  const continued = table.identifierColumns.some((column) => filledAt(row, column)) ? undefined : label && group;
+  if (continued) return { outcomes: subRowOutcomes(table, row, rowNumber, continued, label, context), group: continued };
+  const identified = identify(table, row, rowNumber, !isBlank(valueCell?.value), context);
+  if (identified === undefined) return { outcomes: [] };
+  if ('code' in identified) return { outcomes: [identified], group: {} };
+  const periodCell = filledAt(row, table.periodColumn);
+  const unit = filledAt(row, table.unitColumn);
+  const begun: Group = {
+    named: identified,
+    ...(unit ? { unit } : {}),
+    ...(periodCell && periodCell !== label?.cell ? { period: periodCell } : {}),
+  };
+  return { outcomes: subRowOutcomes(table, row, rowNumber, begun, label, context), group: begun };
+}
+
+/** A row's value: the month's figure, a cumulative to compare (累计), or nothing (上年同期). */
+function subRowOutcomes(table: LongTable, row: readonly WorkbookCell[], rowNumber: number, group: Group, label: SubLabel | undefined, context: RowContext): RowOutcome[] {
+  const { named } = group;
+  if (!named || label?.subRow.kind === 'comparison') return [];
+  const { indicator } = named.match;
   const address = cellAddress(rowNumber, table.valueColumn);
   const reading = readValue({
     sheet: table.sheet,
     address,
-    cell: valueCell,
+    cell: cellAt(row, table.valueColumn),
     unit: context.catalog.unit(indicator.unit),
-    units: unitStatements(table, row, named, context),
+    units: unitStatements(table, filledAt(row, table.unitColumn) ?? group.unit, named, context),
   });
-  const periodCell = filledAt(row, table.periodColumn);
-  return { indicator, sheet: table.sheet, cell: address, reading, ...(periodCell ? { periodCell: { cell: periodCell, table } } : {}) };
+  const own = filledAt(row, table.periodColumn);
+  const month = own && own !== label?.cell ? own : group.period;
+  const periodCell = month ? { periodCell: { cell: month, table } } : {};
+  if (label?.subRow.kind === 'cumulative') {
+    return [{ summed: { over: 'year', ...periodCell }, indicator, sheet: table.sheet, cell: address, reading }];
+  }
+  return [{ indicator, sheet: table.sheet, cell: address, reading, ...periodCell }];
 }
 
+/**
+ * A row of a month-columns table: a figure per month column, each dated by its heading, and a cumulative per
+ * cumulative column it fills. A summary row (合计) under the indicators adds up unlike units: it is no figure.
+ */
+function readMonthsRow(table: MonthsTable, row: readonly WorkbookCell[], context: RowContext): RowOutcome[] {
+  const rowNumber = row[0]?.row;
+  if (rowNumber === undefined || isNoteRow(row) || isSummaryRow(row) || monthsHeader(row)) return [];
+  const given = [...table.months, ...table.cumulatives.map(({ cell }) => cell)].some(({ column }) => filledAt(row, column) !== undefined);
+  const named = identify(table, row, rowNumber, given, context);
+  if (named === undefined || 'code' in named) return named ? [named] : [];
+  const { indicator } = named.match;
+  const units = unitStatements({}, filledAt(row, table.unitColumn), named, context);
+  const read = (column: number) => {
+    const address = cellAddress(rowNumber, column);
+    return { address, reading: readValue({ sheet: table.sheet, address, cell: cellAt(row, column), unit: context.catalog.unit(indicator.unit), units }) };
+  };
+  const months = table.months.map((month): FigureRow => {
+    const { address, reading } = read(month.column);
+    return { indicator, sheet: table.sheet, cell: address, reading, periodCell: { cell: month, table } };
+  });
+  const cells = months.map((month) => month.cell);
+  const cumulatives = table.cumulatives.flatMap(({ cell, cumulative }): CumulativeRow[] => {
+    if (filledAt(row, cell.column) === undefined) return [];
+    const { address, reading } = read(cell.column);
+    return [{ summed: { over: 'cells', cells, ...cumulative }, indicator, sheet: table.sheet, cell: address, reading }];
+  });
+  return [...months, ...cumulatives];
+}
 
 /** "合计", "1-11月累计", "Total": a wide table's summary row, not a month. */
 const SUMMARY_ROW = /^(?:合计|总计|小计|累计|全年|total)|(?:合计|累计)$/i;
@@ -247,23 +343,49 @@ function undatedRow(table: WideTable, row: number, context: RowContext): Problem
   });
 }
 
-function readWideRow(table: WideTable, row: readonly WorkbookCell[], columns: readonly WideColumn[], context: RowContext): RowOutcome[] {
+/**
+ * The month cells of each indicator column read so far, which a summary row under them sums. Ten years of months
+ * are more than a sheet of monthly figures holds; past that a column's summary rows are not compared, so that a sheet
+ * of thousands of rows costs no more than one of a year.
+ */
+const MOST_SUMMED = 120;
+type CellsAbove = Map<number, string[]>;
+
+function wideReading(table: WideTable, row: readonly WorkbookCell[], rowNumber: number, { column, named }: WideColumn, context: RowContext) {
+  const address = cellAddress(rowNumber, column);
+  const reading = readValue({
+    sheet: table.sheet,
+    address,
+    cell: cellAt(row, column),
+    unit: context.catalog.unit(named.match.indicator.unit),
+    units: bracketUnit(named, context),
+  });
+  return { indicator: named.match.indicator, sheet: table.sheet, cell: address, reading };
+}
+
+/** A summary row (合计, 1-11月累计): a cumulative for each column it fills, of the months above it. */
+function summaryRow(table: WideTable, row: readonly WorkbookCell[], rowNumber: number, given: readonly WideColumn[], above: CellsAbove, context: RowContext): RowOutcome[] {
+  const label = row.map(cumulativeLabel).find((cumulative) => cumulative !== undefined);
+  return given.flatMap((column): CumulativeRow[] => {
+    const cells = above.get(column.column) ?? [];
+    if (cells.length > MOST_SUMMED) return [];
+    return [{ summed: { over: 'cells', cells: [...cells], ...label }, ...wideReading(table, row, rowNumber, column, context) }];
+  });
+}
+
+function readWideRow(table: WideTable, row: readonly WorkbookCell[], columns: readonly WideColumn[], above: CellsAbove, context: RowContext): RowOutcome[] {
   const rowNumber = row[0]?.row;
   const periodCell = filledAt(row, table.periodColumn);
   const given = columns.filter(({ column }) => filledAt(row, column) !== undefined);
-  if (rowNumber === undefined || given.length === 0 || isNoteRow(row) || isSummaryRow(row)) return [];
+  if (rowNumber === undefined || given.length === 0 || isNoteRow(row)) return [];
+  if (isSummaryRow(row)) return summaryRow(table, row, rowNumber, given, above, context);
   if (!periodCell) return [rowProblem('period.missing', () => undatedRow(table, rowNumber, context))];
-  return columns.map(({ column, named }) => {
-    const { indicator } = named.match;
-    const address = cellAddress(rowNumber, column);
-    const reading = readValue({
-      sheet: table.sheet,
-      address,
-      cell: cellAt(row, column),
-      unit: context.catalog.unit(indicator.unit),
-      units: bracketUnit(named, context),
-    });
-    return { indicator, sheet: table.sheet, cell: address, reading, periodCell: { cell: periodCell, table } };
+  return columns.map((column) => {
+    const figure = wideReading(table, row, rowNumber, column, context);
+    const cells = above.get(column.column) ?? [];
+    if (cells.length <= MOST_SUMMED) cells.push(figure.cell);
+    above.set(column.column, cells);
+    return { ...figure, periodCell: { cell: periodCell, table } };
   });
 }
 
@@ -276,10 +398,22 @@ export interface TableReader {
 }
 
 function longTableReader(table: LongTable, context: RowContext): TableReader {
+  let group: Group | undefined;
   return {
     read: (row, give) => {
-      const outcome = readRow(table, row, context);
-      if (outcome) give(outcome);
+      if (row.length === 0) return;
+      const read = readRow(table, row, group, context);
+      group = read.group;
+      for (const outcome of read.outcomes) give(outcome);
+    },
+    end: () => [],
+  };
+}
+
+function monthsTableReader(table: MonthsTable, context: RowContext): TableReader {
+  return {
+    read: (row, give) => {
+      for (const outcome of readMonthsRow(table, row, context)) give(outcome);
     },
     end: () => [],
   };
@@ -291,15 +425,23 @@ function wideTableReader(table: WideTable, context: RowContext): TableReader {
   const columns = wideColumns(headings, context);
   const unnamed = new Set(headings.filter(({ cell, named }) => !named && !isNotFigureHeading(cell)).map(({ cell }) => cell.column));
   const numbered = new Set<number>();
+  const above: CellsAbove = new Map();
   return {
     read: (row, give) => {
       for (const cell of row) if (typeof cell.value === 'number' && unnamed.has(cell.column)) numbered.add(cell.column);
-      for (const outcome of readWideRow(table, row, columns, context)) give(outcome);
+      for (const outcome of readWideRow(table, row, columns, above, context)) give(outcome);
     },
     end: () => headingProblems(table, headings, numbered, context),
   };
 }
 
 export function tableReader(table: DataTable, context: RowContext): TableReader {
-  return table.layout === 'long' ? longTableReader(table, context) : wideTableReader(table, context);
+  switch (table.layout) {
+    case 'long':
+      return longTableReader(table, context);
+    case 'wide':
+      return wideTableReader(table, context);
+    case 'months':
+      return monthsTableReader(table, context);
+  }
 }

@@ -9,6 +9,7 @@ import { RepeatedRows } from './repeats.js';
 import { keepAbove, missingPeriod, readReportingPeriod, rowPeriod, type MonthBounds, type ReportingPeriod, type RowsAbove } from './reporting-period.js';
 import { tableReader, type FigureRow, type RowContext, type RowOutcome, type TableReader } from './rows.js';
 import { checkRules, type RuledFigure } from './rules.js';
+import { cumulativeMismatches, isSummed, type CumulativeRow, type SummedRow } from './cumulative.js';
 import type { SheetInfo, StreamedSheet, WorkbookCell, WorkbookSheet } from './sheet.js';
 import { excerpt } from './text.js';
 import { noteFigureSigns, tableAt, type DataTable, type FigureSigns, type NamesIndicator } from './table.js';
@@ -130,7 +131,7 @@ interface Dated {
  * is refused once, pointing at where the month should be stated; so is a row without a month of its own
  * when the workbook states none, even a row whose value is wrong, so that every problem is reported at once.
  */
-function datedValues(rows: readonly RowOutcome[], reporting: ReportingPeriod, undated: boolean, input: SubmissionInput & MonthBounds & { tables: readonly DataTable[] }): Dated {
+function datedValues(rows: readonly Exclude<RowOutcome, CumulativeRow>[], reporting: ReportingPeriod, undated: boolean, input: SubmissionInput & MonthBounds & { tables: readonly DataTable[] }): Dated {
   const values: GivenFigure[] = [];
   const problems: Problem[] = [];
   for (const row of rows) {
@@ -215,7 +216,9 @@ function submissionReader(input: SubmissionInput): SubmissionReader {
   const context: RowContext = { catalog, match, department, currentPeriod };
   const firstPeriod = earliestBaselinePeriod(catalog);
   const tables: DataTable[] = [];
-  const outcomes: RowOutcome[] = [];
+  const outcomes: Exclude<RowOutcome, CumulativeRow>[] = [];
+  /** The flows' cumulatives, compared with their months once every row is read. */
+  const cumulatives: SummedRow[] = [];
   const tally = new ProblemTally();
   const repeats = new RepeatedRows();
   const seen: RowsSeen = { listed: new Set(), answered: new Set(), blanks: new Map(), value: false, undated: false };
@@ -226,6 +229,11 @@ function submissionReader(input: SubmissionInput): SubmissionReader {
 
   /** A row's outcome is kept when it is a figure (but not the umpteenth copy of one: RepeatedRows) or a problem still listed; every figure row is noted. */
   function keep(outcome: RowOutcome): void {
+    if ('summed' in outcome) {
+      // At most one per cell, and the cells read are bounded (ReadLimits.maxCells).
+      if (isSummed(outcome)) cumulatives.push(outcome);
+      return;
+    }
     if ('problem' in outcome) {
       if (tally.keeps(outcome.code)) outcomes.push(outcome);
       return;
@@ -284,13 +292,15 @@ function submissionReader(input: SubmissionInput): SubmissionReader {
     const { values, problems } = firstValues(dated.values);
     const figures = values.map(figureOf);
     const findings = checkRules({ catalog, figures, ...(input.previous ? { previous: input.previous } : {}) });
+    const periods = [...new Set(figures.map((figure) => figure.period))].sort();
+    const period = reporting.period ?? periods.at(-1) ?? null;
+    const sums = cumulativeMismatches({ catalog, cumulatives, figures: dated.values, previous: input.previous ?? [], reporting, period, currentPeriod, firstPeriod });
     // A workbook with nothing filled in is a mistake, not a month in which nothing happened.
     const empty = !seen.value && dated.problems.length === 0 ? [problemAt('sheet.no_figures', tables[0]?.sheet ?? null, null)] : [];
-    const periods = [...new Set(figures.map((figure) => figure.period))].sort();
     const unlisted = sumCounts(tally.unlisted(), repeats.unlisted([...dated.problems, ...problems]));
-    const { errors, warnings } = bySeverity(catalog, [...reporting.problems, ...dated.problems, ...problems, ...empty], findings, unlisted);
+    const { errors, warnings } = bySeverity(catalog, [...reporting.problems, ...dated.problems, ...problems, ...empty, ...sums], findings, unlisted);
     return {
-      period: reporting.period ?? periods.at(-1) ?? null,
+      period,
       periods,
       figures,
       errors,

@@ -1,5 +1,6 @@
 import { PERIOD_LABELS } from './reporting-period.js';
 import { perText } from './memo.js';
+import { cumulativeLabel, monthHeading, type Cumulative } from './month-columns.js';
 import type { SheetInfo, WorkbookCell } from './sheet.js';
 import { cellText, keywordKey, keywordTest, normaliseText, splitTrailingBracket } from './text.js';
 
@@ -54,8 +55,26 @@ export interface WideTable extends TableBase {
   headings: WorkbookCell[];
 }
 
+/** A cumulative column of a month-columns table: its heading's cell and what the heading says it sums. */
+export interface CumulativeColumn {
+  cell: WorkbookCell;
+  cumulative: Cumulative;
+}
+
+/** A row per indicator and a column per month (指标 | 单位 | 1月 | 2月 | … | 累计): a wide table turned round. */
+export interface MonthsTable extends TableBase {
+  layout: 'months';
+  /** Columns that may name the indicator, the id column first; there is always one. */
+  identifierColumns: [number, ...number[]];
+  unitColumn?: number;
+  /** Each month's heading, as the reading of a row's month takes it ("January" as "1月"), at its own cell. */
+  months: WorkbookCell[];
+  /** Columns summing months (累计, 合计, 1-11月): never a month's figure, compared with the months instead. */
+  cumulatives: CumulativeColumn[];
+}
+
 /** A table of figures found on a sheet: a header row naming the columns; the rows below it are read as they come. */
-export type DataTable = LongTable | WideTable;
+export type DataTable = LongTable | WideTable | MonthsTable;
 
 type LongHeader = Pick<LongTable, 'identifierColumns' | 'valueColumn' | 'valueHeaderUnit' | 'unitColumn' | 'periodColumn'>;
 
@@ -93,6 +112,15 @@ function columnOf(headers: readonly HeaderCell[], role: ColumnRole): number | un
   return headers.find((header) => header.role === role)?.cell.column;
 }
 
+/** The id columns, then the name columns, or undefined when there is none. */
+function identifierColumnsOf(headers: readonly HeaderCell[]): [number, ...number[]] | undefined {
+  const [first, ...others] = [
+    ...headers.filter((header) => header.role === 'id'),
+    ...headers.filter((header) => header.role === 'name'),
+  ].map((header) => header.cell.column);
+  return first === undefined ? undefined : [first, ...others];
+}
+
 const isValueHeading = (cell: WorkbookCell) => typeof cell.value === 'string' && headerRole(cell.value)?.role === 'value';
 
 /** A long table's header row names, in separate cells, at least one column that identifies the indicator and a value column. */
@@ -102,15 +130,12 @@ export function tableHeader(row: readonly WorkbookCell[]): LongHeader | undefine
   const headers = row.map(headerCell).filter((header) => header !== undefined);
   const value = headers.find((header) => header.role === 'value');
   if (!value) return undefined;
-  const [first, ...others] = [
-    ...headers.filter((header) => header.role === 'id'),
-    ...headers.filter((header) => header.role === 'name'),
-  ].map((header) => header.cell.column);
-  if (first === undefined) return undefined;
+  const identifierColumns = identifierColumnsOf(headers);
+  if (!identifierColumns) return undefined;
   const unitColumn = columnOf(headers, 'unit');
   const periodColumn = columnOf(headers, 'period');
   return {
-    identifierColumns: [first, ...others],
+    identifierColumns,
     valueColumn: value.cell.column,
     ...(value.bracket ? { valueHeaderUnit: { label: value.bracket, cell: value.cell.address } } : {}),
     ...(unitColumn === undefined ? {} : { unitColumn }),
@@ -124,6 +149,30 @@ function wideHeader(row: readonly WorkbookCell[], namesIndicator: NamesIndicator
   if (!period) return undefined;
   const headings = row.filter((cell) => cell !== period && typeof cell.value === 'string');
   return headings.some((cell) => namesIndicator(cellText(cell.value))) ? { periodColumn: period.column, headings } : undefined;
+}
+
+type MonthsHeader = Pick<MonthsTable, 'identifierColumns' | 'unitColumn' | 'months' | 'cumulatives'>;
+
+/**
+ * A month-columns table's header row names the indicator column and at least one month; a heading is a month or a
+ * cumulative before it is anything else, since "1月份" holds the period label 月份.
+ */
+export function monthsHeader(row: readonly WorkbookCell[]): MonthsHeader | undefined {
+  const months: WorkbookCell[] = [];
+  const cumulatives: CumulativeColumn[] = [];
+  const headers: HeaderCell[] = [];
+  for (const cell of row) {
+    const month = monthHeading(cell);
+    const cumulative = month ? undefined : cumulativeLabel(cell);
+    const header = month || cumulative ? undefined : headerCell(cell);
+    if (month) months.push(month);
+    else if (cumulative) cumulatives.push({ cell, cumulative });
+    else if (header) headers.push(header);
+  }
+  const identifierColumns = months.length > 0 ? identifierColumnsOf(headers) : undefined;
+  if (!identifierColumns) return undefined;
+  const unitColumn = columnOf(headers, 'unit');
+  return { identifierColumns, months, cumulatives, ...(unitColumn === undefined ? {} : { unitColumn }) };
 }
 
 /** A column the clerk added beside the figures (序号, 备注, 合计). */
@@ -140,7 +189,9 @@ export function tableAt(sheet: SheetInfo, row: readonly WorkbookCell[], above: W
   const long = tableHeader(row);
   if (long) return { layout: 'long', ...long, ...base };
   const wide = wideHeader(row, namesIndicator);
-  return wide && { layout: 'wide', ...wide, ...base };
+  if (wide) return { layout: 'wide', ...wide, ...base };
+  const months = monthsHeader(row);
+  return months && { layout: 'months', ...months, ...base };
 }
 
 /** What the rows of a sheet without a table have shown so far: an indicator named beside a number is figures the clerk may expect to be read. */

@@ -86,7 +86,7 @@ describe('parseSubmission finds the table', () => {
   it.each([
     { workbook: 'no sheets', sheets: [], rows: 0 },
     { workbook: 'sheets without a header row', sheets: [sheetOf('Sheet1', [['巴渝工匠', 12], ['科技特派员', 30]])], rows: 2 },
-    { workbook: 'an indicator column but no value column', sheets: [sheetOf('Sheet1', [['指标', '2026年11月'], ['巴渝工匠', 12]])], rows: 2 },
+    { workbook: 'an indicator column but no value or month column', sheets: [sheetOf('Sheet1', [['指标', '说明'], ['巴渝工匠', 12]])], rows: 2 },
   ])('and says so when there is none: $workbook', ({ sheets, rows }) => {
     expect(parse(sheets)).toEqual({
       rowsRead: rows,

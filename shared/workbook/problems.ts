@@ -116,10 +116,10 @@ export const PROBLEM_CODES = {
     zh: '两处填报月份不一致',
     en: 'The reporting period is stated differently in two places',
   },
-  'period.title_differs': {
+  'period.overruled': {
     severity: 'warning',
-    zh: '标题中的月份与填报月份不一致，已按填报月份读取',
-    en: 'The title names another month than the period cell; the period cell was taken',
+    zh: '标题或文件名中的月份与填报月份不一致，已按填报月份读取',
+    en: 'The title or the file name names another month than the period cell; the period cell was taken',
   },
   'indicator.unknown': {
     severity: 'error',

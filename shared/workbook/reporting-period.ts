@@ -206,12 +206,15 @@ function conflict(stated: StatedMonth, taken: StatedMonth): Problem {
   });
 }
 
-/** A title that names another month than the period cell: the cell is taken, and the clerk told so. */
-function titleDiffers(title: StatedMonth, taken: StatedMonth): Problem {
-  const [other, chosen] = [describe(title), describe(taken)];
-  return problemIn(title, 'period.title_differs', {
-    zh: `${other.zh} 为 ${title.period}，已按 ${chosen.zh} 读作 ${taken.period}；如月份有误，请修改该单元格`,
-    en: `${other.en} says ${title.period}; the figures were read as ${taken.period}, from ${chosen.en}; if that month is wrong, change that cell`,
+/**
+ * A title or a file name that names another month than the period cell: the cell is taken, and the clerk told so,
+ * at the title (what is stale) or, for a file name, which has no cell, at the period cell.
+ */
+function overruled(stated: StatedMonth, taken: StatedMonth): Problem {
+  const [other, chosen] = [describe(stated), describe(taken)];
+  return problemIn(stated.cell === null ? taken : stated, 'period.overruled', {
+    zh: `${other.zh} 为 ${stated.period}，已按 ${chosen.zh} 读作 ${taken.period}；如月份有误，请修改该单元格`,
+    en: `${other.en} says ${stated.period}; the figures were read as ${taken.period}, from ${chosen.en}; if that month is wrong, change that cell`,
   });
 }
 
@@ -278,8 +281,9 @@ export function readReportingPeriod(input: { tables: readonly DataTable[]; fileN
   const [taken] = months;
   if (!taken) return { period: null, year: yearWritten(tables, fileName), problems: unreadable };
   const differing = months.filter((statement) => statement.period !== taken.period);
-  const overruled = (statement: StatedMonth) => taken.source === 'cell' && statement.source === 'title';
-  const conflicts = differing.map((statement) => (overruled(statement) ? titleDiffers(statement, taken) : conflict(statement, taken)));
+  // The period cell is where the template asks for the month: a reused workbook's title and name still say the old one.
+  const overrules = (statement: StatedMonth) => taken.source === 'cell' && statement.source !== 'cell';
+  const conflicts = differing.map((statement) => (overrules(statement) ? overruled(statement, taken) : conflict(statement, taken)));
   const outside = [...tooEarly(taken, firstPeriod), ...future(taken, currentPeriod)];
   return { period: taken.period, year: periodParts(taken.period).year, problems: [...unreadable, ...conflicts, ...outside] };
 }

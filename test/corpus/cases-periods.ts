@@ -21,7 +21,7 @@ const unlabelled = () => sheetWorkbook([HEADER, ['巴渝工匠', '人', 12]]);
 /** The same with the month in a period cell. */
 const labelled = () => sheetWorkbook([['填报月份', '2026-11'], HEADER, ['巴渝工匠', '人', 12]]);
 
-const TITLE_CELL = at('period.title_differs', 'A1', TEMPLATE.dataSheet);
+const TITLE_CELL = at('period.overruled', 'A1', TEMPLATE.dataSheet);
 
 export const PERIOD_CASES: CorpusCase[] = corpusCases([
   {

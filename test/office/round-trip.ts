@@ -85,7 +85,7 @@ export async function expectAccepted(bytes: Uint8Array, trip: RoundTrip): Promis
   expect(parsed.errors).toEqual([]);
   expect(parsed.period).toBe(trip.period);
   expect(parsed.figures).toEqual(filledFigures(trip.period));
-  const titleWarnings = trip.title === trip.period ? [] : [{ sheet: TEMPLATE.dataSheet, cell: 'A1', code: 'period.title_differs' }];
+  const titleWarnings = trip.title === trip.period ? [] : [{ sheet: TEMPLATE.dataSheet, cell: 'A1', code: 'period.overruled' }];
   expect(parsed.warnings.map(({ sheet, cell, code }) => ({ sheet, cell, code }))).toEqual(titleWarnings);
 }
 

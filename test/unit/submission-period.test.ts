@@ -85,20 +85,39 @@ describe('the period cell wins over a title that names another month', () => {
       {
         sheet: '科技创新',
         cell: 'A1',
-        code: 'period.title_differs',
+        code: 'period.overruled',
         message:
-          '标题中的月份与填报月份不一致，已按填报月份读取：标题 科技创新!A1 为 2026-10，已按 单元格 科技创新!B2 读作 2026-11；如月份有误，请修改该单元格 / The title names another month than the period cell; the period cell was taken; the title in 科技创新!A1 says 2026-10; the figures were read as 2026-11, from cell 科技创新!B2; if that month is wrong, change that cell',
+          '标题或文件名中的月份与填报月份不一致，已按填报月份读取：标题 科技创新!A1 为 2026-10，已按 单元格 科技创新!B2 读作 2026-11；如月份有误，请修改该单元格 / The title or the file name names another month than the period cell; the period cell was taken; the title in 科技创新!A1 says 2026-10; the figures were read as 2026-11, from cell 科技创新!B2; if that month is wrong, change that cell',
       },
     ]);
   });
 
-  it('still refuses a file name that disagrees with the period cell', () => {
+  it('takes the period cell over a reused file name and title, both still naming last month, with a warning for each', () => {
     const sheet = sheetOf('科技创新', [['大足区科技局2026年10月科技创新指标报表'], ['填报月份', '2026-11'], ['指标', '数值'], ['巴渝工匠', 12]]);
 
-    const { errors, warnings } = parse([sheet], { fileName: 'science-2026-10.xlsx' });
+    const { period, errors, warnings } = parse([sheet], { fileName: 'science-2026-10.xlsx' });
 
-    expect(errors.map(({ cell, code }) => ({ cell, code }))).toEqual([{ cell: 'B2', code: 'period.conflict' }]);
-    expect(warnings.filter((warning) => warning.code === 'period.title_differs').map(({ cell }) => cell)).toEqual(['A1']);
+    expect(period).toBe('2026-11');
+    expect(errors).toEqual([]);
+    expect(warnings.filter((warning) => warning.code === 'period.overruled').map(({ cell }) => cell)).toEqual(['A1', 'B2']);
+  });
+});
+
+describe('a file name naming another month than the period cell', () => {
+  it('is overruled by the cell, with a warning at the cell that names both', () => {
+    const { period, errors, warnings } = withPeriodCell('2026-11', 'science-2026-10.xlsx');
+
+    expect(period).toBe('2026-11');
+    expect(errors).toEqual([]);
+    expect(warnings.filter((warning) => warning.code === 'period.overruled')).toEqual([
+      {
+        sheet: '科技创新',
+        cell: 'B2',
+        code: 'period.overruled',
+        message:
+          "标题或文件名中的月份与填报月份不一致，已按填报月份读取：文件名“science-2026-10” 为 2026-10，已按 单元格 科技创新!B2 读作 2026-11；如月份有误，请修改该单元格 / The title or the file name names another month than the period cell; the period cell was taken; the file name 'science-2026-10' says 2026-10; the figures were read as 2026-11, from cell 科技创新!B2; if that month is wrong, change that cell",
+      },
+    ]);
   });
 });
 
@@ -144,21 +163,6 @@ describe('the file name states a month only when it is unambiguous and plausible
 });
 
 describe('parseSubmission refuses a period it cannot trust', () => {
-  it('when the period cell and the file name disagree, at the cell', () => {
-    const { period, errors } = withPeriodCell('2026-11', 'science-2026-10.xlsx');
-
-    expect(period).toBe('2026-11');
-    expect(errors).toEqual([
-      {
-        sheet: '科技创新',
-        cell: 'B2',
-        code: 'period.conflict',
-        message:
-          "两处填报月份不一致：文件名“science-2026-10” 为 2026-10，而 单元格 科技创新!B2 为 2026-11，请改为一致 / The reporting period is stated differently in two places; the file name 'science-2026-10' says 2026-10 but cell 科技创新!B2 says 2026-11; make them agree",
-      },
-    ]);
-  });
-
   it('when the title and the file name disagree and no cell states the month, at the title', () => {
     const sheet = sheetOf('科技创新', [['大足区科技局2026年10月科技创新指标报表'], ['指标', '数值'], ['巴渝工匠', 12]]);
 

@@ -41,7 +41,7 @@ describe('PROBLEM_CODES', () => {
   it('makes only a sheet it could not read or find, a title overruled by the period cell, a blank value, an unlisted indicator and a cumulative unlike its months warnings by themselves', () => {
     const warnings = entries.filter(([, { severity }]) => severity === 'warning').map(([code]) => code);
 
-    expect(warnings).toEqual(['sheet.unreadable', 'sheet.not_read', 'period.title_differs', 'indicator.not_listed', 'value.missing', 'value.cumulative_mismatch']);
+    expect(warnings).toEqual(['sheet.unreadable', 'sheet.not_read', 'period.overruled', 'indicator.not_listed', 'value.missing', 'value.cumulative_mismatch']);
   });
 
   it("leaves exactly the catalog's rules to the catalog", () => {

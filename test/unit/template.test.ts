@@ -300,7 +300,7 @@ describe('a filled-in template, read back', () => {
     {
       saved: 'by a writer that does not recalculate, keeping the old title',
       title: undefined,
-      warnings: [{ sheet: '填报 Data', cell: 'A1', code: 'period.title_differs' }],
+      warnings: [{ sheet: '填报 Data', cell: 'A1', code: 'period.overruled' }],
     },
   ])('accepts last month\'s template with only the period cell changed, saved $saved', async ({ title, warnings }) => {
     const workbook = await load(await buildTemplate(catalog, 'science', '2026-10'));

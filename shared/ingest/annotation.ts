@@ -1,5 +1,5 @@
 import type { Logger } from '../ports.js';
-import { annotateWorkbook, annotationLoad, findingsOf, isXlsxContainer } from '../workbook/annotate.js';
+import { annotateWorkbook, annotationLoad, CopyWouldLoseCells, findingsOf, isXlsxContainer } from '../workbook/annotate.js';
 import type { BilingualText } from '../workbook/problems.js';
 import type { Assessment } from './assess.js';
 
@@ -86,6 +86,16 @@ export async function whyNotAnnotated(assessment: Assessment, bytes: Uint8Array,
   return null;
 }
 
+/** What the clerk can do about a copy that could not be made: the figures were read, the program's layout is the obstacle. */
+const COPY_WOULD_LOSE_CELLS: BilingualText = {
+  zh: '保存此文件的软件的写法无法在副本中完整保留，请在 Excel 或 WPS 中另存为 .xlsx 后重新上传即可得到批注副本',
+  en: 'the way the program that saved this file wrote it cannot be kept whole in a copy; save it as .xlsx in Excel or WPS and upload it again to get one',
+};
+const NOT_OPENED_AGAIN: BilingualText = {
+  zh: '此文件读取无误，但无法再次打开以标注，请在 Excel 或 WPS 中另存为 .xlsx 后重新上传即可得到批注副本',
+  en: 'the file was read, but could not be opened again to mark it; save it as .xlsx in Excel or WPS and upload it again to get one',
+};
+
 /** The workbook with its problems marked, for one whyNotAnnotated let through; or why there is none. */
 export async function markedWorkbook(assessment: Assessment, bytes: Uint8Array, { logger, key }: AnnotationLog): Promise<Uint8Array | Annotation> {
   try {
@@ -93,6 +103,6 @@ export async function markedWorkbook(assessment: Assessment, bytes: Uint8Array, 
   } catch (error) {
     // The streaming reader took the file, so the figures stand; the clerk still gets the JSON summary.
     logger.warn('workbook could not be annotated', { key, error: String(error) });
-    return annotation('failed');
+    return annotation('failed', error instanceof CopyWouldLoseCells ? COPY_WOULD_LOSE_CELLS : NOT_OPENED_AGAIN);
   }
 }

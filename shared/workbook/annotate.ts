@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { createInflateRaw } from 'node:zlib';
 import type { Finding, Problem, Severity } from '../problem.js';
+import { readWorkbook } from './read.js';
 import { storedData, zipEntries, type ZipEntry } from './zip.js';
 
 /**
@@ -193,10 +194,36 @@ function addSummary(workbook: ExcelJS.Workbook, findings: readonly Finding[], ma
   });
 }
 
-/** The workbook with its problems marked, as .xlsx bytes. Throws if the bytes are not an .xlsx exceljs can load. */
+/** exceljs opened the workbook without some of its cells: written again, the copy would lose them. */
+export class CopyWouldLoseCells extends Error {
+  override readonly name = 'CopyWouldLoseCells';
+}
+
+const UNLIMITED = { maxUncompressedBytes: Infinity, maxCells: Infinity, maxRows: Infinity, maxColumns: Infinity };
+
+/**
+ * Throws CopyWouldLoseCells unless every cell the reader finds is in the workbook exceljs opened, on the sheet of the
+ * same name. exceljs opens only the package layout Excel writes (parts named sheetN.xml, no namespace prefixes):
+ * a workbook from another writer may open with sheets empty or misnamed, and its copy must not be handed back.
+ */
+async function checkEveryCellKept(workbook: ExcelJS.Workbook, bytes: Uint8Array): Promise<void> {
+  for await (const sheet of readWorkbook(bytes, UNLIMITED)) {
+    const opened = workbook.getWorksheet(sheet.name);
+    for await (const rows of sheet.rows) {
+      const lost = rows.flat().find((cell) => opened === undefined || opened.getCell(cell.address).value === null);
+      if (lost) throw new CopyWouldLoseCells(`exceljs opened ${sheet.name}!${lost.address} empty`);
+    }
+  }
+}
+
+/**
+ * The workbook with its problems marked, as .xlsx bytes. Throws if the bytes are not an .xlsx exceljs can load, and
+ * CopyWouldLoseCells if it loads without some of the cells.
+ */
 export async function annotateWorkbook(bytes: Uint8Array, findings: readonly Finding[]): Promise<Uint8Array> {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
+  await checkEveryCellKept(workbook, bytes);
   addSummary(workbook, findings, markCells(workbook, findings));
   return new Uint8Array(await workbook.xlsx.writeBuffer());
 }

@@ -1,7 +1,9 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../shared/problem.js';
-import { annotateWorkbook, annotationLoad, findingsOf, isXlsxContainer, SUMMARY_SHEET } from '../../shared/workbook/annotate.js';
+import { annotateWorkbook, annotationLoad, CopyWouldLoseCells, findingsOf, isXlsxContainer, SUMMARY_SHEET } from '../../shared/workbook/annotate.js';
+import { markedWorkbook } from '../../shared/ingest/annotation.js';
+import { withPartsRenamed, withPrefixedNamespace } from '../corpus/writers.js';
 import { zipOf } from './workbook-fixtures.js';
 
 const NOT_WHOLE = '数值必须是整数：请填整数（如 12），不要填 12.5 / The value must be a whole number; type a whole number such as 12, not 12.5';
@@ -98,6 +100,33 @@ describe('the annotated copy of a clerk workbook', () => {
     const workbook = await load(await annotateWorkbook(await clerksWorkbook(), elsewhere));
     expect(sheetOf(workbook, SUMMARY_SHEET).getRow(2).getCell(4).value).toBe('B2');
     expect(sheetOf(workbook, '科技创新').getCell('B2').note).toBeUndefined();
+  });
+});
+
+describe('a workbook exceljs would open without some of its cells, or not at all', () => {
+  const assessment = { status: 'accepted', workbookRead: true, department: 'science', period: '2026-11', figures: [], errors: [], warnings: [], rowsRead: 3 } as const;
+
+  it('is refused a copy when exceljs opens it with a sheet empty, rather than handed back with its cells lost', async () => {
+    const bytes = withPartsRenamed(await clerksWorkbook(), { 'xl/worksheets/sheet1.xml': 'xl/worksheets/part_1.xml' });
+
+    await expect(annotateWorkbook(bytes, [])).rejects.toBeInstanceOf(CopyWouldLoseCells);
+  });
+
+  it.each([
+    {
+      writer: 'a writer naming its worksheet parts otherwise',
+      rewrite: (bytes: Uint8Array) => withPartsRenamed(bytes, { 'xl/worksheets/sheet1.xml': 'xl/worksheets/part_1.xml' }),
+      says: 'the way the program that saved this file wrote it cannot be kept whole in a copy',
+    },
+    { writer: 'an online suite, its namespace written with a prefix', rewrite: (bytes: Uint8Array) => withPrefixedNamespace(bytes), says: 'could not be opened again to mark it' },
+  ])('says in the report why a workbook saved by $writer has no copy, and how to get one', async ({ rewrite, says }) => {
+    const logged: string[] = [];
+    const logger = { info: () => undefined, warn: (message: string) => void logged.push(message) };
+
+    const result = await markedWorkbook({ ...assessment, figures: [], errors: [], warnings: [] }, rewrite(await clerksWorkbook()), { logger, key: 'incoming/science/x.xlsx' });
+
+    expect(result).toEqual({ status: 'failed', message: expect.stringContaining(says) });
+    expect(logged).toEqual(['workbook could not be annotated']);
   });
 });
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { fillTemplate } from '../../cli/samples.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 import type { Period } from '../../shared/calendar.js';
-import { DEFAULT_READ_LIMITS } from '../../shared/workbook/limits.js';
+import { DEFAULT_READ_LIMITS, MAX_CELL_TEXT } from '../../shared/workbook/limits.js';
 import { buildTemplate } from '../../shared/workbook/template.js';
 import { packZip } from '../../shared/workbook/zip.js';
 import { compoundFile, deflated, sheetWorkbook, storedEntries, zipBomb } from '../corpus/build.js';
@@ -140,13 +140,13 @@ const withMerge = (ref: string) => (xml: string) => xml.replace(/<mergeCells cou
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** A cell of a hand-written sheet: text, a number, a number in the yyyy-mm date format, or raw XML for what no writer produces. */
-type RawCell = string | number | { date: number } | { xml: string };
+type RawCell = string | number | { date: number } | { xml: string; type?: string };
 
 function cellXml(address: string, cell: RawCell): string {
   if (typeof cell === 'string') return `<c r="${address}" t="inlineStr"><is><t>${escapeXml(cell)}</t></is></c>`;
   if (typeof cell === 'number') return `<c r="${address}"><v>${cell}</v></c>`;
   if ('date' in cell) return `<c r="${address}" s="1"><v>${cell.date}</v></c>`;
-  return `<c r="${address}">${cell.xml}</c>`;
+  return `<c r="${address}"${cell.type === undefined ? '' : ` t="${cell.type}"`}>${cell.xml}</c>`;
 }
 
 const COLUMNS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -164,15 +164,17 @@ const PACKAGE_RELATIONSHIPS = 'http://schemas.openxmlformats.org/package/2006/re
  * A one-sheet workbook written by hand, for what Excel would never save: any sheet name, any workbookPr, any
  * prologue (a DOCTYPE) and any cell XML. Style 1 is the date format yyyy-mm.
  */
-function rawWorkbook(input: { rows: readonly (readonly RawCell[])[]; sheetName?: string; workbookPr?: string; prologue?: string }): Uint8Array {
+function rawWorkbook(input: { rows: readonly (readonly RawCell[])[]; sheetName?: string; workbookPr?: string; prologue?: string; sharedStrings?: readonly string[] }): Uint8Array {
   const sheetName = escapeXml(input.sheetName ?? '报表');
+  const strings = input.sharedStrings ?? [];
   return zipOf({
+    'xl/sharedStrings.xml': `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${MAIN}" count="${strings.length}">${strings.map((text) => `<si><t>${escapeXml(text)}</t></si>`).join('')}</sst>`,
     '[Content_Types].xml':
       '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>',
     '_rels/.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PACKAGE_RELATIONSHIPS}"><Relationship Id="rId1" Type="${RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
     [WORKBOOK_PART]: `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${MAIN}" xmlns:r="${RELATIONSHIPS}"><workbookPr${input.workbookPr ?? ''}/><sheets><sheet name="${sheetName}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-    'xl/_rels/workbook.xml.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PACKAGE_RELATIONSHIPS}"><Relationship Id="rId1" Type="${RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${RELATIONSHIPS}/styles" Target="styles.xml"/></Relationships>`,
+    'xl/_rels/workbook.xml.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${PACKAGE_RELATIONSHIPS}"><Relationship Id="rId1" Type="${RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${RELATIONSHIPS}/styles" Target="styles.xml"/><Relationship Id="rId3" Type="${RELATIONSHIPS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
     'xl/styles.xml':
       `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="${MAIN}"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm"/></numFmts>` +
       '<fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders>' +
@@ -363,6 +365,22 @@ const CASES: Omit<HostileCase, 'department'>[] = [
     fileName: 'science-2026-10.xlsx',
     bytes: async () => periodReport('2026-10', ['巴渝工匠', '人', '十二'], { sheetName: '报表'.repeat(50_000) }),
     verdict: refused,
+  },
+  {
+    name: '1,200 different notes at Excel’s 32,767-character cap beside a figure',
+    attacks: 'long text',
+    fileName: 'science-2026-10.xlsx',
+    bytes: async () => rawWorkbook({ rows: [['填报月份', '2026-10'], HEADER, ['巴渝工匠', '人', 12], ...Array.from({ length: 1_200 }, (_, row) => [`${row} `.padEnd(MAX_CELL_TEXT, 'x')])] }),
+  },
+  {
+    name: '1,500 shared texts at the cap, each in 20 cells',
+    attacks: 'long text',
+    fileName: 'science-2026-10.xlsx',
+    bytes: async () =>
+      rawWorkbook({
+        rows: [['填报月份', '2026-10'], HEADER, ['巴渝工匠', '人', 12], ...Array.from({ length: 1_500 }, (_, text) => Array.from({ length: 20 }, () => ({ xml: `<v>${text}</v>`, type: 's' })))],
+        sharedStrings: Array.from({ length: 1_500 }, (_, text) => `${text} `.padEnd(MAX_CELL_TEXT, 'x')),
+      }),
   },
   {
     name: 'a period text of 1,000,000 characters',

@@ -30,7 +30,7 @@ function kindOf(type: string): string | undefined {
   return namespace === undefined ? undefined : type.slice(namespace.length);
 }
 
-/** A part name as compared: percent-encoding decoded, ASCII case folded, no leading slash. */
+/** A part name as compared: percent-encoding decoded, ASCII case folded, no leading slash, `\` as `/` (some writers' zips). */
 function comparable(name: string): string {
   let decoded = name;
   try {
@@ -38,7 +38,10 @@ function comparable(name: string): string {
   } catch {
     // A stray % is taken as written.
   }
-  return decoded.replace(/^\/+/, '').replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+  return decoded
+    .replaceAll('\\', '/')
+    .replace(/^\/+/, '')
+    .replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 }
 
 /** The relationships part of a part ('' for the package itself). */

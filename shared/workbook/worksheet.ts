@@ -35,8 +35,12 @@ export function damagedCell(sheet: string, address: string, text: string): Workb
 const XSD_NUMBER = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 const INDEX = /^\s*\d+\s*$/;
 const BIT = /^\s*([01])\s*$/;
-/** An ISO 8601 date or date-time, as a `t="d"` cell stores it. */
-const ISO_DATE = /^\s*(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?Z?\s*$/;
+/**
+ * An ISO 8601 date, date-time or time of day, as a `t="d"` cell stores it (Strict Open XML, openpyxl); a time alone
+ * falls on Excel's day 0, 1899-12-30, as its serial would.
+ */
+const ISO_DATE = /^\s*(?:(\d{4})-(\d{2})-(\d{2}))?(?:T?(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|[+-]\d{2}:?\d{2})?\s*$/;
+const DAY_ZERO = { year: 1899, month: 12, day: 30 } as const;
 /** Longer than any stored number or index: a value this long is not one. */
 const MAX_STORED_NUMBER = 1024;
 const REFERENCE = /^\s*\$?([A-Za-z]{1,3})\$?(\d+)\s*$/;
@@ -58,10 +62,13 @@ function storedNumber(text: string): number | undefined {
 
 function isoDate(text: string): Date | undefined {
   const match = ISO_DATE.exec(text);
-  if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0));
-  const date = new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, hour, minute, second));
-  return date.getUTCMonth() === (month ?? 1) - 1 && date.getUTCDate() === day ? date : undefined;
+  if (!match || (match[1] === undefined && match[4] === undefined)) return undefined;
+  const [year, month, day] = match[1] === undefined ? [DAY_ZERO.year, DAY_ZERO.month, DAY_ZERO.day] : [Number(match[1]), Number(match[2]), Number(match[3])];
+  const [hour, minute, second] = [match[4], match[5], match[6]].map((part) => Number(part ?? 0));
+  const milliseconds = Math.round(Number(`0.${match[7] ?? '0'}`) * 1000);
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, milliseconds));
+  // Excel's dates carry no time zone, so an offset is dropped: the clock time is the one Excel shows.
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day && (hour ?? 0) < 24 ? date : undefined;
 }
 
 /** The rows of one worksheet part, a batch per piece of its XML. */
@@ -200,6 +207,8 @@ export class WorksheetReader {
   private valueOf(cell: OpenCell, address: string, numFmt: string | undefined): CellValue {
     if (cell.inline && (cell.type === 'inlineStr' || cell.value === undefined)) return cell.inline.take() || null;
     if (cell.value === undefined) return cell.formula === undefined ? null : { formula: cell.formula.join('') };
+    // A value element left empty stores nothing, whatever the type: Excel and LibreOffice show the cell empty.
+    if (cell.value.length === 0) return null;
     return this.storedValue(cell, address, numFmt);
   }
 

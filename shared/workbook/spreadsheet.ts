@@ -100,6 +100,14 @@ export async function workbookStructure(pkg: Package): Promise<WorkbookStructure
 }
 
 /**
+ * Text as SpreadsheetML stores it (ST_Xstring): a character XML cannot hold, a carriage return among them, is
+ * written `_xHHHH_`, and an underscore that would start one `_x005F_`.
+ */
+export function unescapedText(text: string): string {
+  return text.includes('_x') ? text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, code: string) => String.fromCharCode(Number.parseInt(code, 16))) : text;
+}
+
+/**
  * Collects the text of a string item (`<si>` or `<is>`): its `<t>`, or the `<t>` of each rich-text run, never the
  * phonetic guide (`<rPh>`) printed above it.
  */
@@ -126,7 +134,7 @@ export class StringItem {
   take(): string {
     const text = this.pieces.length === 1 ? (this.pieces[0] ?? '') : this.pieces.join('');
     this.pieces = [];
-    return text;
+    return unescapedText(text);
   }
 }
 

@@ -1,7 +1,7 @@
 import { WorkbookFormatError } from '../problem.js';
 import { beyondLimit, type ReadLimits } from './limits.js';
 import { workbookFormatError } from './problems.js';
-import { StringItem } from './spreadsheet.js';
+import { StringItem, unescapedText } from './spreadsheet.js';
 import { cellAddress, columnNumber, dateOfSerial, isDateFormat, type CellValue, type WorkbookCell } from './sheet.js';
 import { excerpt } from './text.js';
 import { isSpreadsheet, plainAttribute, xmlReader, type XmlElement, type XmlReader } from './xml.js';
@@ -223,7 +223,7 @@ export class WorksheetReader {
       }
       case 'str':
       case 'inlineStr':
-        return text === '' ? null : text;
+        return text === '' ? null : unescapedText(text);
       case 'b': {
         const bit = BIT.exec(text)?.[1];
         if (bit === undefined) throw damaged();

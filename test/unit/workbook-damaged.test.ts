@@ -41,6 +41,11 @@ describe('the worksheet reader, a piece at a time and wherever the pieces are cu
     },
     { part: 'an ISO 8601 date cell', xml: sheet('<c r="C5" t="d"><v>2026-11-01</v></c>'), values: ['2026-11-01T00:00:00.000Z'] },
     { part: 'ISO 8601 date-times and a time of day', xml: sheet('<c r="C5" t="d"><v>2026-11-01T10:10:10.5</v></c><c r="D5" t="d"><v>10:10:10</v></c>'), values: ['2026-11-01T10:10:10.500Z', '1899-12-30T10:10:10.000Z'] },
+    {
+      part: 'characters escaped as SpreadsheetML writes them',
+      xml: sheet('<c r="A5" t="inlineStr"><is><t>ABC_x000D_\nDEF</t></is></c><c r="B5" t="str"><f>A5</f><v>_x005F_x000D_</v></c>'),
+      values: ['ABC\r\nDEF', '_x000D_'],
+    },
     { part: 'empty values of every type, which store nothing', xml: sheet('<c r="A5"><v></v></c><c r="B5" t="s"><v/></c><c r="C5" t="b"><v></v></c><c r="D5"><v>1</v></c>'), values: [1] },
     { part: 'rich text with a phonetic guide', xml: sheet('<c r="A5" t="inlineStr"><is><r><t>巴渝</t></r><r><t>工匠</t></r><rPh sb="0" eb="2"><t>ばゆ</t></rPh></is></c>'), values: ['巴渝工匠'] },
   ])('reads $part, whatever the cut', ({ xml, values }) => {

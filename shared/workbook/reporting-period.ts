@@ -328,8 +328,8 @@ export function rowPeriod(input: { periodCell: PeriodCell; reporting: ReportingP
   const stated = reporting.period;
   if (stated !== null && (layout === 'long' ? period !== stated : period > stated)) {
     const problem = problemIn(statement, 'period.conflict', {
-      zh: `本行月份为 ${period}，而表中填报月份为 ${stated}，请改为一致`,
-      en: `this row says ${period} but the workbook reports on ${stated}; make them agree`,
+      zh: `此处月份为 ${period}，而表中填报月份为 ${stated}，请改为一致`,
+      en: `this cell says ${period} but the workbook reports on ${stated}; make them agree`,
     });
     return { period: null, problems: [problem] };
   }

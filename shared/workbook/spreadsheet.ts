@@ -160,7 +160,8 @@ export async function cellNumberFormats(pkg: Package, part: string | undefined):
   const custom = new Map<number, string>();
   const styleFormats: number[] = [];
   let inCellStyles = false;
-  await pkg.readXml(part ?? '', {
+  if (part === undefined) return [];
+  await pkg.readXml(part, {
     open(element) {
       if (isSpreadsheet(element, 'numFmt')) {
         const id = Number(plainAttribute(element, 'numFmtId'));

@@ -124,7 +124,6 @@ export class WorksheetReader {
     else if (isSpreadsheet(element, 'c')) this.openCell(element);
     else if (!this.cell) return;
     else if (isSpreadsheet(element, 'v')) {
-      // Written, even empty: a number cell with an empty value is damaged, a text result is empty text.
       this.cell.value ??= [];
       this.into = 'value';
     } else if (isSpreadsheet(element, 'f')) {

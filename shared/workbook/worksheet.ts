@@ -4,7 +4,7 @@ import { workbookFormatError } from './problems.js';
 import { StringItem, unescapedText } from './spreadsheet.js';
 import { cellAddress, columnNumber, dateOfSerial, isDateFormat, type CellValue, type WorkbookCell } from './sheet.js';
 import { excerpt } from './text.js';
-import { isSpreadsheet, plainAttribute, xmlReader, type XmlElement, type XmlReader } from './xml.js';
+import { plainAttribute, spreadsheetName, xmlReader, type XmlElement, type XmlReader } from './xml.js';
 
 /**
  * A worksheet part's cells, read as they stream: each row holding a value, its cells with plain values
@@ -51,8 +51,9 @@ interface OpenCell {
   column: number;
   type: string;
   style: number;
-  value: string[] | undefined;
-  formula: string[] | undefined;
+  /** The text of its value element, '' when the element is empty; undefined when it has none. */
+  value: string | undefined;
+  formula: string | undefined;
   inline: StringItem | undefined;
 }
 
@@ -112,48 +113,51 @@ export class WorksheetReader {
   }
 
   private open(element: XmlElement): void {
-    if (this.inInline && this.cell?.inline) {
-      this.cell.inline.open(element);
+    const cell = this.cell;
+    if (this.inInline && cell?.inline) {
+      cell.inline.open(element);
       return;
     }
+    const name = spreadsheetName(element);
     if (!this.inSheetData) {
-      this.inSheetData = isSpreadsheet(element, 'sheetData');
+      this.inSheetData = name === 'sheetData';
       return;
     }
-    if (isSpreadsheet(element, 'row')) this.openRow(element);
-    else if (isSpreadsheet(element, 'c')) this.openCell(element);
-    else if (!this.cell) return;
-    else if (isSpreadsheet(element, 'v')) {
-      this.cell.value ??= [];
+    if (name === 'row') this.openRow(element);
+    else if (name === 'c') this.openCell(element);
+    else if (!cell) return;
+    else if (name === 'v') {
+      cell.value ??= '';
       this.into = 'value';
-    } else if (isSpreadsheet(element, 'f')) {
-      this.cell.formula ??= [];
+    } else if (name === 'f') {
+      cell.formula ??= '';
       this.into = 'formula';
-    } else if (isSpreadsheet(element, 'is')) {
-      this.cell.inline = new StringItem();
+    } else if (name === 'is') {
+      cell.inline = new StringItem();
       this.inInline = true;
     }
   }
 
   private close(element: XmlElement): void {
     const cell = this.cell;
+    const name = spreadsheetName(element);
     if (this.inInline && cell?.inline) {
-      if (isSpreadsheet(element, 'is')) this.inInline = false;
+      if (name === 'is') this.inInline = false;
       else cell.inline.close(element);
       return;
     }
-    if (isSpreadsheet(element, 'v') || isSpreadsheet(element, 'f')) this.into = undefined;
-    else if (cell && isSpreadsheet(element, 'c')) this.closeCell(cell);
-    else if (isSpreadsheet(element, 'row')) this.closeRow();
-    else if (isSpreadsheet(element, 'sheetData')) this.inSheetData = false;
+    if (name === 'v' || name === 'f') this.into = undefined;
+    else if (cell && name === 'c') this.closeCell(cell);
+    else if (name === 'row') this.closeRow();
+    else if (name === 'sheetData') this.inSheetData = false;
   }
 
   private text(text: string): void {
     const cell = this.cell;
     if (!cell) return;
     if (this.inInline) cell.inline?.text(text);
-    else if (this.into === 'value') (cell.value ??= []).push(text);
-    else if (this.into === 'formula') (cell.formula ??= []).push(text);
+    else if (this.into === 'value') cell.value = (cell.value ?? '') + text;
+    else if (this.into === 'formula') cell.formula = (cell.formula ?? '') + text;
   }
 
   private openRow(element: XmlElement): void {
@@ -164,10 +168,10 @@ export class WorksheetReader {
 
   private openCell(element: XmlElement): void {
     const reference = REFERENCE.exec(plainAttribute(element, 'r') ?? '');
-    const [row, column] = reference ? [Number(reference[2]), columnNumber(reference[1] ?? '')] : [this.rowNumber, this.column + 1];
+    const column = reference ? columnNumber(reference[1] ?? '') : this.column + 1;
     this.column = column;
     this.cell = {
-      row,
+      row: reference ? Number(reference[2]) : this.rowNumber,
       column,
       type: plainAttribute(element, 't') ?? 'n',
       style: Number(plainAttribute(element, 's') ?? 0),
@@ -205,19 +209,17 @@ export class WorksheetReader {
    */
   private valueOf(cell: OpenCell, address: string, numFmt: string | undefined): CellValue {
     if (cell.inline && (cell.type === 'inlineStr' || cell.value === undefined)) return cell.inline.take() || null;
-    if (cell.value === undefined) return cell.formula === undefined ? null : { formula: cell.formula.join('') };
+    if (cell.value === undefined) return cell.formula === undefined ? null : { formula: cell.formula };
     // A value element left empty stores nothing, whatever the type: Excel and LibreOffice show the cell empty.
-    if (cell.value.length === 0) return null;
-    return this.storedValue(cell, address, numFmt);
+    if (cell.value === '') return null;
+    return this.storedValue(cell.type, cell.value, address, numFmt);
   }
 
-  private storedValue(cell: OpenCell, address: string, numFmt: string | undefined): CellValue {
-    const text = cell.value === undefined ? '' : cell.value.join('');
-    const damaged = () => damagedCell(this.context.sheet, address, text);
-    switch (cell.type) {
+  private storedValue(type: string, text: string, address: string, numFmt: string | undefined): CellValue {
+    switch (type) {
       case 's': {
         const string = INDEX.test(text) ? this.context.strings[Number(text)] : undefined;
-        if (string === undefined) throw damaged();
+        if (string === undefined) throw damagedCell(this.context.sheet, address, text);
         return string === '' ? null : string;
       }
       case 'str':
@@ -225,19 +227,19 @@ export class WorksheetReader {
         return text === '' ? null : unescapedText(text);
       case 'b': {
         const bit = BIT.exec(text)?.[1];
-        if (bit === undefined) throw damaged();
+        if (bit === undefined) throw damagedCell(this.context.sheet, address, text);
         return bit === '1';
       }
       case 'e':
         return { error: text.trim() || '#ERROR' };
       case 'd': {
         const date = isoDate(text);
-        if (date === undefined) throw damaged();
+        if (date === undefined) throw damagedCell(this.context.sheet, address, text);
         return date;
       }
       default: {
         const number = storedNumber(text);
-        if (number === undefined || !Number.isFinite(number)) throw damaged();
+        if (number === undefined || !Number.isFinite(number)) throw damagedCell(this.context.sheet, address, text);
         return isDateFormat(numFmt) ? (dateOfSerial(number, this.context.date1904) ?? number) : number;
       }
     }

@@ -90,6 +90,17 @@ export function isSpreadsheet(element: XmlElement, local: string): boolean {
   return element.local === local && SPREADSHEET_NAMESPACES.has(element.uri);
 }
 
+let lastSpreadsheetUri = '';
+
+/** The local name of a SpreadsheetML element, undefined for another namespace's; asked once for every element of a sheet. */
+export function spreadsheetName(element: XmlElement): string | undefined {
+  // A part writes one SpreadsheetML namespace throughout: compared as a string before the set is asked.
+  if (element.uri === lastSpreadsheetUri) return element.local;
+  if (!SPREADSHEET_NAMESPACES.has(element.uri)) return undefined;
+  lastSpreadsheetUri = element.uri;
+  return element.local;
+}
+
 /** An attribute without a namespace, as SpreadsheetML writes its own (`r`, `t`, `s`, `name`). */
 export function plainAttribute(element: XmlElement, name: string): string | undefined {
   const attribute = element.attributes[name];

@@ -1,4 +1,5 @@
 import type ExcelJS from 'exceljs';
+import { filledFigures, filledTemplate } from '../office/filled-template.js';
 import { addSheet, workbook } from './build.js';
 import { accepted, at, corpusCases, figure, HEADER, rejected, SHEET, TITLE, type CaseInput, type CorpusCase } from './outcome.js';
 import { editParts, withoutReferences, withPartsRenamed, withPrefixedNamespace, withSheetXml } from './writers.js';
@@ -56,7 +57,23 @@ function formattedToLastRow(xml: string): string {
 /** Excel's longest text, 32,767 characters. */
 const LONGEST_TEXT = '注'.repeat(32_767);
 
+/** Each writer's way of saving a package, applied to the filled template as to the report above. */
+const WRITERS: readonly { writer: string; rewrite: (bytes: Uint8Array) => Uint8Array }[] = [
+  { writer: 'an online suite, every part with a namespace prefix', rewrite: (bytes) => withPrefixedNamespace(bytes) },
+  { writer: 'a writer with its own part names and absolute targets', rewrite: (bytes) => withPartsRenamed(bytes, { 'xl/worksheets/sheet1.xml': 'xl/worksheets/data.xml', 'xl/workbook.xml': 'book/main.xml' }) },
+  { writer: 'a writer that leaves out cell references', rewrite: withoutReferences },
+  { writer: 'Strict Open XML', rewrite: strict },
+];
+
+const TEMPLATE_CASES: CaseInput[] = WRITERS.map(({ writer, rewrite }) => ({
+  name: `the filled template as ${writer} saves it`,
+  covers: 'writers',
+  bytes: async () => rewrite(await filledTemplate({ period: '2026-11', recalculated: true })),
+  expected: accepted(filledFigures('2026-11')),
+}));
+
 const CASES: CaseInput[] = [
+  ...TEMPLATE_CASES,
   {
     name: 'an online-suite export whose every part writes the SpreadsheetML namespace with a prefix',
     covers: 'writers',

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { columnNumber } from '../../shared/workbook/sheet.js';
 import { packZip } from '../../shared/workbook/zip.js';
 import { deflated, storedEntries } from './build.js';
 
@@ -72,11 +73,25 @@ export function withPartsRenamed(bytes: Uint8Array, renames: Readonly<Record<str
   });
 }
 
-/** Cells and rows without their optional `r` attribute, their places following from their order. */
+/**
+ * Cells and rows without their optional `r` attribute wherever their place follows from the one before, as a
+ * writer that omits references writes them: a row right after the last, a cell right of the last.
+ */
 export function withoutReferences(bytes: Uint8Array): Uint8Array {
-  return editParts(bytes, (name, text) =>
-    name.startsWith('xl/worksheets/') && name.endsWith('.xml') ? { text: text.replace(/<(c|row)( [^>]*?)? r="[^"]*"/g, '<$1$2') } : undefined,
-  );
+  const letters = (reference: string) => /^[A-Z]+/.exec(reference)?.[0] ?? '';
+  return editParts(bytes, (name, text) => {
+    if (!name.startsWith('xl/worksheets/') || !name.endsWith('.xml')) return undefined;
+    let row = 0;
+    let column = 0;
+    const implied = text.replace(/<(c|row)(\s[^>]*?)?\sr="([^"]*)"/g, (whole, element: string, before: string | undefined, reference: string) => {
+      const place = element === 'row' ? Number(reference) : columnNumber(letters(reference));
+      const follows = place === (element === 'row' ? row : column) + 1;
+      if (element === 'row') [row, column] = [place, 0];
+      else column = place;
+      return follows ? `<${element}${before ?? ''}` : whole;
+    });
+    return { text: implied };
+  });
 }
 
 /** The first worksheet's XML changed by `change`, as a writer would lay out the same sheet. */

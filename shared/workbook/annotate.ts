@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { createInflateRaw } from 'node:zlib';
 import type { Finding, Problem, Severity } from '../problem.js';
 import { readWorkbook } from './read.js';
+import { withSpreadsheetUnprefixed } from './unprefixed.js';
 import { storedData, zipEntries, type ZipEntry } from './zip.js';
 
 /**
@@ -203,8 +204,8 @@ const UNLIMITED = { maxUncompressedBytes: Infinity, maxCells: Infinity, maxRows:
 
 /**
  * Throws CopyWouldLoseCells unless every cell the reader finds is in the workbook exceljs opened, on the sheet of the
- * same name. exceljs opens only the package layout Excel writes (parts named sheetN.xml, no namespace prefixes):
- * a workbook from another writer may open with sheets empty or misnamed, and its copy must not be handed back.
+ * same name. exceljs opens only the package layout Excel writes (parts named sheetN.xml, relative targets): a
+ * workbook from another writer may open with sheets empty or misnamed, and its copy must not be handed back.
  */
 async function checkEveryCellKept(workbook: ExcelJS.Workbook, bytes: Uint8Array): Promise<void> {
   for await (const sheet of readWorkbook(bytes, UNLIMITED)) {
@@ -217,12 +218,14 @@ async function checkEveryCellKept(workbook: ExcelJS.Workbook, bytes: Uint8Array)
 }
 
 /**
- * The workbook with its problems marked, as .xlsx bytes. Throws if the bytes are not an .xlsx exceljs can load, and
- * CopyWouldLoseCells if it loads without some of the cells.
+ * The workbook with its problems marked, as .xlsx bytes, opened by exceljs with its SpreadsheetML unprefixed
+ * (withSpreadsheetUnprefixed). Throws if exceljs cannot load it, and CopyWouldLoseCells if it loads without some of
+ * the cells.
  */
 export async function annotateWorkbook(bytes: Uint8Array, findings: readonly Finding[]): Promise<Uint8Array> {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
+  const openable = withSpreadsheetUnprefixed(bytes);
+  await workbook.xlsx.load(Buffer.from(openable.buffer, openable.byteOffset, openable.byteLength) as unknown as ExcelJS.Buffer);
   await checkEveryCellKept(workbook, bytes);
   addSummary(workbook, findings, markCells(workbook, findings));
   return new Uint8Array(await workbook.xlsx.writeBuffer());

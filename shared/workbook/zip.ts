@@ -1,4 +1,4 @@
-import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
+import { crc32, createInflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { WorkbookFormatError } from '../problem.js';
 import { recognisedFormat } from './formats.js';
 import { beyondLimit } from './limits.js';
@@ -159,6 +159,11 @@ export interface PackedEntry {
   crc: number;
   uncompressedSize: number;
   data: Buffer;
+}
+
+/** An entry of the given content, deflated, ready to be packed. */
+export function deflatedEntry(name: string, content: Buffer): PackedEntry {
+  return { name, method: DEFLATED, crc: crc32(content), uncompressedSize: content.length, data: deflateRawSync(content, { level: 9 }) };
 }
 
 /** What a local header and a directory record say of an entry. */

@@ -1,6 +1,6 @@
-import { crc32, deflateRawSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { packZip, storedData, zipEntries, type PackedEntry } from '../../shared/workbook/zip.js';
+import { deflatedEntry, packZip, storedData, zipEntries, type PackedEntry } from '../../shared/workbook/zip.js';
 
 /** Ways to write a corpus workbook: by exceljs, as a clerk's Excel would save it, or by hand for what Excel never writes. */
 
@@ -32,9 +32,8 @@ export function stored(name: string, content: Buffer): PackedEntry {
   return { name, method: 0, crc: crc32(content), uncompressedSize: content.length, data: content };
 }
 
-export function deflated(name: string, content: Buffer): PackedEntry {
-  return { name, method: 8, crc: crc32(content), uncompressedSize: content.length, data: deflateRawSync(content, { level: 9 }) };
-}
+/** An entry of the given content, deflated (zip.ts's deflatedEntry), to be packed with others. */
+export const deflated = deflatedEntry;
 
 /** The entries of a zip as they are stored, to be packed again with a change. */
 export function storedEntries(bytes: Uint8Array): PackedEntry[] {

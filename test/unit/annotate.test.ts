@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../shared/problem.js';
 import { annotateWorkbook, annotationLoad, CopyWouldLoseCells, findingsOf, isXlsxContainer, SUMMARY_SHEET } from '../../shared/workbook/annotate.js';
 import { markedWorkbook } from '../../shared/ingest/annotation.js';
-import { withPartsRenamed, withPrefixedNamespace } from '../corpus/writers.js';
+import { withoutReferences, withPartsRenamed, withPrefixedNamespace } from '../corpus/writers.js';
 import { zipOf } from './workbook-fixtures.js';
 
 const NOT_WHOLE = '数值必须是整数：请填整数（如 12），不要填 12.5 / The value must be a whole number; type a whole number such as 12, not 12.5';
@@ -103,6 +103,21 @@ describe('the annotated copy of a clerk workbook', () => {
   });
 });
 
+describe('a workbook an online suite exports, its SpreadsheetML written with a prefix', () => {
+  it('is marked as the same workbook saved by Excel would be', async () => {
+    const findings: Finding[] = [{ sheet: '科技创新', cell: 'C4', code: 'value.not_whole', message: NOT_WHOLE, severity: 'error' }];
+
+    const marked = await load(await annotateWorkbook(withPrefixedNamespace(await clerksWorkbook()), findings));
+
+    const sheet = marked.getWorksheet('科技创新');
+    expect(sheet?.getCell('A4').value).toBe('巴渝工匠');
+    expect(sheet?.getCell('C4').value).toBe(12.5);
+    expect(fillColour(sheet?.getCell('C4') as ExcelJS.Cell)).toBe('FFFFC7CE');
+    expect(noteText(sheet?.getCell('C4') as ExcelJS.Cell)).toContain(NOT_WHOLE);
+    expect(noteText(sheet?.getCell('C4') as ExcelJS.Cell)).toContain('按季度累计');
+  });
+});
+
 describe('a workbook exceljs would open without some of its cells, or not at all', () => {
   const assessment = { status: 'accepted', workbookRead: true, department: 'science', period: '2026-11', figures: [], errors: [], warnings: [], rowsRead: 3 } as const;
 
@@ -118,7 +133,7 @@ describe('a workbook exceljs would open without some of its cells, or not at all
       rewrite: (bytes: Uint8Array) => withPartsRenamed(bytes, { 'xl/worksheets/sheet1.xml': 'xl/worksheets/part_1.xml' }),
       says: 'the way the program that saved this file wrote it cannot be kept whole in a copy',
     },
-    { writer: 'an online suite, its namespace written with a prefix', rewrite: (bytes: Uint8Array) => withPrefixedNamespace(bytes), says: 'could not be opened again to mark it' },
+    { writer: 'a writer that leaves out cell references', rewrite: withoutReferences, says: 'could not be opened again to mark it' },
   ])('says in the report why a workbook saved by $writer has no copy, and how to get one', async ({ rewrite, says }) => {
     const logged: string[] = [];
     const logger = { info: () => undefined, warn: (message: string) => void logged.push(message) };

@@ -1,0 +1,47 @@
+import { inflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { withSpreadsheetUnprefixed } from '../../shared/workbook/unprefixed.js';
+import { storedData, zipEntries } from '../../shared/workbook/zip.js';
+import { filledTemplate } from '../office/filled-template.js';
+import { sheetWorkbook } from '../corpus/build.js';
+import { withPrefixedNamespace } from '../corpus/writers.js';
+import { readAllSheets } from './workbook-fixtures.js';
+
+function partXml(bytes: Uint8Array, name: string): string {
+  const zip = Buffer.from(bytes);
+  const entry = zipEntries(zip).find((candidate) => candidate.name === name);
+  if (!entry) throw new Error(`no part ${name}`);
+  const data = storedData(zip, entry);
+  return (entry.method === 0 ? data : inflateRawSync(data)).toString('utf8');
+}
+
+describe('the package written again with SpreadsheetML unprefixed, for exceljs to open whole', () => {
+  it('holds the same sheets and cells as the prefixed package it came from', async () => {
+    const prefixed = withPrefixedNamespace(await filledTemplate({ period: '2026-11' }));
+
+    const unprefixed = withSpreadsheetUnprefixed(prefixed);
+
+    expect(partXml(prefixed, 'xl/worksheets/sheet1.xml')).toContain('<x:c ');
+    expect(partXml(unprefixed, 'xl/worksheets/sheet1.xml')).not.toMatch(/<\/?x:/);
+    expect(partXml(unprefixed, 'xl/worksheets/sheet1.xml')).toContain('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"');
+    expect(await readAllSheets(unprefixed)).toEqual(await readAllSheets(prefixed));
+  });
+
+  it('keeps other namespaces as written, and text that needs escaping', async () => {
+    const prefixed = withPrefixedNamespace(await sheetWorkbook([['指标', '说明'], ['R&D <投入> "强度"', '=1']]));
+
+    const unprefixed = withSpreadsheetUnprefixed(prefixed);
+
+    const sheet = partXml(unprefixed, 'xl/worksheets/sheet1.xml');
+    expect(sheet).toContain('xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"');
+    expect(sheet).toContain('mc:Ignorable="x14ac"');
+    expect(partXml(unprefixed, 'xl/workbook.xml')).toMatch(/<sheet [^>]*r:id="rId\d+"/);
+    expect((await readAllSheets(unprefixed)).flatMap((read) => read.rows.flat().map((cell) => cell.value))).toEqual(['指标', '说明', 'R&D <投入> "强度"', '=1']);
+  });
+
+  it('returns the very bytes of a package that prefixes nothing', async () => {
+    const bytes = await filledTemplate({ period: '2026-11' });
+
+    expect(withSpreadsheetUnprefixed(bytes)).toBe(bytes);
+  });
+});

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { createInflateRaw } from 'node:zlib';
 import type { Finding, Problem, Severity } from '../problem.js';
 import { readWorkbook } from './read.js';
-import { withSpreadsheetUnprefixed } from './unprefixed.js';
+import { openableByExceljs } from './exceljs-package.js';
 import { storedData, zipEntries, type ZipEntry } from './zip.js';
 
 /**
@@ -218,13 +218,12 @@ async function checkEveryCellKept(workbook: ExcelJS.Workbook, bytes: Uint8Array)
 }
 
 /**
- * The workbook with its problems marked, as .xlsx bytes, opened by exceljs with its SpreadsheetML unprefixed
- * (withSpreadsheetUnprefixed). Throws if exceljs cannot load it, and CopyWouldLoseCells if it loads without some of
- * the cells.
+ * The workbook with its problems marked, as .xlsx bytes, opened by exceljs as it can open it (openableByExceljs).
+ * Throws if exceljs cannot load it, and CopyWouldLoseCells if it loads without some of the cells.
  */
 export async function annotateWorkbook(bytes: Uint8Array, findings: readonly Finding[]): Promise<Uint8Array> {
   const workbook = new ExcelJS.Workbook();
-  const openable = withSpreadsheetUnprefixed(bytes);
+  const openable = openableByExceljs(bytes);
   await workbook.xlsx.load(Buffer.from(openable.buffer, openable.byteOffset, openable.byteLength) as unknown as ExcelJS.Buffer);
   await checkEveryCellKept(workbook, bytes);
   addSummary(workbook, findings, markCells(workbook, findings));

@@ -103,11 +103,14 @@ describe('the annotated copy of a clerk workbook', () => {
   });
 });
 
-describe('a workbook an online suite exports, its SpreadsheetML written with a prefix', () => {
-  it('is marked as the same workbook saved by Excel would be', async () => {
+describe('a workbook from a writer exceljs cannot open as it is written', () => {
+  it.each([
+    { writer: 'an online suite, its SpreadsheetML written with a prefix', rewrite: (bytes: Uint8Array) => withPrefixedNamespace(bytes) },
+    { writer: 'a writer that leaves out the references its order implies', rewrite: withoutReferences },
+  ])('is marked as the same workbook saved by Excel would be, when saved by $writer', async ({ rewrite }) => {
     const findings: Finding[] = [{ sheet: '科技创新', cell: 'C4', code: 'value.not_whole', message: NOT_WHOLE, severity: 'error' }];
 
-    const marked = await load(await annotateWorkbook(withPrefixedNamespace(await clerksWorkbook()), findings));
+    const marked = await load(await annotateWorkbook(rewrite(await clerksWorkbook()), findings));
 
     const sheet = marked.getWorksheet('科技创新');
     expect(sheet?.getCell('A4').value).toBe('巴渝工匠');
@@ -133,7 +136,7 @@ describe('a workbook exceljs would open without some of its cells, or not at all
       rewrite: (bytes: Uint8Array) => withPartsRenamed(bytes, { 'xl/worksheets/sheet1.xml': 'xl/worksheets/part_1.xml' }),
       says: 'the way the program that saved this file wrote it cannot be kept whole in a copy',
     },
-    { writer: 'a writer that leaves out cell references', rewrite: withoutReferences, says: 'could not be opened again to mark it' },
+    { writer: 'a program whose file cannot be opened again', rewrite: (bytes: Uint8Array) => bytes.subarray(0, 100), says: 'could not be opened again to mark it' },
   ])('says in the report why a workbook saved by $writer has no copy, and how to get one', async ({ rewrite, says }) => {
     const logged: string[] = [];
     const logger = { info: () => undefined, warn: (message: string) => void logged.push(message) };

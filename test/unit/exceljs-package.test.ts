@@ -1,10 +1,10 @@
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { withSpreadsheetUnprefixed } from '../../shared/workbook/unprefixed.js';
+import { openableByExceljs } from '../../shared/workbook/exceljs-package.js';
 import { storedData, zipEntries } from '../../shared/workbook/zip.js';
 import { filledTemplate } from '../office/filled-template.js';
 import { sheetWorkbook } from '../corpus/build.js';
-import { withPrefixedNamespace } from '../corpus/writers.js';
+import { withoutReferences, withPrefixedNamespace } from '../corpus/writers.js';
 import { readAllSheets } from './workbook-fixtures.js';
 
 function partXml(bytes: Uint8Array, name: string): string {
@@ -15,11 +15,11 @@ function partXml(bytes: Uint8Array, name: string): string {
   return (entry.method === 0 ? data : inflateRawSync(data)).toString('utf8');
 }
 
-describe('the package written again with SpreadsheetML unprefixed, for exceljs to open whole', () => {
+describe('the package written again as exceljs can open it whole', () => {
   it('holds the same sheets and cells as the prefixed package it came from', async () => {
     const prefixed = withPrefixedNamespace(await filledTemplate({ period: '2026-11' }));
 
-    const unprefixed = withSpreadsheetUnprefixed(prefixed);
+    const unprefixed = openableByExceljs(prefixed);
 
     expect(partXml(prefixed, 'xl/worksheets/sheet1.xml')).toContain('<x:c ');
     expect(partXml(unprefixed, 'xl/worksheets/sheet1.xml')).not.toMatch(/<\/?x:/);
@@ -30,7 +30,7 @@ describe('the package written again with SpreadsheetML unprefixed, for exceljs t
   it('keeps other namespaces as written, and text that needs escaping', async () => {
     const prefixed = withPrefixedNamespace(await sheetWorkbook([['指标', '说明'], ['R&D <投入> "强度"', '=1']]));
 
-    const unprefixed = withSpreadsheetUnprefixed(prefixed);
+    const unprefixed = openableByExceljs(prefixed);
 
     const sheet = partXml(unprefixed, 'xl/worksheets/sheet1.xml');
     expect(sheet).toContain('xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"');
@@ -39,9 +39,20 @@ describe('the package written again with SpreadsheetML unprefixed, for exceljs t
     expect((await readAllSheets(unprefixed)).flatMap((read) => read.rows.flat().map((cell) => cell.value))).toEqual(['指标', '说明', 'R&D <投入> "强度"', '=1']);
   });
 
-  it('returns the very bytes of a package that prefixes nothing', async () => {
+  it('gives rows and cells written without references the ones their order implies', async () => {
+    const unreferenced = withoutReferences(await filledTemplate({ period: '2026-11' }));
+
+    const openable = openableByExceljs(unreferenced);
+
+    const sheet = partXml(openable, 'xl/worksheets/sheet1.xml');
+    expect(partXml(unreferenced, 'xl/worksheets/sheet1.xml')).toMatch(/<c [^>]*s=/);
+    expect(sheet).not.toMatch(/<(c|row)(?![^>]*\sr=)[\s>]/);
+    expect(await readAllSheets(openable)).toEqual(await readAllSheets(unreferenced));
+  });
+
+  it('returns the very bytes of a package that prefixes nothing and references every cell', async () => {
     const bytes = await filledTemplate({ period: '2026-11' });
 
-    expect(withSpreadsheetUnprefixed(bytes)).toBe(bytes);
+    expect(openableByExceljs(bytes)).toBe(bytes);
   });
 });

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { catalog } from '../shared/catalog/catalog.js';
 import { assessWorkbook, type Assessment } from '../shared/ingest/assess.js';
 import { annotateWorkbook } from '../shared/workbook/annotate.js';
+import { NO_READ_LIMITS } from '../shared/workbook/limits.js';
 
 /**
  * One benchmark case, in a process of its own: `tsx bench/case.ts <action> <file>`. Prints one JSON line: the CPU
@@ -22,7 +23,6 @@ export interface Measured {
   outcome: string;
 }
 
-const NO_LIMITS = { maxUncompressedBytes: Infinity, maxCells: Infinity, maxRows: Infinity, maxColumns: Infinity };
 
 function highWaterMb(): number {
   const line = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
@@ -45,7 +45,7 @@ async function bareRead(bytes: Buffer): Promise<number> {
 
 /** What `cli ingest --dry-run` does with the file. */
 function ingest(bytes: Buffer, lifted: boolean): Promise<Assessment> {
-  const limits = lifted ? { limits: NO_LIMITS } : {};
+  const limits = lifted ? { limits: NO_READ_LIMITS } : {};
   return assessWorkbook({ catalog, bytes, fileName: 'science-2026-11.xlsx', department: 'science', currentPeriod: '2026-12', ...limits });
 }
 

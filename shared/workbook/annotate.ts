@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { createInflateRaw } from 'node:zlib';
 import type { Finding, Problem, Severity } from '../problem.js';
+import { NO_READ_LIMITS } from './limits.js';
 import { readWorkbook } from './read.js';
 import { openableByExceljs } from './exceljs-package.js';
 import { storedData, zipEntries, type ZipEntry } from './zip.js';
@@ -200,15 +201,13 @@ export class CopyWouldLoseCells extends Error {
   override readonly name = 'CopyWouldLoseCells';
 }
 
-const UNLIMITED = { maxUncompressedBytes: Infinity, maxCells: Infinity, maxRows: Infinity, maxColumns: Infinity };
-
 /**
  * Throws CopyWouldLoseCells unless every cell the reader finds is in the workbook exceljs opened, on the sheet of the
  * same name. exceljs opens only the package layout Excel writes (parts named sheetN.xml, relative targets): a
  * workbook from another writer may open with sheets empty or misnamed, and its copy must not be handed back.
  */
 async function checkEveryCellKept(workbook: ExcelJS.Workbook, bytes: Uint8Array): Promise<void> {
-  for await (const sheet of readWorkbook(bytes, UNLIMITED)) {
+  for await (const sheet of readWorkbook(bytes, NO_READ_LIMITS)) {
     const opened = workbook.getWorksheet(sheet.name);
     for await (const rows of sheet.rows) {
       const lost = rows.flat().find((cell) => opened === undefined || opened.getCell(cell.address).value === null);

@@ -1,8 +1,8 @@
-import { inflateRawSync } from 'node:zlib';
 import { SaxesParser } from 'saxes';
-import { deflatedEntry, packZip, storedData, zipEntries, type PackedEntry, type ZipEntry } from './zip.js';
-import { cellAddress, columnNumber } from './sheet.js';
-import { SPREADSHEET_NAMESPACES } from './xml.js';
+import { cellAddress } from './sheet.js';
+import { CellPlaces } from './worksheet.js';
+import { plainAttribute, spreadsheetName, SPREADSHEET_NAMESPACES, type XmlElement } from './xml.js';
+import { deflatedEntry, entryText, packZip, packedEntries, zipEntries, type PackedEntry } from './zip.js';
 
 /**
  * The package as exceljs can open it whole, for the annotated copy. exceljs matches elements by their written names
@@ -22,24 +22,15 @@ function declaresPrefix(xml: string): boolean {
 /** A row or cell start tag without an `r` attribute. */
 const UNREFERENCED = /<(?:[A-Za-z_][\w.-]*:)?(?:c|row)(?=[\s/>])(?:(?!\sr\s*=)[^>])*>/;
 
-/** Where the parser is in a worksheet's rows, to give a row or cell the reference its order implies. */
-interface Place {
-  row: number;
-  column: number;
-}
-
-/** The `r` a row or cell leaves out, as the reader places it (worksheet.ts); undefined when it has one, or is neither. */
-function impliedReference(local: string | undefined, written: string | undefined, place: Place): string | undefined {
+/** The `r` a row or cell leaves out, placed as the reader places it (CellPlaces); undefined when it has one, or is neither. */
+function impliedReference(local: string | undefined, written: string | undefined, places: CellPlaces): string | undefined {
   if (local === 'row') {
-    const number = Number(written);
-    place.row = written !== undefined && Number.isInteger(number) && number > 0 ? number : place.row + 1;
-    place.column = 0;
-    return written === undefined ? String(place.row) : undefined;
+    const row = places.openRow(written);
+    return written === undefined ? String(row) : undefined;
   }
   if (local !== 'c') return undefined;
-  const letters = written === undefined ? undefined : /^\s*\$?([A-Za-z]{1,3})\$?\d+\s*$/.exec(written)?.[1];
-  place.column = letters === undefined ? place.column + 1 : columnNumber(letters);
-  return written === undefined ? cellAddress(place.row, place.column) : undefined;
+  const { row, column } = places.openCell(written);
+  return written === undefined ? cellAddress(row, column) : undefined;
 }
 
 const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -52,17 +43,16 @@ const escapeAttribute = (text: string) => escapeText(text).replace(/"/g, '&quot;
 function openableXml(xml: string): string | undefined {
   const parser = new SaxesParser({ xmlns: true, position: false });
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'];
-  const place: Place = { row: 0, column: 0 };
+  const places = new CellPlaces();
   let clash = false;
-  const spreadsheetLocal = (element: { uri: string; local: string }) => (SPREADSHEET_NAMESPACES.has(element.uri) ? element.local : undefined);
-  const nameOf = (element: { uri: string; local: string; name: string }) => spreadsheetLocal(element) ?? element.name;
+  const nameOf = (element: XmlElement) => spreadsheetName(element) ?? element.name;
   parser.on('opentag', (element) => {
     const attributes = Object.values(element.attributes).map(({ name, prefix, value }) => {
       if (prefix === 'xmlns' && SPREADSHEET_NAMESPACES.has(value)) return ` xmlns="${escapeAttribute(value)}"`;
       if (name === 'xmlns' && !SPREADSHEET_NAMESPACES.has(value)) clash = true;
       return ` ${name}="${escapeAttribute(value)}"`;
     });
-    const reference = impliedReference(spreadsheetLocal(element), element.attributes.r?.value, place);
+    const reference = impliedReference(spreadsheetName(element), plainAttribute(element, 'r'), places);
     if (reference !== undefined) attributes.unshift(` r="${reference}"`);
     out.push(`<${nameOf(element)}${attributes.join('')}${element.isSelfClosing ? '/>' : '>'}`);
   });
@@ -75,23 +65,17 @@ function openableXml(xml: string): string | undefined {
   return clash ? undefined : out.join('');
 }
 
-function partText(bytes: Buffer, entry: ZipEntry): string {
-  const data = storedData(bytes, entry);
-  return (entry.method === 0 ? data : inflateRawSync(data)).toString('utf8');
-}
-
 /** The package with every XML part that prefixes SpreadsheetML or leaves out references written again; the same bytes when none does. */
 export function openableByExceljs(bytes: Uint8Array): Uint8Array {
   const zip = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let changed = false;
-  const entries = zipEntries(zip).map((entry): PackedEntry => {
-    const stored: PackedEntry = { name: entry.name, method: entry.method, crc: entry.crc, uncompressedSize: entry.uncompressedSize, data: storedData(zip, entry) };
-    if (!entry.name.toLowerCase().endsWith('.xml')) return stored;
-    const xml = partText(zip, entry);
+  const packed = packedEntries(zip, zipEntries(zip)).map((entry): PackedEntry => {
+    if (!entry.name.toLowerCase().endsWith('.xml')) return entry;
+    const xml = entryText(entry);
     const openable = declaresPrefix(xml) || UNREFERENCED.test(xml) ? openableXml(xml) : undefined;
-    if (openable === undefined) return stored;
+    if (openable === undefined) return entry;
     changed = true;
     return deflatedEntry(entry.name, Buffer.from(openable, 'utf8'));
   });
-  return changed ? packZip(entries) : bytes;
+  return changed ? packZip(packed) : bytes;
 }

@@ -16,6 +16,9 @@ export interface ReadLimits {
 /** A monthly workbook has a few dozen cells; these leave room for clerks' own sheets and stay far below a function's memory. */
 export const DEFAULT_READ_LIMITS: ReadLimits = { maxUncompressedBytes: 64 * 2 ** 20, maxCells: 200_000, maxRows: 10_000, maxColumns: 200 };
 
+/** No limit at all: for a file already read within the limits (the annotated copy's check), and for the benchmark. */
+export const NO_READ_LIMITS: ReadLimits = { maxUncompressedBytes: Infinity, maxCells: Infinity, maxRows: Infinity, maxColumns: Infinity };
+
 /**
  * The longest text read as an indicator name, number, unit, month or heading; a longer one is none of them. The
  * catalog's names are a few dozen characters; this leaves room for a clerk's notes and stays cheap to look through.

@@ -5,26 +5,19 @@ import { workbookFormatError } from './problems.js';
 import type { StreamedSheet, WorkbookCell, WorkbookSheet } from './sheet.js';
 import { cellNumberFormats, sharedStrings, workbookStructure } from './spreadsheet.js';
 import { fileBaseName } from './text.js';
-import { WorksheetReader, type CellContext } from './worksheet.js';
+import { WorksheetReader, type CellContext, type CellCount } from './worksheet.js';
 import { checkWorkbookContainer, isCompoundFile, isZip, type ZipEntry } from './zip.js';
 
 export { DEFAULT_READ_LIMITS, type ReadLimits } from './limits.js';
 
-/** Cells holding values read so far, across sheets: the limit on cells is the workbook's. */
-interface CellCount {
-  cells: number;
-}
-
 /** A worksheet part's rows as they are read, in the batches each piece of its XML completes. */
 async function* worksheetRows(pkg: Package, part: string, context: CellContext, limits: ReadLimits, count: CellCount): AsyncGenerator<WorkbookCell[][]> {
-  const reader = new WorksheetReader(context, limits, count.cells);
+  const reader = new WorksheetReader(context, limits, count);
   for await (const piece of pkg.content(part)) {
     const rows = reader.take(piece);
-    count.cells = reader.cellCount;
     if (rows.length > 0) yield rows;
   }
   const rows = reader.end();
-  count.cells = reader.cellCount;
   if (rows.length > 0) yield rows;
 }
 
@@ -36,7 +29,8 @@ async function* worksheetRows(pkg: Package, part: string, context: CellContext, 
 async function* streamSheets(buffer: Buffer, entries: readonly ZipEntry[], limits: ReadLimits): AsyncGenerator<StreamedSheet> {
   const pkg = new Package(buffer, entries);
   const structure = await workbookStructure(pkg);
-  const [strings, numberFormats] = [await sharedStrings(pkg, structure.sharedStrings), await cellNumberFormats(pkg, structure.styles)];
+  const strings = await sharedStrings(pkg, structure.sharedStrings);
+  const numberFormats = await cellNumberFormats(pkg, structure.styles);
   const count: CellCount = { cells: 0 };
   for (const entry of structure.sheets) {
     if (entry.kind === 'chartsheet' || entry.kind === 'dialogsheet') continue;

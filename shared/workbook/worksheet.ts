@@ -23,7 +23,7 @@ export interface CellContext {
 }
 
 /** file.corrupt naming the cell whose stored value is damaged. */
-export function damagedCell(sheet: string, address: string, text: string): WorkbookFormatError {
+function damagedCell(sheet: string, address: string, text: string): WorkbookFormatError {
   const [where, shown] = [excerpt(sheet), excerpt(text)];
   return workbookFormatError('file.corrupt', {
     zh: `单元格 ${where.zh}!${address} 中存储的“${shown.zh}”不是有效的数值，保存该文件的软件可能写坏了它`,
@@ -44,6 +44,35 @@ const DAY_ZERO = { year: 1899, month: 12, day: 30 } as const;
 /** Longer than any stored number or index: a value this long is not one. */
 const MAX_STORED_NUMBER = 1024;
 const REFERENCE = /^\s*\$?([A-Za-z]{1,3})\$?(\d+)\s*$/;
+
+/**
+ * Where each row and cell of a worksheet is: its `r` when it writes one, else the place after the one before (a row
+ * below the last, a cell right of the last). The reader and the copy written for exceljs place them alike.
+ */
+export class CellPlaces {
+  private row = 0;
+  private column = 0;
+
+  /** The number of a row whose `r` is as written. */
+  openRow(written: string | undefined): number {
+    const number = Number(written);
+    this.row = written !== undefined && Number.isInteger(number) && number > 0 ? number : this.row + 1;
+    this.column = 0;
+    return this.row;
+  }
+
+  /** The row and column of a cell whose `r` is as written. */
+  openCell(written: string | undefined): { row: number; column: number } {
+    const reference = REFERENCE.exec(written ?? '');
+    this.column = reference ? columnNumber(reference[1] ?? '') : this.column + 1;
+    return { row: reference ? Number(reference[2]) : this.row, column: this.column };
+  }
+}
+
+/** Cells holding values read so far, across the sheets of a workbook: the limit on cells is the workbook's. */
+export interface CellCount {
+  cells: number;
+}
 
 /** A cell as its element is read. */
 interface OpenCell {
@@ -77,28 +106,23 @@ export class WorksheetReader {
   private readonly xml: XmlReader;
   private readonly done: WorkbookCell[][] = [];
   private row: WorkbookCell[] = [];
-  private rowNumber = 0;
-  private column = 0;
+  private readonly places = new CellPlaces();
+  /** Whether each cell style's number format shows a date, worked out once per style rather than once per cell. */
+  private readonly dateStyles: readonly boolean[];
   private cell: OpenCell | undefined;
   /** Where text goes: the cell's value, its formula, or its inline string. */
   private into: 'value' | 'formula' | undefined;
   private inSheetData = false;
   private inInline = false;
-  private cells = 0;
 
   constructor(
     private readonly context: CellContext,
     private readonly limits: ReadLimits,
-    /** Cells holding values read so far in earlier sheets, counted against maxCells with this sheet's. */
-    cellsBefore: number,
+    /** Cells holding values read so far, across sheets, counted against maxCells: shared with the other sheets' readers. */
+    private readonly count: CellCount,
   ) {
-    this.cells = cellsBefore;
+    this.dateStyles = context.numberFormats.map(isDateFormat);
     this.xml = xmlReader({ open: (element) => this.open(element), close: (element) => this.close(element), text: (text) => this.text(text) });
-  }
-
-  /** Cells holding values read so far, this sheet's and the earlier ones'. */
-  get cellCount(): number {
-    return this.cells;
   }
 
   /** Reads a piece of the part; returns the rows it completed. */
@@ -161,18 +185,12 @@ export class WorksheetReader {
   }
 
   private openRow(element: XmlElement): void {
-    const number = Number(plainAttribute(element, 'r'));
-    this.rowNumber = Number.isInteger(number) && number > 0 ? number : this.rowNumber + 1;
-    this.column = 0;
+    this.places.openRow(plainAttribute(element, 'r'));
   }
 
   private openCell(element: XmlElement): void {
-    const reference = REFERENCE.exec(plainAttribute(element, 'r') ?? '');
-    const column = reference ? columnNumber(reference[1] ?? '') : this.column + 1;
-    this.column = column;
     this.cell = {
-      row: reference ? Number(reference[2]) : this.rowNumber,
-      column,
+      ...this.places.openCell(plainAttribute(element, 'r')),
       type: plainAttribute(element, 't') ?? 'n',
       style: Number(plainAttribute(element, 's') ?? 0),
       value: undefined,
@@ -185,15 +203,14 @@ export class WorksheetReader {
     this.cell = undefined;
     this.into = undefined;
     this.inInline = false;
-    const address = cellAddress(cell.row, cell.column);
-    const numFmt = this.context.numberFormats[cell.style];
-    const value = this.valueOf(cell, address, numFmt);
+    const value = this.valueOf(cell);
     if (value === null) return;
     if (cell.row > this.limits.maxRows) throw beyondLimit('rows', this.limits.maxRows);
     if (cell.column > this.limits.maxColumns) throw beyondLimit('columns', this.limits.maxColumns);
-    this.cells += 1;
-    if (this.cells > this.limits.maxCells) throw beyondLimit('cells', this.limits.maxCells);
-    const read: WorkbookCell = { address, row: cell.row, column: cell.column, value };
+    this.count.cells += 1;
+    if (this.count.cells > this.limits.maxCells) throw beyondLimit('cells', this.limits.maxCells);
+    const numFmt = this.context.numberFormats[cell.style];
+    const read: WorkbookCell = { address: cellAddress(cell.row, cell.column), row: cell.row, column: cell.column, value };
     if (numFmt !== undefined && numFmt !== 'General') read.numFmt = numFmt;
     this.row.push(read);
   }
@@ -207,19 +224,24 @@ export class WorksheetReader {
    * A cell's plain value: a formula's cached result when it has one, else the formula itself; empty text and
    * cells holding nothing but a style are null. A stored value its type does not allow is file.corrupt.
    */
-  private valueOf(cell: OpenCell, address: string, numFmt: string | undefined): CellValue {
+  private valueOf(cell: OpenCell): CellValue {
     if (cell.inline && (cell.type === 'inlineStr' || cell.value === undefined)) return cell.inline.take() || null;
     if (cell.value === undefined) return cell.formula === undefined ? null : { formula: cell.formula };
     // A value element left empty stores nothing, whatever the type: Excel and LibreOffice show the cell empty.
     if (cell.value === '') return null;
-    return this.storedValue(cell.type, cell.value, address, numFmt);
+    return this.storedValue(cell, cell.value);
   }
 
-  private storedValue(type: string, text: string, address: string, numFmt: string | undefined): CellValue {
-    switch (type) {
+  /** Damage is rare: the cell's address is worked out only for its message. */
+  private damaged(cell: OpenCell, text: string): WorkbookFormatError {
+    return damagedCell(this.context.sheet, cellAddress(cell.row, cell.column), text);
+  }
+
+  private storedValue(cell: OpenCell, text: string): CellValue {
+    switch (cell.type) {
       case 's': {
         const string = INDEX.test(text) ? this.context.strings[Number(text)] : undefined;
-        if (string === undefined) throw damagedCell(this.context.sheet, address, text);
+        if (string === undefined) throw this.damaged(cell, text);
         return string === '' ? null : string;
       }
       case 'str':
@@ -227,20 +249,20 @@ export class WorksheetReader {
         return text === '' ? null : unescapedText(text);
       case 'b': {
         const bit = BIT.exec(text)?.[1];
-        if (bit === undefined) throw damagedCell(this.context.sheet, address, text);
+        if (bit === undefined) throw this.damaged(cell, text);
         return bit === '1';
       }
       case 'e':
         return { error: text.trim() || '#ERROR' };
       case 'd': {
         const date = isoDate(text);
-        if (date === undefined) throw damagedCell(this.context.sheet, address, text);
+        if (date === undefined) throw this.damaged(cell, text);
         return date;
       }
       default: {
         const number = storedNumber(text);
-        if (number === undefined || !Number.isFinite(number)) throw damagedCell(this.context.sheet, address, text);
-        return isDateFormat(numFmt) ? (dateOfSerial(number, this.context.date1904) ?? number) : number;
+        if (number === undefined || !Number.isFinite(number)) throw this.damaged(cell, text);
+        return this.dateStyles[cell.style] === true ? (dateOfSerial(number, this.context.date1904) ?? number) : number;
       }
     }
   }

@@ -85,11 +85,6 @@ export function xmlReader(handlers: XmlHandlers): XmlReader {
   };
 }
 
-/** Whether the element is SpreadsheetML's of this local name. */
-export function isSpreadsheet(element: XmlElement, local: string): boolean {
-  return element.local === local && SPREADSHEET_NAMESPACES.has(element.uri);
-}
-
 let lastSpreadsheetUri = '';
 
 /** The local name of a SpreadsheetML element, undefined for another namespace's; asked once for every element of a sheet. */
@@ -99,6 +94,11 @@ export function spreadsheetName(element: XmlElement): string | undefined {
   if (!SPREADSHEET_NAMESPACES.has(element.uri)) return undefined;
   lastSpreadsheetUri = element.uri;
   return element.local;
+}
+
+/** Whether the element is SpreadsheetML's of this local name. */
+export function isSpreadsheet(element: XmlElement, local: string): boolean {
+  return spreadsheetName(element) === local;
 }
 
 /** An attribute without a namespace, as SpreadsheetML writes its own (`r`, `t`, `s`, `name`). */

@@ -109,14 +109,20 @@ export function isZip(bytes: Buffer): boolean {
 /** The most of an entry inflated to tell what a package is: its mimetype or content types, a few kilobytes at most. */
 const FORMAT_ENTRY_BYTES = 64 * 1024;
 
+/**
+ * An entry's content as UTF-8 text, inflated whole: for an entry known to be small (a few megabytes at most), never on
+ * the reading path, which inflates in pieces (checkedContent). Throws when it inflates past `maxBytes`.
+ */
+export function entryText({ method, data }: Pick<PackedEntry, 'method' | 'data'>, maxBytes?: number): string {
+  return (method === STORED ? data : inflateRawSync(data, maxBytes === undefined ? {} : { maxOutputLength: maxBytes })).toString('utf8');
+}
+
 /** A small entry's text, or undefined when it is absent, larger than that or does not inflate. */
 function smallEntryText(bytes: Buffer, entries: readonly ZipEntry[], name: string): string | undefined {
   const entry = entries.find((candidate) => candidate.name === name);
   if (!entry || entry.uncompressedSize > FORMAT_ENTRY_BYTES) return undefined;
   try {
-    const data = storedData(bytes, entry);
-    const content = entry.method === STORED ? data : inflateRawSync(data, { maxOutputLength: FORMAT_ENTRY_BYTES });
-    return content.toString('utf8');
+    return entryText({ method: entry.method, data: storedData(bytes, entry) }, FORMAT_ENTRY_BYTES);
   } catch {
     return undefined;
   }
@@ -231,7 +237,7 @@ export function packZip(entries: readonly PackedEntry[]): Buffer {
 }
 
 /** The entries as they are stored, to be packed again. */
-function packedEntries(bytes: Buffer, entries: readonly ZipEntry[]): PackedEntry[] {
+export function packedEntries(bytes: Buffer, entries: readonly ZipEntry[]): PackedEntry[] {
   return entries.map(
     (entry): PackedEntry => ({
       name: entry.name,

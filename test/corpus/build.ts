@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { deflatedEntry, packZip, storedData, zipEntries, type PackedEntry } from '../../shared/workbook/zip.js';
+import { deflatedEntry, packedEntries, packZip, zipEntries, type PackedEntry } from '../../shared/workbook/zip.js';
 
 /** Ways to write a corpus workbook: by exceljs, as a clerk's Excel would save it, or by hand for what Excel never writes. */
 
@@ -38,7 +38,7 @@ export const deflated = deflatedEntry;
 /** The entries of a zip as they are stored, to be packed again with a change. */
 export function storedEntries(bytes: Uint8Array): PackedEntry[] {
   const buffer = Buffer.from(bytes);
-  return zipEntries(buffer).map((entry) => ({ ...entry, data: storedData(buffer, entry) }));
+  return packedEntries(buffer, zipEntries(buffer));
 }
 
 /** The workbook's zip with one more entry, as Excel adds a macro project to an .xlsm. */

@@ -1,7 +1,6 @@
 import { posix } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import { columnNumber } from '../../shared/workbook/sheet.js';
-import { packZip } from '../../shared/workbook/zip.js';
+import { entryText, packZip } from '../../shared/workbook/zip.js';
 import { deflated, storedEntries } from './build.js';
 
 /**
@@ -18,7 +17,7 @@ type PartEdit = (name: string, text: string) => { name?: string; text?: string }
 export function editParts(bytes: Uint8Array, edit: PartEdit): Uint8Array {
   return packZip(
     storedEntries(bytes).map((entry) => {
-      const text = (entry.method === 0 ? entry.data : inflateRawSync(entry.data)).toString('utf8');
+      const text = entryText(entry);
       const change = edit(entry.name, text);
       if (change === undefined) return entry;
       return deflated(change.name ?? entry.name, Buffer.from(change.text ?? text, 'utf8'));

@@ -1,7 +1,6 @@
-import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openableByExceljs } from '../../shared/workbook/exceljs-package.js';
-import { storedData, zipEntries } from '../../shared/workbook/zip.js';
+import { entryText, storedData, zipEntries } from '../../shared/workbook/zip.js';
 import { filledTemplate } from '../office/filled-template.js';
 import { sheetWorkbook } from '../corpus/build.js';
 import { withoutReferences, withPrefixedNamespace } from '../corpus/writers.js';
@@ -11,8 +10,7 @@ function partXml(bytes: Uint8Array, name: string): string {
   const zip = Buffer.from(bytes);
   const entry = zipEntries(zip).find((candidate) => candidate.name === name);
   if (!entry) throw new Error(`no part ${name}`);
-  const data = storedData(zip, entry);
-  return (entry.method === 0 ? data : inflateRawSync(data)).toString('utf8');
+  return entryText({ method: entry.method, data: storedData(zip, entry) });
 }
 
 describe('the package written again as exceljs can open it whole', () => {
@@ -24,7 +22,9 @@ describe('the package written again as exceljs can open it whole', () => {
     expect(partXml(prefixed, 'xl/worksheets/sheet1.xml')).toContain('<x:c ');
     expect(partXml(unprefixed, 'xl/worksheets/sheet1.xml')).not.toMatch(/<\/?x:/);
     expect(partXml(unprefixed, 'xl/worksheets/sheet1.xml')).toContain('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"');
-    expect(await readAllSheets(unprefixed)).toEqual(await readAllSheets(prefixed));
+    const sheets = await readAllSheets(prefixed);
+    expect(sheets.flatMap((sheet) => sheet.rows.flat()).length).toBeGreaterThan(50);
+    expect(await readAllSheets(unprefixed)).toEqual(sheets);
   });
 
   it('keeps other namespaces as written, and text that needs escaping', async () => {
@@ -47,7 +47,9 @@ describe('the package written again as exceljs can open it whole', () => {
     const sheet = partXml(openable, 'xl/worksheets/sheet1.xml');
     expect(partXml(unreferenced, 'xl/worksheets/sheet1.xml')).toMatch(/<c [^>]*s=/);
     expect(sheet).not.toMatch(/<(c|row)(?![^>]*\sr=)[\s>]/);
-    expect(await readAllSheets(openable)).toEqual(await readAllSheets(unreferenced));
+    const sheets = await readAllSheets(unreferenced);
+    expect(sheets.flatMap((sheet) => sheet.rows.flat()).length).toBeGreaterThan(50);
+    expect(await readAllSheets(openable)).toEqual(sheets);
   });
 
   it('returns the very bytes of a package that prefixes nothing and references every cell', async () => {

@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { WorkbookFormatError } from '../../shared/problem.js';
 import { WorksheetReader } from '../../shared/workbook/worksheet.js';
+import { NO_READ_LIMITS } from '../../shared/workbook/limits.js';
 import { excelStyleParts, excelStyleWorkbook, scienceSheetData, submissionOf, textCell, zipOf } from './workbook-fixtures.js';
 
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const PERIOD = textCell('B2', '2026-11');
 
-const LIMITS = { maxUncompressedBytes: Infinity, maxCells: Infinity, maxRows: Infinity, maxColumns: Infinity };
-
 /** A worksheet part read in two pieces, cut at `at`: its values, or 'corrupt'. */
 function readCut(xml: string, at: number): unknown[] | 'corrupt' {
-  const reader = new WorksheetReader({ sheet: '报表', strings: ['巴渝工匠'], numberFormats: [], date1904: false }, LIMITS, 0);
+  const reader = new WorksheetReader({ sheet: '报表', strings: ['巴渝工匠'], numberFormats: [], date1904: false }, NO_READ_LIMITS, { cells: 0 });
   const bytes = Buffer.from(xml, 'utf8');
   try {
     const rows = [...reader.take(bytes.subarray(0, at)), ...reader.take(bytes.subarray(at)), ...reader.end()];

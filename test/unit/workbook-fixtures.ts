@@ -1,6 +1,7 @@
 import { crc32, deflateRawSync } from 'node:zlib';
 import { catalog } from '../../shared/catalog/catalog.js';
 import type { Period } from '../../shared/calendar.js';
+import { NO_READ_LIMITS } from '../../shared/workbook/limits.js';
 import type { CellValue, WorkbookCell, WorkbookSheet } from '../../shared/workbook/sheet.js';
 import { cellAddress } from '../../shared/workbook/sheet.js';
 import { parseSubmission, readSubmission, type ParsedSubmission, type SubmissionInput } from '../../shared/workbook/submission.js';
@@ -134,8 +135,8 @@ export async function submissionOf(bytes: Uint8Array, fileName = 'report.xlsx', 
 export function cellsOf(cells: string, context: Partial<CellContext> = {}): WorkbookCell[] {
   const reader = new WorksheetReader(
     { sheet: '报表', strings: [], numberFormats: [], date1904: false, ...context },
-    { maxUncompressedBytes: Infinity, maxCells: Infinity, maxRows: Infinity, maxColumns: Infinity },
-    0,
+    NO_READ_LIMITS,
+    { cells: 0 },
   );
   const xml = `<worksheet xmlns="${MAIN}"><sheetData><row r="1">${cells}</row></sheetData></worksheet>`;
   return [...reader.take(Buffer.from(xml)), ...reader.end()].flat();

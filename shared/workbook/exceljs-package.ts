@@ -29,8 +29,8 @@ function impliedReference(local: string | undefined, written: string | undefined
     return written === undefined ? String(row) : undefined;
   }
   if (local !== 'c') return undefined;
-  const { row, column } = places.openCell(written);
-  return written === undefined ? cellAddress(row, column) : undefined;
+  places.openCell(written);
+  return written === undefined ? cellAddress(places.row, places.column) : undefined;
 }
 
 const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

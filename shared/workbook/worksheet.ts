@@ -50,22 +50,24 @@ const REFERENCE = /^\s*\$?([A-Za-z]{1,3})\$?(\d+)\s*$/;
  * below the last, a cell right of the last). The reader and the copy written for exceljs place them alike.
  */
 export class CellPlaces {
-  private row = 0;
-  private column = 0;
+  private rowNumber = 0;
+  /** The place of the cell opened last (openCell); fields rather than a returned object, read for every cell. */
+  row = 0;
+  column = 0;
 
   /** The number of a row whose `r` is as written. */
   openRow(written: string | undefined): number {
     const number = Number(written);
-    this.row = written !== undefined && Number.isInteger(number) && number > 0 ? number : this.row + 1;
+    this.rowNumber = written !== undefined && Number.isInteger(number) && number > 0 ? number : this.rowNumber + 1;
     this.column = 0;
-    return this.row;
+    return this.rowNumber;
   }
 
-  /** The row and column of a cell whose `r` is as written. */
-  openCell(written: string | undefined): { row: number; column: number } {
+  /** Places a cell whose `r` is as written: at `row` and `column`. */
+  openCell(written: string | undefined): void {
     const reference = REFERENCE.exec(written ?? '');
     this.column = reference ? columnNumber(reference[1] ?? '') : this.column + 1;
-    return { row: reference ? Number(reference[2]) : this.row, column: this.column };
+    this.row = reference ? Number(reference[2]) : this.rowNumber;
   }
 }
 
@@ -189,8 +191,10 @@ export class WorksheetReader {
   }
 
   private openCell(element: XmlElement): void {
+    this.places.openCell(plainAttribute(element, 'r'));
     this.cell = {
-      ...this.places.openCell(plainAttribute(element, 'r')),
+      row: this.places.row,
+      column: this.places.column,
       type: plainAttribute(element, 't') ?? 'n',
       style: Number(plainAttribute(element, 's') ?? 0),
       value: undefined,

@@ -14,6 +14,13 @@ export const ENV = {
   maxCells: 'WORKBOOK_MAX_CELLS',
   maxRows: 'WORKBOOK_MAX_ROWS',
   maxColumns: 'WORKBOOK_MAX_COLUMNS',
+  /** The portal's API: where uploads go, whose tokens it takes, and the most bytes an upload through it may have, in MiB. */
+  uploadBucket: 'UPLOAD_BUCKET_NAME',
+  userPoolId: 'USER_POOL_ID',
+  userPoolClientId: 'USER_POOL_CLIENT_ID',
+  /** The user pool's public keys as JSON, given rather than fetched: set by the local run only, whose pool Cognito does not know. */
+  userPoolJwks: 'USER_POOL_JWKS',
+  maxUploadBytes: 'UPLOAD_MAX_MB',
 } as const;
 
 /**
@@ -21,6 +28,20 @@ export const ENV = {
  * A workbook that fails this many receives goes to the dead-letter queue.
  */
 export const DELIVERY = { maxReceiveCount: 3 } as const;
+
+/** A monthly workbook is tens of kilobytes: an upload through the portal may have 20 MiB unless the stack says otherwise. */
+export const DEFAULT_MAX_UPLOAD_MB = 20;
+
+/** The keys of a JSON Web Key Set, as aws-jwt-verify takes them; each key is checked by the verifier itself. */
+const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().optional() })).min(1) });
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 
 const named = (name: string) => z.string({ error: `${name} must be set` }).min(1, `${name} must not be empty`);
 
@@ -47,6 +68,20 @@ const SCHEMAS = {
   maxCells: limit(ENV.maxCells, DEFAULT_READ_LIMITS.maxCells),
   maxRows: limit(ENV.maxRows, DEFAULT_READ_LIMITS.maxRows),
   maxColumns: limit(ENV.maxColumns, DEFAULT_READ_LIMITS.maxColumns),
+  uploadBucket: named(ENV.uploadBucket),
+  userPoolId: named(ENV.userPoolId),
+  userPoolClientId: named(ENV.userPoolClientId),
+  userPoolJwks: z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      if (text === undefined || text === '') return undefined;
+      const parsed = jwksSchema.safeParse(parseJson(text));
+      if (parsed.success) return parsed.data;
+      context.addIssue({ code: 'custom', message: `${ENV.userPoolJwks} must be a JSON Web Key Set ({"keys": [...]})` });
+      return z.NEVER;
+    }),
+  maxUploadBytes: limit(ENV.maxUploadBytes, DEFAULT_MAX_UPLOAD_MB, 2 ** 20),
 } satisfies Record<keyof typeof ENV, z.ZodType>;
 
 type Config<K extends keyof typeof ENV> = { [P in K]: z.infer<(typeof SCHEMAS)[P]> };

@@ -4,6 +4,7 @@ import { ingestCommand } from './commands/ingest.js';
 import { rebuildCommand } from './commands/rebuild.js';
 import { replayCommand } from './commands/replay.js';
 import { snapshotCommand } from './commands/snapshot.js';
+import { start } from './commands/start.js';
 import { templateCommand } from './commands/template.js';
 import { terminalText } from './print.js';
 import { InputError, UsageError } from './usage.js';
@@ -28,8 +29,11 @@ const USAGE = `department metrics pipeline
       replay every upload of the upload bucket, oldest first, into an empty
       observations table: the local stores (--data), or on AWS the stack's
       (outputs UploadBucketName, ObservationsTableName)
-  npm run cli -- demo            (also: npm start)
-      run the whole pipeline locally on sample workbooks
+  npm run cli -- demo            (also: npm run demo)
+      run the whole pipeline locally on sample workbooks, then exit
+  npm run cli -- start           (also: npm start)
+      the demo, then the portal on http://127.0.0.1:8080 (PORTAL_PORT to change
+      it) against the same local stores, until Ctrl-C
 
   --data DIR   where the local stores keep their data (default .local)
 
@@ -42,6 +46,7 @@ const commands: Record<string, (args: ReturnType<typeof parse>) => Promise<numbe
   replay: replayCommand,
   rebuild: rebuildCommand,
   demo,
+  start,
 };
 
 function parse(argv: string[]) {

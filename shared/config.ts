@@ -1,3 +1,4 @@
+import type { Jwks } from 'aws-jwt-verify/jwk';
 import { z } from 'zod';
 import { dueDaySchema } from './calendar.js';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from './workbook/limits.js';
@@ -77,7 +78,8 @@ const SCHEMAS = {
     .transform((text, context) => {
       if (text === undefined || text === '') return undefined;
       const parsed = jwksSchema.safeParse(parseJson(text));
-      if (parsed.success) return parsed.data;
+      // The verifier checks each key itself; this only makes sure the setting is a key set at all.
+      if (parsed.success) return parsed.data as Jwks;
       context.addIssue({ code: 'custom', message: `${ENV.userPoolJwks} must be a JSON Web Key Set ({"keys": [...]})` });
       return z.NEVER;
     }),

@@ -9,8 +9,10 @@ import type { Upload } from './observation.js';
  *
  * Upload bucket
  *   incoming/<department>/<file>                               a clerk's upload; the folder says whose figures they are
+ *   incoming/<department>/<uploadId>/<file>                    an upload through the portal, in a folder of its own
  *   reports/<department>/<file>.<version>.json                 the import report of that upload
  *   reports/<department>/<file>.<version>.annotated.xlsx       the clerk's workbook with its problems marked
+ *   reports/<department>/<uploadId>/<file>.<version>.…         the same of a portal upload: the page finds them by its id
  *     <version>: the S3 version id, or the event's sequencer where the bucket keeps no versions;
  *     an upload outside every department folder, or in a folder whose name is no department id, is reported under reports/unknown/;
  *     a file name too long for the key (S3 keys are at most 1,024 bytes) is cut and given a hash of the whole name
@@ -56,6 +58,36 @@ export function uploadKey(department: string, fileName: string): string {
 }
 
 /**
+ * What the portal names an upload: a UUID in the layout of version 7 (RFC 9562), whose leading hex digits are the
+ * milliseconds it was made at, so that ids sort as the uploads were made.
+ */
+export const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** A new upload id for `now`, from 10 random bytes. */
+export function newUploadId(now: Date, random: Uint8Array): string {
+  if (random.length < 10) throw new RangeError('an upload id needs 10 random bytes');
+  const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+  const time = now.getTime().toString(16).padStart(12, '0').slice(-12);
+  const [a = 0, b = 0, c = 0] = random;
+  const version = hex(Uint8Array.of(0x70 | (a & 0x0f), b));
+  const variant = hex(Uint8Array.of(0x80 | (c & 0x3f), random[3] ?? 0));
+  return `${time.slice(0, 8)}-${time.slice(8)}-${version}-${variant}-${hex(random.subarray(4, 10))}`;
+}
+
+/** Where an upload through the portal goes: a folder of its own under the department's, named by its id. */
+export function portalUploadKey(department: string, uploadId: string, fileName: string): string {
+  return `${uploadFolder(department)}${uploadId}/${fileName}`;
+}
+
+/** The portal upload id of a key `incoming/<department>/<uploadId>/<file>`; null for any other key. */
+export function uploadIdOfKey(key: string): string | null {
+  const department = departmentOfKey(key);
+  if (department === null) return null;
+  const [folder, ...rest] = key.slice(uploadFolder(department).length).split('/');
+  return folder !== undefined && rest.length === 1 && UPLOAD_ID.test(folder) ? folder : null;
+}
+
+/**
  * The department folder an upload key sits in, or null when the key is not under `incoming/<department>/` with a
  * folder named like a department id (so that no key built from it can hold a `..` segment).
  */
@@ -80,6 +112,11 @@ export function reportFolderOf(key: string): string {
 /** Where a department reads its import reports. */
 export function reportsFolder(department: string): `${string}/` {
   return `${REPORTS_PREFIX}${department}/`;
+}
+
+/** Where the reports of one portal upload are: every version of it, should the same form be sent twice. */
+export function uploadReportsFolder(department: string, uploadId: string): `${string}/` {
+  return `${reportsFolder(department)}${uploadId}/`;
 }
 
 type UploadVersion = Pick<Upload, 'key' | 'versionId' | 'sequencer'>;
@@ -113,7 +150,8 @@ function fittedName(name: string, budget: number): string {
 
 /** The name every file reported on an upload starts with: beside the department's other reports, one per upload (object version). */
 function reportStemOf(upload: UploadVersion, department: string): string {
-  const folder = reportsFolder(department);
+  const uploadId = uploadIdOfKey(upload.key);
+  const folder = uploadId === null ? reportsFolder(department) : uploadReportsFolder(department, uploadId);
   const version = `.${upload.versionId ?? upload.sequencer}`;
   const budget = MAX_KEY_BYTES - LONGEST_SUFFIX_BYTES - utf8Bytes(folder) - utf8Bytes(version);
   return `${folder}${fittedName(fileNameOfKey(upload.key), budget)}${version}`;

@@ -6,9 +6,9 @@ import { dynamoObservationRepository } from '../../shared/aws/observation-reposi
 import { catalog } from '../../shared/catalog/catalog.js';
 import type { Observation } from '../../shared/observation.js';
 import type { Period } from '../../shared/calendar.js';
-import { firstMonthNeeded } from '../../shared/progress.js';
 import { uploadFolder } from '../../shared/s3-keys.js';
 import { buildTemplate } from '../../shared/workbook/template.js';
+import { templateFigures } from '../../shared/workbook/template-figures.js';
 import { LOCAL_RESOURCES, startLocalStores } from '../local/stores.js';
 import type { CliArgs } from '../main.js';
 import { terminalText } from '../print.js';
@@ -21,8 +21,7 @@ async function figuresSoFar(directory: string, department: string, period: Perio
   const stores = await startLocalStores(directory);
   try {
     const repository = dynamoObservationRepository(DynamoDBDocumentClient.from(stores.dynamo), LOCAL_RESOURCES.observationsTable);
-    const slices = await repository.slicesIn(department, { from: firstMonthNeeded(catalog.indicators, period), to: period });
-    return slices.flatMap((slice) => slice.observations);
+    return await templateFigures(catalog, repository, department, period);
   } finally {
     await stores.close();
   }

@@ -3,12 +3,13 @@ import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type
 import { uploadedAfter, type Observation, type Slice, type Submission, type SupersededSlice, type UploadRef } from '../observation.js';
 import type { Period } from '../calendar.js';
 import type { CommitResult, ObservationHistory, ObservationRepository } from '../ports.js';
-import { OBSERVATION_TABLE_KEY } from './observation-table.js';
+import { departmentPartition, OBSERVATION_TABLE_KEY } from './observation-table.js';
 
 /**
  * Item layout: one partition per department, so every read is a Query, never a Scan.
  *   pk = department#<department>  sk = submission#<period>             the month's current slice: its Submission and figures
  *   pk = department#<department>  sk = revision#<period>#<revision>  an earlier slice of the month, as it was while current
+ *   pk = department#<department>  sk = upload#<uploadId>              an upload the portal granted (portal-uploads.ts)
  * A month's figures live in its submission item, so making an upload current is one conditional
  * PutItem: a slice becomes current whole or not at all, an upload that loses a race or is a duplicate
  * writes nothing, and reading a month costs one item however often it was corrected.
@@ -19,7 +20,6 @@ import { OBSERVATION_TABLE_KEY } from './observation-table.js';
  * Each slice is an item of its own, so the month's item stays one slice's size however often it is corrected.
  */
 const { partitionKey: PK, sortKey: SK } = OBSERVATION_TABLE_KEY;
-const departmentKey = (department: string) => `department#${department}`;
 const SUBMISSION = 'submission#';
 const submissionKey = (period: Period) => `${SUBMISSION}${period}`;
 const revisionPrefix = (period: Period) => `revision#${period}#`;
@@ -104,12 +104,12 @@ export function dynamoObservationRepository(client: DynamoDBDocumentClient, tabl
     queryAll({
       KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
       ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-      ExpressionAttributeValues: { ':pk': departmentKey(department), ':from': from, ':to': to },
+      ExpressionAttributeValues: { ':pk': departmentPartition(department), ':from': from, ':to': to },
     });
 
   /** A strongly consistent read: the commit's condition rests on it. */
   async function itemAt(department: string, sortKey: string): Promise<SliceItem | undefined> {
-    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { [PK]: departmentKey(department), [SK]: sortKey }, ConsistentRead: true }));
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { [PK]: departmentPartition(department), [SK]: sortKey }, ConsistentRead: true }));
     return Item as SliceItem | undefined;
   }
 
@@ -124,7 +124,7 @@ export function dynamoObservationRepository(client: DynamoDBDocumentClient, tabl
 
   async function put(item: SliceItem, sortKey: string, entity: string, guard: Partial<PutCommandInput> = {}): Promise<void> {
     await client.send(
-      new PutCommand({ TableName: tableName, Item: { ...item, [PK]: departmentKey(item.department), [SK]: sortKey, entity }, ...guard }),
+      new PutCommand({ TableName: tableName, Item: { ...item, [PK]: departmentPartition(item.department), [SK]: sortKey, entity }, ...guard }),
     );
   }
 

@@ -10,6 +10,11 @@ import {
   reportFolderOf,
   reportKeyOf,
   isReportKey,
+  newUploadId,
+  portalUploadKey,
+  uploadIdOfKey,
+  uploadReportsFolder,
+  UPLOAD_ID,
   reportsFolder,
   snapshotKey,
   uploadFolder,
@@ -121,5 +126,38 @@ describe('report keys of long file names', () => {
     expect(first).not.toEqual(second);
     expect(keysOf(`${common}（一）.xlsx`)).toEqual(first);
     expect(stemOf(first[0] ?? '')).toBe(stemOf(first[1] ?? ''));
+  });
+});
+
+describe('portal uploads', () => {
+  const random = Uint8Array.from({ length: 10 }, (_, i) => 0xf0 + i);
+
+  it('are named by a version-7 UUID that begins with the time it was made', () => {
+    const id = newUploadId(new Date('2026-12-02T06:00:00.000Z'), random);
+    expect(id).toMatch(UPLOAD_ID);
+    expect(id.replace(/-/g, '').slice(0, 12)).toBe(new Date('2026-12-02T06:00:00.000Z').getTime().toString(16).padStart(12, '0'));
+  });
+
+  it('sort as they were made', () => {
+    const ids = [1, 2, 1000, 86_400_000].map((ms) => newUploadId(new Date(Date.UTC(2026, 0, 1) + ms), random));
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('go into a folder of their own, which their reports follow', () => {
+    const id = newUploadId(new Date('2026-12-02T06:00:00.000Z'), random);
+    const key = portalUploadKey('science', id, '科技局 2026-11.xlsx');
+    expect(key).toBe(`incoming/science/${id}/科技局 2026-11.xlsx`);
+    expect(uploadIdOfKey(key)).toBe(id);
+    expect(reportKeyOf({ key, sequencer: '0A' }, reportFolderOf(key))).toBe(`${uploadReportsFolder('science', id)}科技局 2026-11.xlsx.0A.json`);
+    expect(annotatedKeyOf({ key, versionId: 'v1', sequencer: '0A' }, 'science')).toBe(`reports/science/${id}/科技局 2026-11.xlsx.v1.annotated.xlsx`);
+  });
+
+  it.each([
+    ['a file directly in the department folder', 'incoming/science/2026-11.xlsx'],
+    ['a folder that is no upload id', 'incoming/science/october/2026-11.xlsx'],
+    ['an upload id folder nested deeper', `incoming/science/a/${'019ad000-0000-7000-8000-00000000000a'}/x.xlsx`],
+    ['an upload id folder outside every department', `incoming/${'019ad000-0000-7000-8000-00000000000a'}/x.xlsx`],
+  ])('are not read into %s', (_, key) => {
+    expect(uploadIdOfKey(key)).toBeNull();
   });
 });

@@ -1,0 +1,101 @@
+import { dueDateOf, isOnTime, periodOf, type Period } from '../calendar.js';
+import type { ImportReport } from '../ingest/ingest.js';
+import type { Submission } from '../observation.js';
+import { fileNameOfKey, uploadIdOfKey } from '../s3-keys.js';
+import type { ProblemCode } from '../workbook/problems.js';
+import type { MonthStatus, MonthUpload, MonthView, UploadStatus, UploadView } from './contract.js';
+
+/**
+ * Where uploads and months stand, from what the pipeline has written: the import reports, the current
+ * submissions, and the uploads the portal granted. Pure, so that every rule is a row of a table test.
+ */
+
+/** The problem of an upload that could not be checked for a fault on our side, not the clerk's. */
+const CHECK_FAILED: ProblemCode = 'file.check_failed';
+
+/**
+ * How long after its POST policy expires an upload may still be waiting for its report: the ingest queue delivers
+ * a message up to three times, six function timeouts apart. Past this, the upload has failed.
+ */
+export const VERDICT_WINDOW_MS = 30 * 60 * 1000;
+
+/** What the report says of an upload; null while there is none. */
+export function verdictOf(report: ImportReport | null): UploadStatus | null {
+  if (report === null) return null;
+  if (report.errors.some((problem) => problem.code === CHECK_FAILED)) return 'failed';
+  return report.status;
+}
+
+/**
+ * Where an upload stands without a report: still processing while its policy may be used or its import may still
+ * come; failed when the object came and no report did in time; null when nothing was ever sent (an abandoned form).
+ */
+export function statusWithoutReport(expiresAt: string, now: Date, arrived: boolean): UploadStatus | null {
+  const expiry = Date.parse(expiresAt);
+  if (now.getTime() <= expiry) return 'processing';
+  if (!arrived) return null;
+  return now.getTime() <= expiry + VERDICT_WINDOW_MS ? 'processing' : 'failed';
+}
+
+const MONTH_ORDER: Record<MonthStatus, number> = { not_received: 0, rejected: 1, processing: 2, accepted: 3, corrected: 4 };
+
+/** Whether the month's figures were replaced by a correction: the month's first upload is kept across corrections. */
+const isCorrected = (submission: Submission) => submission.firstUploadedAt !== undefined && submission.firstUploadedAt !== submission.uploadedAt;
+
+/** When an upload reached the bucket, or when it was granted while it has not. */
+const uploadTime = (upload: UploadView) => upload.report?.source.uploadedAt ?? upload.requestedAt;
+
+function monthUploadOf(upload: UploadView): MonthUpload {
+  return { uploadId: upload.uploadId, fileName: upload.fileName, uploadedAt: uploadTime(upload), user: upload.user, status: upload.status };
+}
+
+/** The month's current submission as its row shows it: by whom, when the portal knows them. */
+function submittedUpload(submission: Submission, uploads: readonly UploadView[]): MonthUpload {
+  const uploadId = uploadIdOfKey(submission.key);
+  const portal = uploads.find((upload) => upload.uploadId === uploadId);
+  return {
+    uploadId,
+    fileName: fileNameOfKey(submission.key),
+    uploadedAt: submission.uploadedAt,
+    user: portal?.user ?? submission.uploader ?? null,
+    status: 'accepted',
+  };
+}
+
+export interface MonthsInput {
+  year: number;
+  dueDay: number;
+  now: Date;
+  /** The department's current submissions (any months; those of other years are ignored). */
+  submissions: readonly Submission[];
+  /** The department's portal uploads, with where each stands. */
+  uploads: readonly UploadView[];
+}
+
+/** One row per month of the year, January first: its due date, where it stands, on time or not, its latest upload. */
+export function monthsOf({ year, dueDay, now, submissions, uploads }: MonthsInput): MonthView[] {
+  return Array.from({ length: 12 }, (_, index): MonthView => {
+    const period: Period = periodOf(year, index + 1);
+    const due = dueDateOf(period, dueDay);
+    const submission = submissions.find((s) => s.period === period);
+    const tried = uploads.filter((upload) => upload.period === period);
+    const statusOfUploads = tried.reduce<MonthStatus>((found, upload) => {
+      const status: MonthStatus = upload.status === 'processing' ? 'processing' : upload.status === 'accepted' ? 'accepted' : 'rejected';
+      return MONTH_ORDER[status] > MONTH_ORDER[found] ? status : found;
+    }, 'not_received');
+    // The table is the record of accepted figures; an accepted report not yet seen there is still being committed.
+    const status: MonthStatus = submission ? (isCorrected(submission) ? 'corrected' : 'accepted') : statusOfUploads === 'accepted' ? 'processing' : statusOfUploads;
+    const candidates = [...tried.map(monthUploadOf), ...(submission ? [submittedUpload(submission, uploads)] : [])];
+    const latestUpload = candidates.reduce<MonthUpload | null>((latest, candidate) => {
+      if (latest === null || candidate.uploadedAt > latest.uploadedAt) return candidate;
+      // The same upload, seen as the submission and as a portal upload: the portal's knows its user.
+      return latest;
+    }, null);
+    const onTime = submission
+      ? isOnTime(submission.firstUploadedAt ?? submission.uploadedAt, due)
+      : isOnTime(now.toISOString(), due)
+        ? null
+        : false;
+    return { period, due, status, onTime, latestUpload };
+  });
+}

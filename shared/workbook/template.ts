@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import type { Catalog, Department, Indicator, Unit } from '../catalog/catalog.js';
 import type { Observation } from '../observation.js';
 import type { Period } from '../calendar.js';
-import { uploadFolder } from '../s3-keys.js';
+import { reportsFolder, uploadFolder } from '../s3-keys.js';
 import { departmentOf } from './department.js';
 import type { BilingualText } from './problems.js';
 import { columnLetters } from './sheet.js';
@@ -322,8 +322,8 @@ function instructions(catalog: Catalog, department: Department, period: Period):
     ],
     [
       {
-        zh: `6. 填好后上传到 ${folder} 文件夹，文件名如 ${fileName}。`,
-        en: `6. Upload the file to the folder ${folder}, named like ${fileName}.`,
+        zh: `6. 填好后在门户网站“上传”，几秒内即可看到结果；或上传到 ${folder} 文件夹（文件名如 ${fileName}），结果写在 ${reportsFolder(department.id)} 文件夹，出错的单元格在返回的标注副本中标出。`,
+        en: `6. Upload the file on the portal's page, which shows the verdict within seconds; or put it in the folder ${folder} (named like ${fileName}), and read the verdict in ${reportsFolder(department.id)}, with each wrong cell marked in the annotated copy.`,
       },
     ],
     [

@@ -176,7 +176,7 @@ describe('buildTemplate', () => {
     expect(rowOf(sheet, 'edu.group_schooling_coverage').getCell(TEMPLATE.columns.value).value).toBeNull();
   });
 
-  it('explains in Chinese and English how to fill in, where to upload and that a re-upload replaces the month', async () => {
+  it('explains in Chinese and English how to fill in, where to upload, where the verdict appears and that a re-upload replaces the month', async () => {
     const workbook = await load(await buildTemplate(catalog, 'science', PERIOD));
     const lines: string[] = [];
     workbook.getWorksheet(TEMPLATE.instructionsSheet)?.eachRow((row) => lines.push(String(row.getCell(1).value)));
@@ -184,7 +184,9 @@ describe('buildTemplate', () => {
 
     expect(lines[0]).toBe('填报说明 / How to fill in this workbook');
     expect(text).toContain('上传到 incoming/science/ 文件夹');
-    expect(text).toContain('Upload the file to the folder incoming/science/, named like science-2026-11.xlsx');
+    expect(text).toContain('结果写在 reports/science/ 文件夹');
+    expect(text).toContain("Upload the file on the portal's page");
+    expect(text).toContain('put it in the folder incoming/science/ (named like science-2026-11.xlsx), and read the verdict in reports/science/');
     expect(text).toContain('92.5% 填 92.5');
     expect(text).toContain('in percentage points');
     expect(text).toContain('如按万元或元填写');

@@ -83,7 +83,7 @@ const SCHEMAS = {
       context.addIssue({ code: 'custom', message: `${ENV.userPoolJwks} must be a JSON Web Key Set ({"keys": [...]})` });
       return z.NEVER;
     }),
-  maxUploadBytes: limit(ENV.maxUploadBytes, DEFAULT_MAX_UPLOAD_MB, 2 ** 20),
+  maxUploadBytes: limit(ENV.maxUploadBytes, DEFAULT_MAX_UPLOAD_MB * 2 ** 20, 2 ** 20),
 } satisfies Record<keyof typeof ENV, z.ZodType>;
 
 type Config<K extends keyof typeof ENV> = { [P in K]: z.infer<(typeof SCHEMAS)[P]> };

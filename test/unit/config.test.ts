@@ -18,3 +18,25 @@ describe('reading a function configuration', () => {
     expect(() => readConfig(['observationsTable', 'dueDay'], env)).toThrow(message);
   });
 });
+
+describe("the portal API's settings", () => {
+  it('takes 20 MiB as the upload limit unless told otherwise, in MiB', () => {
+    expect(readConfig(['maxUploadBytes'], {})).toEqual({ maxUploadBytes: 20 * 2 ** 20 });
+    expect(readConfig(['maxUploadBytes'], { UPLOAD_MAX_MB: '5' })).toEqual({ maxUploadBytes: 5 * 2 ** 20 });
+  });
+
+  it('reads the key set of a local user pool, and nothing when unset', () => {
+    const jwks = { keys: [{ kty: 'RSA', kid: 'k1', n: 'AQAB', e: 'AQAB' }] };
+    expect(readConfig(['userPoolJwks'], { USER_POOL_JWKS: JSON.stringify(jwks) })).toEqual({ userPoolJwks: jwks });
+    expect(readConfig(['userPoolJwks'], {})).toEqual({ userPoolJwks: undefined });
+  });
+
+  it.each([
+    [{ UPLOAD_MAX_MB: '0' }, ['maxUploadBytes'], 'UPLOAD_MAX_MB must be a positive whole number'],
+    [{ USER_POOL_JWKS: '{"keys": []}' }, ['userPoolJwks'], 'USER_POOL_JWKS must be a JSON Web Key Set'],
+    [{ USER_POOL_JWKS: 'not json' }, ['userPoolJwks'], 'USER_POOL_JWKS must be a JSON Web Key Set'],
+    [{}, ['userPoolId', 'uploadBucket'], 'USER_POOL_ID must be set; UPLOAD_BUCKET_NAME must be set'],
+  ] as const)('fails fast with %j, naming the variable', (env, keys, message) => {
+    expect(() => readConfig(keys, env)).toThrow(message);
+  });
+});

@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalPipeline, type LocalPipeline } from '../../cli/local/pipeline.js';
+import { startLocalPortal, type LocalPortal } from '../../cli/local/portal-server.js';
+import { sampleWorkbooks } from '../../cli/samples.js';
+import { catalog } from '../../shared/catalog/catalog.js';
+import type { MonthsResponse, UploadGrant, UploadView } from '../../shared/portal/contract.js';
+
+/** The portal's API as the page reaches it: the local server, the real API function, S3 and DynamoDB stand-ins. */
+let directory: string;
+let pipeline: LocalPipeline & { close(): Promise<void> };
+let portal: LocalPortal;
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'portal-api-'));
+  pipeline = await startLocalPipeline(directory);
+  portal = await startLocalPortal({ stores: pipeline.stores, pageDirectory: directory, port: 0 });
+}, 60_000);
+
+afterAll(async () => {
+  await portal.close();
+  await pipeline.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+async function tokenOf(user: string): Promise<string> {
+  const response = await fetch(new URL('api/local/sign-in', portal.url), { method: 'POST', body: JSON.stringify({ user }) });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { token: string }).token;
+}
+
+async function api(path: string, options: { token?: string; method?: string; body?: unknown } = {}): Promise<Response> {
+  return fetch(new URL(path.slice(1), portal.url), {
+    method: options.method ?? 'GET',
+    headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+}
+
+/** The form a browser sends: the grant's fields as they are, then the file. */
+function formOf(grant: UploadGrant, bytes: Uint8Array, fileName: string, fields: Record<string, string> = grant.fields): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append('file', new Blob([bytes]), fileName);
+  return form;
+}
+
+async function verdictOf(token: string, uploadId: string): Promise<UploadView> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const view = (await (await api(`/api/departments/science/uploads/${uploadId}`, { token })).json()) as UploadView;
+    if (view.status !== 'processing') return view;
+    await sleep(100);
+  }
+  throw new Error(`upload ${uploadId} had no verdict after 30 seconds`);
+}
+
+describe('the portal API on the local stores', () => {
+  it('takes a science workbook by presigned POST and answers its verdict and its month', async () => {
+    const token = await tokenOf('science-clerk');
+    const sample = (await sampleWorkbooks(catalog)).find((w) => w.department === 'science' && w.period === '2026-10');
+    if (!sample) throw new Error('no science sample for 2026-10');
+    const granted = await api('/api/departments/science/uploads', { token, method: 'POST', body: { fileName: sample.fileName, size: sample.bytes.length, period: '2026-10' } });
+    expect(granted.status).toBe(201);
+    const grant = (await granted.json()) as UploadGrant;
+    expect(grant.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/department-metrics-uploads$/);
+    const posted = await fetch(grant.url, { method: 'POST', body: formOf(grant, sample.bytes, sample.fileName) });
+    expect(posted.status).toBeLessThan(300);
+
+    const view = await verdictOf(token, grant.uploadId);
+    expect(view).toMatchObject({ status: 'accepted', period: '2026-10', user: 'science-clerk', fileName: sample.fileName });
+    expect(view.report?.source.key).toBe(grant.key);
+    const months = (await (await api('/api/departments/science/months?year=2026', { token })).json()) as MonthsResponse;
+    expect(months.months.find((m) => m.period === '2026-10')).toMatchObject({ status: 'accepted', latestUpload: { uploadId: grant.uploadId, user: 'science-clerk' } });
+  }, 60_000);
+
+  it('answers the template as an xlsx download', async () => {
+    const response = await api('/api/departments/science/template?period=2026-11', { token: await tokenOf('science-head') });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toContain('science-2026-11.xlsx');
+    expect(Buffer.from(await response.arrayBuffer()).subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+
+  it('answers 401 without a token and 403 for another department, with the error shape', async () => {
+    expect((await api('/api/me')).status).toBe(401);
+    const refused = await api('/api/departments/education/uploads', { token: await tokenOf('science-clerk'), method: 'POST', body: { fileName: 'x.xlsx', size: 10 } });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ error: { code: 'auth.forbidden', message: expect.any(String) } });
+  });
+
+  it('sends the security headers with every answer', async () => {
+    const response = await api('/api/me');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('refuses a local sign-in as a user who is none', async () => {
+    const response = await fetch(new URL('api/local/sign-in', portal.url), { method: 'POST', body: JSON.stringify({ user: 'mallory' }) });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('science-clerk');
+  });
+});

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * `npm run bench`: four sections, each a script of its own run as a child process in turn, printing its own table.
+ * `npm run bench`: five sections, each a script of its own run as a child process in turn, printing its own table.
  * Figures, not assertions: each section prints ratios measured in its own run, beside the goals they answer to.
  */
 
@@ -12,6 +12,7 @@ const SECTIONS = [
   { script: 'cold-start.ts', title: 'module init of the Lambda bundles' },
   { script: 'reads.ts', title: 'DynamoDB items read' },
   { script: 'hostile.ts', title: 'hostile uploads' },
+  { script: 'portal.ts', title: 'upload to verdict through the portal' },
 ] as const;
 
 function runSection(path: string): Promise<number> {

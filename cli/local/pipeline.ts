@@ -66,10 +66,12 @@ export async function startLocalPipeline(directory: string): Promise<LocalPipeli
   const ingest = await import('../../functions/ingest/handler.js');
   const snapshot = await import('../../functions/snapshot/handler.js');
   const queue = localQueue((event) => ingest.handler(event, localContext('ingest')));
+  // Kept only for the keys an `upload` call waits on: the portal's uploads, which nobody here waits on, are not.
+  const awaited = new Set<string>();
   let delivered: S3Event[] = [];
   stores.onS3Event(async (event) => {
     if (!(await queue.send(JSON.stringify(event)))) throw new DeadLetteredError(event, queue.deadLetters.at(-1)?.error);
-    delivered.push(event);
+    if (uploadsOf(event).some((upload) => awaited.has(upload.key))) delivered.push(event);
   });
 
   async function read(bucket: string, key: string): Promise<Uint8Array> {
@@ -93,8 +95,13 @@ export async function startLocalPipeline(directory: string): Promise<LocalPipeli
     queue,
     async upload(key, body) {
       assertUploadStorableLocally(key);
-      await stores.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCES.uploadBucket, Key: key, Body: body }));
-      await stores.settled();
+      awaited.add(key);
+      try {
+        await stores.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCES.uploadBucket, Key: key, Body: body }));
+        await stores.settled();
+      } finally {
+        awaited.delete(key);
+      }
       const events = delivered;
       delivered = [];
       return (await Promise.all(events.map(reportsOf))).flat();

@@ -21,6 +21,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  // The verdict comes before the annotated copy: the imports finish writing before the stores close.
+  await pipeline.stores.settled();
   await portal.close();
   await pipeline.close();
   rmSync(directory, { recursive: true, force: true });

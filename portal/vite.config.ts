@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type UserConfig } from 'vite';
+
+/** The page's own folder: index.html and src/. */
+export const PORTAL_ROOT = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * The page as static files: index.html and hashed assets, nothing inlined (the CSP allows only the page's own
+ * scripts and styles), nothing fetched from elsewhere. `vite build --config portal/vite.config.ts --outDir <dir>`.
+ */
+export const portalConfig: UserConfig = {
+  root: PORTAL_ROOT,
+  // config.json is written beside the page by whoever serves it, not built into it.
+  publicDir: false,
+  logLevel: 'warn',
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: {
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+    target: 'es2022',
+    rolldownOptions: {
+      treeshake: {
+        // shared/calendar.ts builds its due-day schema when loaded; the page never checks a due day, and declaring
+        // the builder pure keeps zod out of the bundle.
+        manualPureFunctions: ['dueDaySchema'],
+      },
+      onLog(level, log, handler) {
+        // shared/s3-keys.ts hashes long key names with node:crypto; the page only reads file names from keys.
+        if (log.plugin === 'rolldown:vite-resolve' && log.message.includes('"node:crypto"')) return;
+        handler(level, log);
+      },
+    },
+  },
+};
+
+export default defineConfig(portalConfig);

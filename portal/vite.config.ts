@@ -13,6 +13,7 @@ export const portalConfig: UserConfig = {
   // config.json is written beside the page by whoever serves it, not built into it.
   publicDir: false,
   logLevel: 'warn',
+  resolve: { alias: { 'node:crypto': fileURLToPath(new URL('src/node-crypto-stand-in.ts', import.meta.url)) } },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     assetsInlineLimit: 0,
@@ -23,11 +24,6 @@ export const portalConfig: UserConfig = {
         // shared/calendar.ts builds its due-day schema when loaded; the page never checks a due day, and declaring
         // the builder pure keeps zod out of the bundle.
         manualPureFunctions: ['dueDaySchema'],
-      },
-      onLog(level, log, handler) {
-        // shared/s3-keys.ts hashes long key names with node:crypto; the page only reads file names from keys.
-        if (log.plugin === 'rolldown:vite-resolve' && log.message.includes('"node:crypto"')) return;
-        handler(level, log);
       },
     },
   },

@@ -74,7 +74,7 @@ function MonthsTable({ months, mayUpload, onTemplate, onUploadFor }: MonthsTable
 function UploadsList({ uploads, onOpen }: { uploads: UploadView[]; onOpen: (upload: UploadView) => void }) {
   if (uploads.length === 0) return <p class="muted"><Bi text={{ zh: '尚无上传记录', en: 'No uploads yet' }} /></p>;
   return (
-    <Scroll label="上传记录 Uploads">
+    <Scroll label="上传记录表 Table of uploads">
       <table data-testid="uploads">
         <Columns names={[{ zh: '时间', en: 'Time' }, { zh: '文件', en: 'File' }, { zh: '月份', en: 'Month' }, { zh: '上传人', en: 'User' }, { zh: '状态', en: 'Status' }]} />
         <tbody>

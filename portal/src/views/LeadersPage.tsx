@@ -100,7 +100,7 @@ function Report({ report }: { report: ReportView }) {
 function Board({ rows, year }: { rows: BoardRow[]; year: number }) {
   const months = Array.from({ length: 12 }, (_, i) => i + 1);
   return (
-    <Scroll label="报送看板 Board">
+    <Scroll label="看板表 Table of the board">
       <table data-testid="board" class="board">
         <caption>
           <Bi text={{ zh: `${year} 年各部门报送看板`, en: `Reporting by department, ${year}` }} />

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { SnapshotResponse } from '../../shared/portal/contract.js';
+import { headline, STATUS_LABELS } from '../../shared/snapshot/report-model.js';
+import { buildSnapshot } from '../../shared/snapshot/snapshot.js';
+import { reportViewOf } from '../../portal/src/lib/report.js';
+import { PERIOD, testInput } from '../fixtures.js';
+
+const snapshot = buildSnapshot(testInput);
+const response: SnapshotResponse = {
+  period: snapshot.period,
+  generatedAt: '2026-12-01T18:00:05Z',
+  catalogVersion: snapshot.catalogVersion,
+  progress: snapshot.indicators,
+  completeness: snapshot.departments,
+  files: [{ file: 'report.html', url: 'https://snapshots.example/report.html?sig=1' }],
+};
+
+describe('reportViewOf', () => {
+  const view = reportViewOf(response);
+
+  it('has the headline of report.html: targets achieved or on track, of those with a target', () => {
+    const { good, targets, counts } = headline(snapshot);
+    expect(view.headline.good).toBe(good);
+    expect(view.headline.targets).toBe(targets);
+    expect(view.headline.counts.map(({ status, count, label }) => [status, count, label.zh])).toEqual([...counts].map(([status, count]) => [status, count, STATUS_LABELS[status].zh]));
+  });
+
+  it('lists every indicator once, under its department, with its status in words', () => {
+    expect(view.sections.map((s) => s.department.department)).toEqual(snapshot.departments.map((d) => d.department));
+    const listed = view.sections.flatMap((s) => s.indicators.map((line) => [s.department.department, line.row.indicator, line.status.en]));
+    expect(listed).toEqual(snapshot.indicators.map((row) => [row.department, row.indicator, STATUS_LABELS[row.status].en]));
+  });
+
+  it('keeps the progress meter on its track however far progress runs past it', () => {
+    for (const line of view.sections.flatMap((s) => s.indicators)) {
+      if (line.row.progress === null) expect(line.meter).toBeNull();
+      else expect(line.meter).toBe(Math.min(1, Math.max(0, line.row.progress)));
+    }
+  });
+
+  it('says of each department whether it reported this month and on time, and gives the snapshot files and time', () => {
+    expect(view.completeness.map((line) => [line.department.department, line.reported.en, line.onTime.en])).toEqual(
+      snapshot.departments.map((d) => [d.department, d.reported ? 'yes' : 'no', d.onTime === null ? '' : d.onTime ? 'yes' : 'no']),
+    );
+    expect(view.period).toBe(PERIOD);
+    expect(view.generatedAt).toBe('2026-12-02 02:00');
+    expect(view.files).toEqual(response.files);
+  });
+});

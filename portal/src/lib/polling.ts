@@ -1,3 +1,5 @@
+import type { UploadView } from '../../../shared/portal/contract.js';
+
 /**
  * How often the page asks after an upload being checked: often at first (a check takes seconds), less often after a
  * minute, and not at all after five, when something on our side has gone wrong.
@@ -8,4 +10,12 @@ export const UPLOAD_POLLING = { intervalMs: 700, backOffAfterMs: 60_000, backedO
 export function nextPollDelay(elapsedMs: number): number | null {
   if (elapsedMs >= UPLOAD_POLLING.giveUpAfterMs) return null;
   return elapsedMs < UPLOAD_POLLING.backOffAfterMs ? UPLOAD_POLLING.intervalMs : UPLOAD_POLLING.backedOffIntervalMs;
+}
+
+/**
+ * Whether more is still to come of an upload: its verdict, or, once the verdict is in, the annotated copy, which the
+ * import writes after the report that already says what it did.
+ */
+export function moreToCome(upload: Pick<UploadView, 'status' | 'report'>): boolean {
+  return upload.status === 'processing' || upload.report?.annotation.status === 'pending';
 }

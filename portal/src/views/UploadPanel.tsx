@@ -2,7 +2,7 @@ import type { Ref } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { UploadGrant, UploadRequestBody, UploadView } from '../../../shared/portal/contract.js';
 import { api, sendToBucket } from '../api.js';
-import { nextPollDelay } from '../lib/polling.js';
+import { moreToCome, nextPollDelay } from '../lib/polling.js';
 import { Bi } from './common.js';
 
 /** What the verdict region shows: nothing yet, a file on its way, an upload and where it stands, or why it stopped. */
@@ -47,7 +47,7 @@ export function UploadPanel({ department, periods, period, onPeriod, onShown, on
       const upload = await api<UploadView>('upload', { params: { department, uploadId } });
       if (turn.current !== mine) return;
       onShown({ kind: 'upload', upload });
-      if (upload.status !== 'processing') return;
+      if (!moreToCome(upload)) return;
       const delay = nextPollDelay(Date.now() - started);
       if (delay === null) {
         onShown({ kind: 'timed_out', fileName });

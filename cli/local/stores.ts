@@ -1,5 +1,5 @@
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, type KeyType } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketCorsCommand, S3Client, type CORSRule } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { createHash, randomUUID } from 'node:crypto';
@@ -15,6 +15,9 @@ import { OBSERVATION_TABLE_KEY } from '../../shared/aws/observation-table.js';
 import { DEFAULT_DUE_DAY } from '../../shared/calendar.js';
 import { ENV } from '../../shared/config.js';
 import { INCOMING_PREFIX } from '../../shared/s3-keys.js';
+import { enforcePostPolicies } from './post-policy.js';
+import { refuseForgedPresignedUrls } from './presigned-urls.js';
+import type { SigningCredentials } from './sigv4.js';
 
 /** The names the local run gives the stack's buckets and table. */
 export const LOCAL_RESOURCES = {
@@ -23,6 +26,21 @@ export const LOCAL_RESOURCES = {
   observationsTable: 'department-metrics-observations',
   idempotencyTable: 'department-metrics-idempotency',
 } as const;
+
+/**
+ * The upload bucket's CORS in a local run: the portal's page, served from 127.0.0.1 or localhost on whatever port,
+ * posts workbooks to it straight from the browser (a presigned POST) and reads the answer.
+ */
+export const LOCAL_UPLOAD_CORS: CORSRule = {
+  AllowedOrigins: ['http://127.0.0.1:*', 'http://localhost:*'],
+  AllowedMethods: ['POST'],
+  AllowedHeaders: ['*'],
+  ExposeHeaders: ['ETag', 'Location'],
+  MaxAgeSeconds: 600,
+};
+
+/** The key pair s3rver knows (its one account), which every local client signs with. */
+const LOCAL_CREDENTIALS: SigningCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 /** The idempotency table's key, as Powertools' DynamoDB persistence layer expects it by default. */
 export const IDEMPOTENCY_TABLE_KEY = 'id';
@@ -116,6 +134,8 @@ async function createResources(s3: S3Client, dynamo: DynamoDBClient): Promise<vo
       if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
     });
   }
+  // Put at every start, so that a folder made before the portal also gets it.
+  await s3.send(new PutBucketCorsCommand({ Bucket: LOCAL_RESOURCES.uploadBucket, CORSConfiguration: { CORSRules: [LOCAL_UPLOAD_CORS] } }));
   const { partitionKey, sortKey } = OBSERVATION_TABLE_KEY;
   await createTable(dynamo, LOCAL_RESOURCES.observationsTable, [
     { name: partitionKey, type: 'HASH' },
@@ -226,6 +246,8 @@ export async function startLocalStores(directory: string): Promise<LocalStores> 
   const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(directory, 's3') });
   refuseUnstorableKeys(s3rver.store);
   writeObjectsWholeBeforeAnnouncing(s3rver.store);
+  enforcePostPolicies(s3rver, LOCAL_CREDENTIALS);
+  refuseForgedPresignedUrls(s3rver, LOCAL_CREDENTIALS);
   const s3Address = await s3rver.run();
   const dynamoServer = dynalite({ path: join(directory, 'dynamodb'), createTableMs: 0 });
   await new Promise<void>((resolve) => dynamoServer.listen(0, '127.0.0.1', resolve));
@@ -233,8 +255,8 @@ export async function startLocalStores(directory: string): Promise<LocalStores> 
 
   const env = {
     AWS_REGION: 'ap-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Address.port}`,
     AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${dynamoAddress.port}`,
     [ENV.observationsTable]: LOCAL_RESOURCES.observationsTable,
@@ -250,8 +272,7 @@ export async function startLocalStores(directory: string): Promise<LocalStores> 
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   Object.assign(process.env, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED });
-  const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
-  const s3 = new S3Client({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_S3, forcePathStyle: true, credentials });
+  const s3 = new S3Client({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_S3, forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
   // Refused here, a key never reaches s3rver, whose router answers some (`a//b`) with a bare 404.
   s3.middlewareStack.add(
     (next) => async (args) => {
@@ -261,7 +282,7 @@ export async function startLocalStores(directory: string): Promise<LocalStores> 
     },
     { step: 'initialize', name: 'refuseUnstorableKeys' },
   );
-  const dynamo = new DynamoDBClient({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, credentials });
+  const dynamo = new DynamoDBClient({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, credentials: LOCAL_CREDENTIALS });
   await createResources(s3, dynamo);
 
   const pending = new Set<Promise<unknown>>();

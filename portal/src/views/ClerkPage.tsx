@@ -46,7 +46,7 @@ function MonthsTable({ months, mayUpload, onTemplate, onUploadFor }: MonthsTable
             <tr key={month.period} data-testid={`month-${month.period}`} data-status={month.status}>
               <th scope="row">{month.period}</th>
               <td>{month.due}</td>
-              <td data-testid="month-status">
+              <td data-testid="month-status" data-status={month.status}>
                 <Status label={MONTH_STATUS_LABELS[month.status]} kind={month.status} />
               </td>
               <td><Bi text={timelinessOf(month)} /></td>

@@ -99,11 +99,15 @@ async function upload(name: string, bytes: Uint8Array): Promise<void> {
 async function seriousViolations(): Promise<string[]> {
   // Evaluated through the DevTools protocol, which the page's CSP does not govern: the page itself loads no script but its own.
   await page.evaluate(AXE);
-  const results = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } }).axe;
-    return (await axe.run()).violations;
+  const { violations, passes } = await page.evaluate(async () => {
+    type Rule = { id: string; impact: string | null; nodes: { target: unknown }[] };
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Rule[]; passes: Rule[] }> } }).axe;
+    const { violations, passes } = await axe.run();
+    return { violations, passes: passes.length };
   });
-  return results.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  // A scan that checked nothing would report nothing wrong.
+  expect(passes).toBeGreaterThan(10);
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }
 
 async function photograph(name: string): Promise<void> {

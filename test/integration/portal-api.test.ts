@@ -1,3 +1,4 @@
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +78,20 @@ describe('the portal API on the local stores', () => {
     const months = (await (await api('/api/departments/science/months?year=2026', { token })).json()) as MonthsResponse;
     expect(months.months.find((m) => m.period === '2026-10')).toMatchObject({ status: 'accepted', latestUpload: { uploadId: grant.uploadId, user: 'science-clerk' } });
   }, 60_000);
+
+  it("refuses, by the POST policy itself, a file larger than the grant and a key outside the grant's", async () => {
+    const token = await tokenOf('science-clerk');
+    const granted = await api('/api/departments/science/uploads', { token, method: 'POST', body: { fileName: 'small.xlsx', size: 1000 } });
+    const grant = (await granted.json()) as UploadGrant;
+    const tooLarge = await fetch(grant.url, { method: 'POST', body: formOf(grant, new Uint8Array(1001), 'small.xlsx') });
+    expect(tooLarge.status).toBe(400);
+    expect(await tooLarge.text()).toContain('<Code>EntityTooLarge</Code>');
+    const elsewhere = await fetch(grant.url, { method: 'POST', body: formOf(grant, new Uint8Array(10), 'small.xlsx', { ...grant.fields, key: 'incoming/education/small.xlsx' }) });
+    expect(elsewhere.status).toBe(403);
+    for (const key of [grant.key, 'incoming/education/small.xlsx']) {
+      await expect(pipeline.stores.s3.send(new HeadObjectCommand({ Bucket: 'department-metrics-uploads', Key: key }))).rejects.toMatchObject({ name: 'NotFound' });
+    }
+  });
 
   it('answers the template as an xlsx download', async () => {
     const response = await api('/api/departments/science/template?period=2026-11', { token: await tokenOf('science-head') });

@@ -209,6 +209,11 @@ export class Portal extends StackPart {
           '您的用户名是 {username}，临时密码是 {####}，请在 7 天内登录并设置新密码。<br>' +
           'Your username is {username} and your temporary password is {####}; sign in within 7 days and choose a new password.',
       },
+      // Also the message of a password reset.
+      userVerification: {
+        emailSubject: '部门指标门户验证码 Department metrics portal verification code',
+        emailBody: '您的验证码是 {####}。Your verification code is {####}.',
+      },
       featurePlan: cognito.FeaturePlan.ESSENTIALS,
       deletionProtection: true,
     });

@@ -9,6 +9,7 @@ import { DeadlineWatch } from './deadline-watch.js';
 import { DepartmentAccess } from './department-access.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 import { MonthlySnapshot } from './monthly-snapshot.js';
+import { Portal } from './portal.js';
 import { SecureBucket, SecureTable, type PipelineFunction } from './secure-defaults.js';
 import { logicalIdWithoutParts } from './stack-part.js';
 import type { StackConfig } from './stack-config.js';
@@ -29,8 +30,11 @@ export interface DepartmentMetricsStackProps extends StackProps {
  * report under `reports/<department>/`. On the 1st of each month the snapshot function consolidates the
  * table into the snapshot bucket; a daily check raises an alarm when a snapshot or a department is late.
  *
+ * The portal (a page and its API behind CloudFront, users in a Cognito user pool) lets clerks upload the
+ * same workbooks through a browser and everyone read what they may.
+ *
  * The stack holds the keys, buckets and tables; its named parts (IngestPipeline, MonthlySnapshot,
- * DeadlineWatch, DepartmentAccess, Alarms, SnapshotAnalytics) hold what works on them.
+ * DeadlineWatch, DepartmentAccess, Portal, Alarms, SnapshotAnalytics) hold what works on them.
  */
 export class DepartmentMetricsStack extends Stack {
   readonly dataKey: kms.Key;
@@ -44,6 +48,7 @@ export class DepartmentMetricsStack extends Stack {
   readonly monthlySnapshot: MonthlySnapshot;
   readonly deadlineWatch: DeadlineWatch;
   readonly departmentAccess: DepartmentAccess;
+  readonly portal: Portal;
   readonly analytics: SnapshotAnalytics;
   readonly alarms: Alarms;
   /** Every function of the stack, by the name the README and the alarms use. */
@@ -116,6 +121,17 @@ export class DepartmentMetricsStack extends Stack {
       principal: principalOf(config.uploadPrincipal),
       departmentTagKey: config.departmentTag,
     });
+    this.portal = new Portal(this, 'Portal', {
+      departments: config.departments,
+      observationsTable: this.observationsTable,
+      uploadBucket: this.uploadBucket,
+      snapshotBucket: this.snapshotBucket,
+      accessLogsBucket: this.accessLogsBucket,
+      metricsNamespace,
+      dueDay: config.dueDay,
+      domainPrefix: config.portalDomainPrefix,
+      maxUploadMb: config.portalMaxUploadMb,
+    });
     this.analytics = new SnapshotAnalytics(this, 'Analytics', {
       snapshotBucket: this.snapshotBucket,
       accessLogsBucket: this.accessLogsBucket,
@@ -150,6 +166,11 @@ export class DepartmentMetricsStack extends Stack {
     new CfnOutput(this, 'BiRoleArn', { value: this.analytics.biRole.roleArn });
     new CfnOutput(this, 'AthenaWorkGroup', { value: this.analytics.workGroup.ref });
     new CfnOutput(this, 'GlueDatabase', { value: this.analytics.database.ref });
+    new CfnOutput(this, 'PortalUrl', { value: this.portal.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.portal.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.portal.client.userPoolClientId });
+    new CfnOutput(this, 'ApiEndpoint', { value: this.portal.api.apiEndpoint, description: 'The HTTP API itself; the page calls it through the distribution, under /api/' });
+    new CfnOutput(this, 'SignInDomain', { value: this.portal.signInDomain.baseUrl() });
     for (const [department, role] of this.departmentAccess.roles) {
       new CfnOutput(this, `UploadRoleArn-${department}`, { value: role.roleArn, description: `Upload role of ${department}` });
     }

@@ -16,7 +16,7 @@ import { DISTRICT_TIME_ZONE } from '../shared/calendar.js';
 import type { ENV } from '../shared/config.js';
 
 /** Entries and the lock file are resolved from here, not from the working directory of whoever synthesizes. */
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** What happens to object versions once a newer upload replaces them. */
 export interface NoncurrentVersions {
@@ -28,11 +28,17 @@ export interface NoncurrentVersions {
 
 export interface SecureBucketProps extends Pick<s3.BucketProps, 'serverAccessLogsBucket' | 'serverAccessLogsPrefix'> {
   /**
-   * The customer-managed key objects are encrypted with. Absent only for the access logs bucket:
-   * S3 server access logging can deliver to SSE-S3 buckets only.
+   * The customer-managed key objects are encrypted with. Absent only for buckets that a service writes or reads
+   * without the key: S3 server access logging and CloudFront deliver to, and CloudFront reads through OAC, SSE-S3 buckets.
    */
   readonly encryptionKey?: kms.IKey;
   readonly noncurrentVersions: NoncurrentVersions;
+  /**
+   * For the bucket CloudFront's standard logging delivers to, which writes through ACLs: ACLs are enabled, and an
+   * object written with `bucket-owner-full-control` (as CloudFront's are) belongs to the bucket owner, so that the
+   * bucket's policy governs it. Only with SSE-S3, which is all CloudFront delivers to. @default false: ACLs disabled
+   */
+  readonly cloudFrontLogDelivery?: boolean;
 }
 
 /**
@@ -41,11 +47,12 @@ export interface SecureBucketProps extends Pick<s3.BucketProps, 'serverAccessLog
  */
 export class SecureBucket extends s3.Bucket {
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
-    const { encryptionKey, noncurrentVersions, ...logging } = props;
+    const { encryptionKey, noncurrentVersions, cloudFrontLogDelivery = false, ...logging } = props;
+    if (cloudFrontLogDelivery && encryptionKey) throw new Error(`${id}: CloudFront delivers logs to SSE-S3 buckets only, not to one with a customer-managed key`);
     super(scope, id, {
       ...logging,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      objectOwnership: cloudFrontLogDelivery ? s3.ObjectOwnership.BUCKET_OWNER_PREFERRED : s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       ...(encryptionKey
         ? // A bucket key cuts KMS requests (and their cost) to about one per bucket and hour.
           { encryption: s3.BucketEncryption.KMS, encryptionKey, bucketKeyEnabled: true }
@@ -135,6 +142,8 @@ const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'] as const;
 const TABLE_ACTIONS = {
   read: TABLE_READ_ACTIONS,
   readWrite: [...TABLE_READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
+  /** Reads, and whole items put one at a time: what the portal's API does with the uploads it records. */
+  readPut: [...TABLE_READ_ACTIONS, 'dynamodb:PutItem'],
   /** What Powertools idempotency does with its records. */
   idempotency: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 } as const;
@@ -153,6 +162,8 @@ export interface BucketUse {
   readonly read?: KeyPrefix;
   /** Objects the function may create or overwrite. */
   readonly write?: KeyPrefix;
+  /** Keys the function may list. */
+  readonly list?: KeyPrefix;
   /** The variable that tells the function the bucket's name, when it cannot learn it from its event. */
   readonly envVar?: EnvVarName;
 }
@@ -213,13 +224,15 @@ class LocalBundler implements ILocalBundling {
   }
 }
 
+/** CDK asks bundled assets for an image to fall back on; the stack's local bundlers never decline, so none is pulled. */
+export const UNUSED_BUNDLING_IMAGE = DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs24.x');
+
 /** A handler module bundled locally; the asset's hash is that of the bundle. */
 function bundled(entry: string): lambda.Code {
   return lambda.Code.fromAsset(PROJECT_ROOT, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
-      // CDK asks for an image to fall back on; the local bundler never declines, so none is pulled.
-      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs24.x'),
+      image: UNUSED_BUNDLING_IMAGE,
       local: new LocalBundler(entry),
     },
   });
@@ -294,6 +307,7 @@ export class PipelineFunction extends Construct {
     if (use.envVar) this.function.addEnvironment(use.envVar, bucket.bucketName);
     if (use.read) allowObjects(this.role, bucket, use.read, ['s3:GetObject', 's3:GetObjectVersion']);
     if (use.write) allowObjects(this.role, bucket, use.write, ['s3:PutObject']);
+    if (use.list) allowListing(this.role, bucket, use.list);
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_DUE_DAY, dueDaySchema } from '../shared/calendar.js';
+import { DEFAULT_MAX_UPLOAD_MB } from '../shared/config.js';
 
 /** An account id, or the ARN of an account root, a role or a user, in any partition. */
 const principal = (name: string) =>
@@ -43,14 +44,25 @@ const stackConfigSchema = z.object({
     .string()
     .regex(/^[\w+=,.@:/-]{2,1224}$/, 'biExternalId must be 2 to 1224 letters, digits or _ + = , . @ : / -')
     .optional(),
+  /**
+   * The prefix of the portal's sign-in domain, `<prefix>.auth.<region>.amazoncognito.com`: unique in its region
+   * across all accounts, hence a setting. @default 'department-metrics-<envName>'
+   */
+  portalDomainPrefix: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'portalDomainPrefix must be 1 to 63 lowercase letters, digits and hyphens, not starting or ending with a hyphen')
+    .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'portalDomainPrefix must not contain aws, amazon or cognito, which Cognito reserves'),
+  /** The most MiB one upload through the portal may have. @default DEFAULT_MAX_UPLOAD_MB */
+  portalMaxUploadMb: z.coerce.number().int().min(1).max(5120, 'portalMaxUploadMb is at most 5120: S3 takes no larger POST').default(DEFAULT_MAX_UPLOAD_MB),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 
 /** The configuration from CDK context (`-c env=prod -c dueDay=12`), with the catalog's departments. */
 export function stackConfigOf(context: (key: string) => unknown, departments: readonly string[]): StackConfig {
+  const envName = context('env') ?? 'dev';
   const parsed = stackConfigSchema.safeParse({
-    envName: context('env') ?? 'dev',
+    envName,
     departments,
     alarmEmail: context('alarmEmail'),
     dueDay: context('dueDay'),
@@ -61,6 +73,8 @@ export function stackConfigOf(context: (key: string) => unknown, departments: re
     biTagKey: context('biTagKey'),
     biTagValue: context('biTagValue'),
     biExternalId: context('biExternalId'),
+    portalDomainPrefix: context('portalDomainPrefix') ?? `department-metrics-${String(envName)}`,
+    portalMaxUploadMb: context('portalMaxUploadMb'),
   });
   if (!parsed.success) throw new Error(`Invalid CDK context: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;

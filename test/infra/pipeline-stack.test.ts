@@ -263,6 +263,8 @@ describe('buckets', () => {
     snapshot: stack.snapshotBucket,
     'access logs': stack.accessLogsBucket,
     'query results': stack.analytics.resultsBucket,
+    'portal page': stack.portal.pageBucket,
+    'portal distribution logs': stack.portal.distributionLogsBucket,
   });
 
   it('are private, versioned and retained', () => {
@@ -550,9 +552,11 @@ describe('least privilege', () => {
 
   it('every put into a bucket leaves the encryption to the bucket or names SSE-KMS with the data key, never the aws/s3 key', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
-    const puts = statements.filter((s) => s.Effect === 'Allow' && asArray(s.Action).includes('s3:PutObject'));
-    // Ingest's reports, the snapshots, the BI role's query results and one folder per department.
-    expect(puts).toHaveLength(3 + departments.length);
+    // The page's deployment writes the built page into its own bucket, which has no customer-managed key.
+    const page = resolve(stack.portal.pageBucket.arnForObjects('*'));
+    const puts = statements.filter((s) => s.Effect === 'Allow' && asArray(s.Action).includes('s3:PutObject') && !asArray(s.Resource).some((r) => isDeepStrictEqual(r, page)));
+    // Ingest's reports, the snapshots, the BI role's query results, the portal's uploads and one folder per department.
+    expect(puts).toHaveLength(4 + departments.length);
     for (const put of puts) {
       expect(put.Condition).toEqual(putConditions());
       expect(statements).toContainEqual(denyAwsManagedKey(put.Resource));
@@ -759,11 +763,14 @@ describe('environments', () => {
       const json = Template.fromStack(instance).toJSON();
       const resources = Object.values(json.Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>);
       // Names left to CloudFormation derive from the stack name; only account-wide names written out could clash.
-      const names = resources.flatMap((r) =>
-        Object.entries(r.Properties ?? {})
-          .filter(([key, value]) => /^(Bucket|Table|Queue|Role|Function|Topic|Alarm|LogGroup|ManagedPolicy|Group)?Name$/.test(key) && typeof value === 'string')
-          .map(([key, value]) => `${r.Type}.${key}=${String(value)}`),
-      );
+      // A user pool's groups and an API's authorizer are named within their pool and API, not the account.
+      const names = resources
+        .filter((r) => !['AWS::Cognito::UserPoolGroup', 'AWS::ApiGatewayV2::Authorizer'].includes(r.Type))
+        .flatMap((r) =>
+          Object.entries(r.Properties ?? {})
+            .filter(([key, value]) => /^(Bucket|Table|Queue|Role|Function|Topic|Alarm|LogGroup|ManagedPolicy|Group)?Name$/.test(key) && typeof value === 'string')
+            .map(([key, value]) => `${r.Type}.${key}=${String(value)}`),
+        );
       return { names, namespaces: new Set(JSON.stringify(json).match(/DepartmentMetrics\/[a-z]+/g)) };
     });
     expect(dev?.names.filter((name) => prod?.names.includes(name))).toEqual([]);
@@ -772,11 +779,16 @@ describe('environments', () => {
   });
 
   const trustDefaults = { uploadPrincipal: undefined, departmentTag: 'department', biPrincipal: undefined, biTagKey: 'department-metrics', biTagValue: 'bi', biExternalId: undefined };
+  const portalDefaults = (envName: string) => ({ portalDomainPrefix: `department-metrics-${envName}`, portalMaxUploadMb: 20 });
   it.each([
-    [{}, { envName: 'dev', dueDay: 10, ingestConcurrency: 5, alarmEmail: undefined, ...trustDefaults }],
+    [{}, { envName: 'dev', dueDay: 10, ingestConcurrency: 5, alarmEmail: undefined, ...trustDefaults, ...portalDefaults('dev') }],
     [
       { env: 'prod', dueDay: '12', ingestConcurrency: '8', alarmEmail: 'ops@example.gov.cn' },
-      { envName: 'prod', dueDay: 12, ingestConcurrency: 8, alarmEmail: 'ops@example.gov.cn', ...trustDefaults },
+      { envName: 'prod', dueDay: 12, ingestConcurrency: 8, alarmEmail: 'ops@example.gov.cn', ...trustDefaults, ...portalDefaults('prod') },
+    ],
+    [
+      { env: 'prod', portalDomainPrefix: 'district7-metrics', portalMaxUploadMb: '50' },
+      { envName: 'prod', dueDay: 10, ingestConcurrency: 5, alarmEmail: undefined, ...trustDefaults, portalDomainPrefix: 'district7-metrics', portalMaxUploadMb: 50 },
     ],
     [
       { uploadPrincipal: '111122223333', departmentTag: 'dept', biPrincipal: 'arn:aws-cn:iam::111122223333:role/bi/Analysts', biTagKey: 'team', biTagValue: 'bi', biExternalId: 'x9-Q' },
@@ -791,6 +803,7 @@ describe('environments', () => {
         biTagKey: 'team',
         biTagValue: 'bi',
         biExternalId: 'x9-Q',
+        ...portalDefaults('dev'),
       },
     ],
   ])('CDK context %o configures %o', (values, expected) => {
@@ -810,6 +823,12 @@ describe('environments', () => {
     [{ biTagKey: 'a*b' }, 'biTagKey'],
     [{ biTagValue: '' }, 'biTagValue'],
     [{ biExternalId: 'x' }, 'biExternalId'],
+    [{ portalDomainPrefix: 'Metrics' }, 'portalDomainPrefix'],
+    [{ portalDomainPrefix: '-metrics' }, 'portalDomainPrefix'],
+    [{ portalDomainPrefix: 'a'.repeat(64) }, 'portalDomainPrefix'],
+    [{ portalDomainPrefix: 'metrics-on-aws' }, 'portalDomainPrefix'],
+    [{ portalMaxUploadMb: '0' }, 'portalMaxUploadMb'],
+    [{ portalMaxUploadMb: '5121' }, 'portalMaxUploadMb'],
   ])('CDK context %o is refused, naming %s', (values, field) => {
     expect(() => stackConfigOf((key) => (values as Record<string, unknown>)[key], departments)).toThrow(field);
   });

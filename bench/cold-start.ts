@@ -86,12 +86,15 @@ interface Target {
   env: Record<string, string>;
 }
 
+/** Stand-ins for references whose value is checked for its form at cold start (aws-jwt-verify reads the pool's region from its id). */
+const FORMATTED_STAND_INS: Partial<Record<string, string>> = { USER_POOL_ID: 'ap-southeast-1_ColdStart' };
+
 /** The function's bundle as the stack staged it, and its environment with every reference replaced by a stand-in name. */
 function targetOf(name: Target['name'], fn: PipelineFunction): Target {
   const files = bundleFilesOf(fn);
   const cfn = fn.function.node.defaultChild as CfnFunction;
   const variables = (Stack.of(fn).resolve(cfn.environment) as { variables?: Record<string, unknown> }).variables ?? {};
-  const env = Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : `${key.toLowerCase()}-stand-in`]));
+  const env = Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : (FORMATTED_STAND_INS[key] ?? `${key.toLowerCase()}-stand-in`)]));
   const size = (paths: string[]) => paths.reduce((total, file) => total + statSync(file).size, 0);
   return { name, module: files.entry, bytes: size(files.all), initBytes: size(files.loadedAtInit), env };
 }

@@ -17,7 +17,7 @@ export interface AlarmsProps {
   /** The namespace the daily deadline check emits its metrics to. */
   readonly metricsNamespace: string;
   readonly deadLetterQueues: Record<'ingest' | 'snapshot' | 'schedule', SecureQueue>;
-  readonly functions: Record<'ingest' | 'snapshot' | 'deadlines', PipelineFunction>;
+  readonly functions: Record<'ingest' | 'snapshot' | 'deadlines' | 'api', PipelineFunction>;
 }
 
 /**
@@ -84,6 +84,8 @@ export class Alarms extends StackPart {
       ingest: this.functionErrorsAlarm('IngestErrorsAlarm', functions.ingest, 'A whole batch of uploads failed'),
       snapshot: this.functionErrorsAlarm('SnapshotErrorsAlarm', functions.snapshot, 'The snapshot function failed'),
       deadlines: this.functionErrorsAlarm('DeadlinesErrorsAlarm', functions.deadlines, 'The daily deadline check failed'),
+      // The API answers its own faults with a 500 and logs them; this catches what it could not answer (a crash, a timeout).
+      api: this.functionErrorsAlarm('ApiErrorsAlarm', functions.api, 'The portal API function failed or timed out'),
     };
   }
 

@@ -52,7 +52,7 @@ export class DepartmentMetricsStack extends Stack {
   readonly analytics: SnapshotAnalytics;
   readonly alarms: Alarms;
   /** Every function of the stack, by the name the README and the alarms use. */
-  readonly functions: Record<'ingest' | 'snapshot' | 'deadlines', PipelineFunction>;
+  readonly functions: Record<'ingest' | 'snapshot' | 'deadlines' | 'api', PipelineFunction>;
 
   constructor(scope: Construct, id: string, props: DepartmentMetricsStackProps) {
     super(scope, id, props);
@@ -113,7 +113,6 @@ export class DepartmentMetricsStack extends Stack {
       deadLetterQueue: this.monthlySnapshot.deadLetterQueue,
       scheduleDeadLetterQueue: this.monthlySnapshot.scheduleDeadLetterQueue,
     });
-    this.functions = { ingest: this.ingestPipeline.function, snapshot: this.monthlySnapshot.function, deadlines: this.deadlineWatch.function };
 
     this.departmentAccess = new DepartmentAccess(this, 'DepartmentAccess', {
       departments: config.departments,
@@ -132,6 +131,12 @@ export class DepartmentMetricsStack extends Stack {
       domainPrefix: config.portalDomainPrefix,
       maxUploadMb: config.portalMaxUploadMb,
     });
+    this.functions = {
+      ingest: this.ingestPipeline.function,
+      snapshot: this.monthlySnapshot.function,
+      deadlines: this.deadlineWatch.function,
+      api: this.portal.function,
+    };
     this.analytics = new SnapshotAnalytics(this, 'Analytics', {
       snapshotBucket: this.snapshotBucket,
       accessLogsBucket: this.accessLogsBucket,

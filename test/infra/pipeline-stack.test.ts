@@ -700,7 +700,7 @@ describe('alarms', () => {
     template.hasParameter('AlarmEmail', { Type: 'String' });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: resolve(stack.messagesKey.keyArn) });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
     template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [resolve(stack.alarms.topic.topicArn)], Threshold: 1 });
   });
 
@@ -717,7 +717,7 @@ describe('alarms', () => {
     });
   });
 
-  it.each(['ingest', 'snapshot', 'deadlines'] as const)('%s errors raise an alarm', (name) => {
+  it.each(['ingest', 'snapshot', 'deadlines', 'api'] as const)('%s errors raise an alarm', (name) => {
     expect(resourceOf(stack.alarms.functionErrors[name].alarmName).Properties).toMatchObject({
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',

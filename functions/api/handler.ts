@@ -35,7 +35,10 @@ const api = makePortalApi({
   logger,
   dueDay: config.dueDay,
   maxUploadBytes: config.maxUploadBytes,
-  template: async (department, period, previous) => (await templates()).buildTemplate(catalog, department, period, { previous }),
+  template: async (department, period, previous) => {
+    const { buildTemplate, templateFileName } = await templates();
+    return { bytes: await buildTemplate(catalog, department, period, { previous }), fileName: templateFileName(department, period) };
+  },
   templateFigures: (department, period) => templateFigures(catalog, observations, department, period),
 });
 

@@ -10,7 +10,6 @@ import { mayRead, mayReadSnapshots, mayUpload, readableDepartments, roleName, ty
 import { isReportKey, MANIFEST_FILE, newUploadId, portalUploadKey, snapshotKey, uploadReportsFolder, UPLOAD_ID } from '../s3-keys.js';
 import type { Manifest } from '../snapshot/make-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { templateFileName } from '../workbook/template.js';
 import type {
   MeResponse,
   MonthsResponse,
@@ -53,8 +52,8 @@ export interface PortalApiDependencies {
   dueDay: number;
   /** The most bytes an upload through the portal may have. */
   maxUploadBytes: number;
-  /** The month's template workbook with these figures for reference (exceljs, loaded at its first use). */
-  template(department: string, period: Period, previous: Observation[]): Promise<Uint8Array>;
+  /** The month's template workbook with these figures for reference, and its file name (exceljs, loaded at its first use). */
+  template(department: string, period: Period, previous: Observation[]): Promise<{ bytes: Uint8Array; fileName: string }>;
   /** The template's reference figures (see shared/workbook/template-figures.ts). */
   templateFigures(department: string, period: Period): Promise<Observation[]>;
   /** Random bytes for upload ids; the system's by default. */
@@ -165,11 +164,8 @@ export function makePortalApi(deps: PortalApiDependencies) {
     async template(principal, params, request) {
       const department = readable(principal, params.department ?? '');
       const { period } = validated(templateQuerySchema, request.query, { zh: '查询参数', en: 'query' });
-      const bytes = await deps.template(department, period, await deps.templateFigures(department, period));
-      return {
-        status: 200,
-        file: { bytes, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', fileName: templateFileName(department, period) },
-      };
+      const { bytes, fileName } = await deps.template(department, period, await deps.templateFigures(department, period));
+      return { status: 200, file: { bytes, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', fileName } };
     },
 
     async requestUpload(principal, params, request) {

@@ -453,13 +453,13 @@ describe('function bundles', () => {
     expect(exceljsIn(bundleFilesOf(stack.functions.deadlines).all)).toEqual([]);
   });
 
-  it.each(['ingest', 'snapshot'] as const)('%s reads exceljs only at its first event, from a chunk its cold start does not load', (name) => {
+  it.each(['ingest', 'snapshot', 'api'] as const)('%s reads exceljs only at its first event that needs it, from a chunk its cold start does not load', (name) => {
     const files = bundleFilesOf(stack.functions[name]);
     expect(exceljsIn(files.all).length).toBeGreaterThan(0);
     expect(exceljsIn(files.loadedAtInit)).toEqual([]);
   });
 
-  it.each(['ingest', 'snapshot', 'deadlines'] as const)('%s ships a source map beside every file of its bundle', (name) => {
+  it.each(['ingest', 'snapshot', 'deadlines', 'api'] as const)('%s ships a source map beside every file of its bundle', (name) => {
     const { entry, all } = bundleFilesOf(stack.functions[name]);
     expect(all.filter((file) => !existsSync(`${file}.map`))).toEqual([]);
     expect(sourcesOf(entry).filter((source) => source.endsWith(`functions/${name}/handler.ts`))).toHaveLength(1);

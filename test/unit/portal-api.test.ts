@@ -77,7 +77,7 @@ function portal(options: { slices?: Slice[]; maxUploadBytes?: number } = {}) {
     dueDay: 10,
     maxUploadBytes: 20 * 2 ** 20,
     ...options,
-    template: async (department, period, previous) => new TextEncoder().encode(`${department} ${period} ${previous.length}`),
+    template: async (department, period, previous) => ({ bytes: new TextEncoder().encode(`${department} ${period} ${previous.length}`), fileName: `${department}-${period}.xlsx` }),
     templateFigures: async () => [],
     random: (size) => new Uint8Array(size).fill(7),
   });
@@ -251,7 +251,7 @@ describe('the months and the template', () => {
     expect(months.months.find((m) => m.period === '2026-09')).toMatchObject({ status: 'not_received', onTime: false });
   });
 
-  it('answers the workbook as a file named for the department and month', async () => {
+  it('answers the template workbook as a file, made with the figures the month shows for reference', async () => {
     const response = await portal().call({ path: '/api/departments/science/template', query: { period: '2026-11' }, as: 'science-clerk' });
     expect(response.status).toBe(200);
     expect('file' in response && response.file.fileName).toBe('science-2026-11.xlsx');

@@ -2,6 +2,7 @@ import type { Period } from '../calendar.js';
 import type { ImportReport } from '../ingest/ingest.js';
 import type { DepartmentReport } from '../snapshot/completeness.js';
 import type { SnapshotIndicator } from '../snapshot/snapshot.js';
+import type { PortalUpload } from './ports.js';
 
 /**
  * The portal's API as its clients see it: the routes, what each answers, and the errors. The page, the local
@@ -116,16 +117,9 @@ export interface UploadGrant {
 }
 
 /** An upload made through the portal, as `GET …/uploads` lists it and `GET …/uploads/{uploadId}` answers it. */
-export interface UploadView {
-  uploadId: string;
-  department: string;
-  fileName: string;
-  size: number;
+export interface UploadView extends Pick<PortalUpload, 'uploadId' | 'department' | 'fileName' | 'size' | 'user' | 'requestedAt'> {
   /** The month asked for at the upload, or the one its report says; null when neither is known. */
   period: Period | null;
-  user: string;
-  /** When the portal issued the upload's POST policy. */
-  requestedAt: string;
   status: UploadStatus;
   /** The import report as the ingest wrote it; null until it exists. */
   report: ImportReport | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizeUrl, base64url, codeChallenge, signInReturnOf, tokenEndpoint, tokenRequestBody, type CognitoConfig } from '../../portal/src/lib/pkce.js';
+import { authorizeUrl, base64url, codeChallenge, logoutUrl, signInReturnOf, tokenEndpoint, tokenRequestBody, type CognitoConfig } from '../../portal/src/lib/pkce.js';
 
 const config: CognitoConfig = {
   signIn: 'cognito',
@@ -54,5 +54,13 @@ describe('signInReturnOf', () => {
     { search: '?year=2026', expected: null },
   ])('reads $search', ({ search, expected }) => {
     expect(signInReturnOf(search)).toEqual(expected);
+  });
+});
+
+describe('logoutUrl', () => {
+  it("ends the managed login's session and comes back to the page, which the client lists as its logout URL", () => {
+    const url = new URL(logoutUrl(config));
+    expect(`${url.origin}${url.pathname}`).toBe(`${config.domain}/logout`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: config.clientId, logout_uri: config.redirectUri });
   });
 });

@@ -40,6 +40,12 @@ export function authorizeUrl(config: CognitoConfig, { challenge, state }: { chal
 
 export const tokenEndpoint = (config: CognitoConfig) => `${config.domain}/oauth2/token`;
 
+/** The managed login's sign-out, which ends its own session too and comes back to the page (the client's logout URL). */
+export function logoutUrl(config: CognitoConfig): string {
+  const query = new URLSearchParams({ client_id: config.clientId, logout_uri: config.redirectUri });
+  return `${config.domain}/logout?${query}`;
+}
+
 /** The form the page POSTs to the token endpoint for the code it came back with. */
 export function tokenRequestBody(config: CognitoConfig, { code, verifier }: { code: string; verifier: string }): URLSearchParams {
   return new URLSearchParams({

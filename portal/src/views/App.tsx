@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { MeResponse, PortalConfig } from '../../../shared/portal/contract.js';
 import { api, ApiError, portalConfig, session, whenSignedOut } from '../api.js';
-import { signInReturnOf } from '../lib/pkce.js';
+import { logoutUrl, signInReturnOf } from '../lib/pkce.js';
 import { hashOf, permittedRoute, routeOf, type Route } from '../lib/routes.js';
 import { finishCognitoSignIn } from '../sign-in.js';
 import { ClerkPage } from './ClerkPage.js';
@@ -111,7 +111,9 @@ export function App() {
             me={phase.me}
             onSignOut={() => {
               session.forget();
-              setPhase({ kind: 'signing_in', config: phase.config, problem: null });
+              // Otherwise the managed login's own session would sign the user straight back in.
+              if (phase.config.signIn === 'cognito') location.assign(logoutUrl(phase.config));
+              else setPhase({ kind: 'signing_in', config: phase.config, problem: null });
             }}
           />
           <Page me={phase.me} route={route} />

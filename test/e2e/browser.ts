@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, realpathSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -21,8 +21,11 @@ const FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-/** npm installs devDependencies at the top of the project's node_modules. */
-const MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
+/**
+ * npm installs devDependencies at the top of the project's node_modules. Its real path: the fontconfig file written
+ * below names folders by path, which must not go stale when node_modules is reached through a link.
+ */
+const MODULES = `${realpathSync(fileURLToPath(new URL('../../node_modules/', import.meta.url)))}/`;
 /** Unpacked once per package version; `npm ci` empties it. */
 const CACHE = join(MODULES, '.cache', 'e2e-browser');
 

@@ -110,9 +110,21 @@ async function seriousViolations(): Promise<string[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }
 
+/** The page as a phone shows it: nothing wider than the screen, and every status (month, upload, verdict) on it. */
+async function fitsThePhone(width: number): Promise<void> {
+  const { scrollWidth, statusesOff } = await page.evaluate((width) => {
+    const { document } = globalThis as unknown as { document: { documentElement: { scrollWidth: number }; querySelectorAll(s: string): { getBoundingClientRect(): { right: number } }[] } };
+    const statuses = [...document.querySelectorAll('[data-testid="month-status"], .status')];
+    return { scrollWidth: document.documentElement.scrollWidth, statusesOff: statuses.filter((s) => s.getBoundingClientRect().right > width).length };
+  }, width);
+  expect(scrollWidth).toBeLessThanOrEqual(width);
+  expect(statusesOff).toBe(0);
+}
+
 async function photograph(name: string): Promise<void> {
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: width > 800 ? 900 : 844 });
+    if (width < 800 && name.startsWith('clerk')) await fitsThePhone(width);
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: WIDTHS[0], height: 900 });

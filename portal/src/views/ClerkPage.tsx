@@ -6,7 +6,7 @@ import { fileNameOfDisposition } from '../lib/api-paths.js';
 import { MONTH_STATUS_LABELS, UPLOAD_STATUS_LABELS } from '../lib/labels.js';
 import { districtTimeText, timelinessOf } from '../lib/timeliness.js';
 import { verdictOf } from '../lib/verdict.js';
-import { Bi, Columns, ErrorNote, Loaded, Scroll, Status, useLoad } from './common.js';
+import { Bi, cellLabel, Columns, ErrorNote, Loaded, Scroll, Status, useLoad } from './common.js';
 import { UploadPanel, type Shown } from './UploadPanel.js';
 import { VerdictView } from './VerdictView.js';
 
@@ -36,22 +36,33 @@ interface MonthsTableProps {
   onUploadFor: (period: string) => void;
 }
 
+const MONTH_COLUMNS = [
+  { zh: '月份', en: 'Month' },
+  { zh: '截止日期', en: 'Due' },
+  { zh: '状态', en: 'Status' },
+  { zh: '是否按时', en: 'On time' },
+  { zh: '最近上传', en: 'Latest upload' },
+  { zh: '操作', en: 'Actions' },
+];
+const UPLOAD_COLUMNS = [{ zh: '时间', en: 'Time' }, { zh: '文件', en: 'File' }, { zh: '月份', en: 'Month' }, { zh: '上传人', en: 'User' }, { zh: '状态', en: 'Status' }];
+
 function MonthsTable({ months, mayUpload, onTemplate, onUploadFor }: MonthsTableProps) {
+  const label = (column: number) => cellLabel(MONTH_COLUMNS[column]);
   return (
     <Scroll label="各月报送 Months">
-      <table data-testid="months">
-        <Columns names={[{ zh: '月份', en: 'Month' }, { zh: '截止日期', en: 'Due' }, { zh: '状态', en: 'Status' }, { zh: '是否按时', en: 'On time' }, { zh: '最近上传', en: 'Latest upload' }, { zh: '操作', en: 'Actions' }]} />
+      <table data-testid="months" class="reflow">
+        <Columns names={MONTH_COLUMNS} />
         <tbody>
           {months.map((month) => (
             <tr key={month.period} data-testid={`month-${month.period}`} data-status={month.status}>
               <th scope="row">{month.period}</th>
-              <td>{month.due}</td>
-              <td data-testid="month-status" data-status={month.status}>
+              <td data-label={label(1)}>{month.due}</td>
+              <td data-label={label(2)} data-testid="month-status" data-status={month.status}>
                 <Status label={MONTH_STATUS_LABELS[month.status]} kind={month.status} />
               </td>
-              <td><Bi text={timelinessOf(month)} /></td>
-              <td><LatestUpload month={month} /></td>
-              <td class="actions">
+              <td data-label={label(3)}><Bi text={timelinessOf(month)} /></td>
+              <td data-label={label(4)}><LatestUpload month={month} /></td>
+              <td data-label={label(5)} class="actions">
                 <button type="button" data-testid={`template-${month.period}`} onClick={() => onTemplate(month.period)}>
                   下载模板 <span lang="en">Template</span>
                   <span class="visually-hidden"> {month.period}</span>
@@ -75,21 +86,21 @@ function UploadsList({ uploads, onOpen }: { uploads: UploadView[]; onOpen: (uplo
   if (uploads.length === 0) return <p class="muted"><Bi text={{ zh: '尚无上传记录', en: 'No uploads yet' }} /></p>;
   return (
     <Scroll label="上传记录表 Table of uploads">
-      <table data-testid="uploads">
-        <Columns names={[{ zh: '时间', en: 'Time' }, { zh: '文件', en: 'File' }, { zh: '月份', en: 'Month' }, { zh: '上传人', en: 'User' }, { zh: '状态', en: 'Status' }]} />
+      <table data-testid="uploads" class="reflow">
+        <Columns names={UPLOAD_COLUMNS} />
         <tbody>
           {uploads.map((upload) => (
             <tr key={upload.uploadId} data-upload={upload.uploadId}>
-              <td>{districtTimeText(upload.requestedAt)}</td>
-              <td>
+              <td data-label={cellLabel(UPLOAD_COLUMNS[0])}>{districtTimeText(upload.requestedAt)}</td>
+              <td data-label={cellLabel(UPLOAD_COLUMNS[1])}>
                 <button type="button" class="link" onClick={() => onOpen(upload)}>
                   {upload.fileName}
                   <span class="visually-hidden"> 查看结果 View the verdict</span>
                 </button>
               </td>
-              <td>{upload.period ?? '–'}</td>
-              <td>{upload.user}</td>
-              <td><Status label={UPLOAD_STATUS_LABELS[upload.status]} kind={upload.status} /></td>
+              <td data-label={cellLabel(UPLOAD_COLUMNS[2])}>{upload.period ?? '–'}</td>
+              <td data-label={cellLabel(UPLOAD_COLUMNS[3])}>{upload.user}</td>
+              <td data-label={cellLabel(UPLOAD_COLUMNS[4])}><Status label={UPLOAD_STATUS_LABELS[upload.status]} kind={upload.status} /></td>
             </tr>
           ))}
         </tbody>

@@ -1,26 +1,28 @@
 import type { Verdict, ProblemRow, SliceVerdict } from '../lib/verdict.js';
 import { UPLOAD_STATUS_LABELS, type Bilingual } from '../lib/labels.js';
-import { Bi, Columns, Scroll, Status } from './common.js';
+import { Bi, cellLabel, Columns, Scroll, Status } from './common.js';
 
 const SEVERITY_TEXT = { error: { zh: '错误', en: 'error' }, warning: { zh: '提醒', en: 'warning' } } as const;
+const PROBLEM_COLUMNS = [{ zh: '类别', en: 'Kind' }, { zh: '工作表', en: 'Sheet' }, { zh: '单元格', en: 'Cell' }, { zh: '代码', en: 'Code' }, { zh: '说明', en: 'Message' }];
+const CHANGE_COLUMNS = [{ zh: '指标', en: 'Indicator' }, { zh: '变动', en: 'Change' }, { zh: '原值', en: 'From' }, { zh: '新值', en: 'To' }];
 
 function Problems({ problems }: { problems: ProblemRow[] }) {
   if (problems.length === 0) return null;
   return (
     <Scroll label="问题 Problems">
-      <table data-testid="problems">
+      <table data-testid="problems" class="reflow">
         <caption>
           <Bi text={{ zh: '发现的问题', en: 'Problems found' }} />
         </caption>
-        <Columns names={[{ zh: '类别', en: 'Kind' }, { zh: '工作表', en: 'Sheet' }, { zh: '单元格', en: 'Cell' }, { zh: '代码', en: 'Code' }, { zh: '说明', en: 'Message' }]} />
+        <Columns names={PROBLEM_COLUMNS} />
         <tbody>
           {problems.map((problem, i) => (
             <tr key={i} data-cell={problem.cell ?? ''} data-code={problem.code} class={`problem-${problem.severity}`}>
-              <td><Bi text={SEVERITY_TEXT[problem.severity]} /></td>
-              <td>{problem.sheet ?? '–'}</td>
-              <td>{problem.cell ?? '–'}</td>
-              <td><code>{problem.code}</code></td>
-              <td>{problem.message}</td>
+              <td data-label={cellLabel(PROBLEM_COLUMNS[0])}><Bi text={SEVERITY_TEXT[problem.severity]} /></td>
+              <td data-label={cellLabel(PROBLEM_COLUMNS[1])}>{problem.sheet ?? '–'}</td>
+              <td data-label={cellLabel(PROBLEM_COLUMNS[2])}>{problem.cell ?? '–'}</td>
+              <td data-label={cellLabel(PROBLEM_COLUMNS[3])}><code>{problem.code}</code></td>
+              <td data-label={cellLabel(PROBLEM_COLUMNS[4])}>{problem.message}</td>
             </tr>
           ))}
         </tbody>
@@ -44,20 +46,20 @@ function Slice({ slice }: { slice: SliceVerdict }) {
       )}
       {slice.changes.length > 0 && (
         <Scroll label="变动 Changes">
-          <table data-testid="changes">
+          <table data-testid="changes" class="reflow">
             <caption>
               <Bi text={{ zh: `${slice.period} 逐项变动`, en: `Changes in ${slice.period}, figure by figure` }} />
             </caption>
-            <Columns names={[{ zh: '指标', en: 'Indicator' }, { zh: '变动', en: 'Change' }, { zh: '原值', en: 'From' }, { zh: '新值', en: 'To' }]} />
+            <Columns names={CHANGE_COLUMNS} />
             <tbody>
               {slice.changes.map((change) => (
                 <tr key={`${change.period} ${change.indicator}`} data-indicator={change.indicator} data-change={change.change}>
-                  <td>
+                  <td data-label={cellLabel(CHANGE_COLUMNS[0])}>
                     {change.name ? <Bi text={change.name} /> : null} <code>{change.indicator}</code>
                   </td>
-                  <td><Bi text={change.changeText} /></td>
-                  <td>{change.from}</td>
-                  <td>{change.to}</td>
+                  <td data-label={cellLabel(CHANGE_COLUMNS[1])}><Bi text={change.changeText} /></td>
+                  <td data-label={cellLabel(CHANGE_COLUMNS[2])}>{change.from}</td>
+                  <td data-label={cellLabel(CHANGE_COLUMNS[3])}>{change.to}</td>
                 </tr>
               ))}
             </tbody>

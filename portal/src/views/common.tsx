@@ -21,6 +21,9 @@ export function Bi({ text }: { text: Bilingual }) {
 }
 
 /** A table's head: one column heading per name. */
+/** What a cell is, for a table reflowed into lines on a narrow screen (the `reflow` class): its column's name. */
+export const cellLabel = (name: Bilingual | undefined) => (name ? `${name.zh} ${name.en}` : undefined);
+
 export function Columns({ names }: { names: Bilingual[] }) {
   return (
     <thead>

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { withoutTimestamps } from '../workbook/zip.js';
 import { districtDateTimeAt, periodEnd } from '../calendar.js';
-import { catalog, type Catalog } from '../catalog/catalog.js';
+import { catalog } from '../catalog/catalog.js';
 import type { ProgressStatus } from '../progress.js';
 import { headline, STATUS_LABELS, targetText, valueText, type Report } from './report-model.js';
 import type { SnapshotIndicator } from './snapshot.js';
@@ -32,9 +32,9 @@ const valueCell = (row: SnapshotIndicator) => (typeof row.value === 'number' ? r
  * report.xlsx: the report as a workbook, summary sheet first, one sheet per department, status
  * cells coloured by conditional formatting so a filtered or edited sheet keeps its colours.
  * Its document dates are the month's end and its zip entries carry no time, so the same month gives the same bytes.
- * Units are named from `units` (the shipped catalog unless told), as the snapshot rows carry only their ids.
+ * Units are named from the shipped catalog, as the snapshot rows carry only their ids.
  */
-export async function reportXlsx(report: Report, units: Pick<Catalog, 'unit'> = catalog): Promise<Uint8Array> {
+export async function reportXlsx(report: Report): Promise<Uint8Array> {
   const { snapshot } = report;
   const workbook = new ExcelJS.Workbook();
   const monthEnd = new Date(`${periodEnd(snapshot.period)}T00:00:00Z`);
@@ -83,7 +83,7 @@ export async function reportXlsx(report: Report, units: Pick<Catalog, 'unit'> = 
     sheet.getRow(1).font = { bold: true };
     const rows = snapshot.indicators.filter((row) => row.department === department.department);
     for (const row of rows) {
-      const unit = units.unit(row.unit);
+      const unit = catalog.unit(row.unit);
       sheet.addRow({
         indicator: row.indicator,
         name: `${row.zh} ${row.en}`,

@@ -75,6 +75,14 @@ function districtDateAt(instant: Date): string {
   return districtDate.format(instant);
 }
 
+let districtClock: Intl.DateTimeFormat | undefined;
+
+/** The district's wall-clock time at an instant, to the minute: "2026-12-03 09:51". */
+export function districtDateTimeAt(instant: Date): string {
+  districtClock ??= new Intl.DateTimeFormat('en-CA', { timeZone: DISTRICT_TIME_ZONE, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' });
+  return `${districtDateAt(instant)} ${districtClock.format(instant)}`;
+}
+
 /** The month an instant falls in, in the district. */
 export function periodAt(instant: Date): Period {
   return periodOfDate(districtDateAt(instant));

@@ -1,18 +1,38 @@
 import ExcelJS from 'exceljs';
 import { withoutTimestamps } from '../workbook/zip.js';
-import { periodEnd } from '../calendar.js';
+import { districtDateTimeAt, periodEnd } from '../calendar.js';
+import { catalog } from '../catalog/catalog.js';
 import type { ProgressStatus } from '../progress.js';
-import { headline, STATUS_LABELS, targetText, type Report } from './report-model.js';
+import { headline, STATUS_LABELS, targetText, valueText, type Report } from './report-model.js';
+import type { SnapshotIndicator } from './snapshot.js';
 
 /** Excel wants ARGB without the hash. */
 const argb = (colour: string) => `FF${colour.slice(1).toUpperCase()}`;
 
-const STATUS_COLUMN = 'G';
+const STATUSES = Object.keys(STATUS_LABELS) as ProgressStatus[];
+const statusText = (status: ProgressStatus) => `${STATUS_LABELS[status].zh} ${STATUS_LABELS[status].en}`;
+const yesNoText = (yes: boolean | null) => (yes === null ? '–' : yes ? '是 yes' : '否 no');
+
+/** Paper size 9 is A4 in SpreadsheetML; LibreOffice and Excel otherwise fall back to US Letter. */
+const A4 = 9;
+/**
+ * Landscape, as wide as one page and as many pages tall as the rows need: exceljs writes the
+ * fitToPage flag (sheetPr/pageSetUpPr) that makes both suites scale instead of printing at 100 %.
+ */
+const PRINT_ONE_PAGE_WIDE: Partial<ExcelJS.PageSetup> = { paperSize: A4, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 };
+
+/** Excel's date-time cells carry no zone: they hold the district's wall-clock time, which their header names. */
+const districtDateTimeCell = (instant: string | null) =>
+  instant === null ? '–' : new Date(`${districtDateTimeAt(new Date(instant)).replace(' ', 'T')}:00Z`);
+
+/** A milestone's done/not done in words; a number stays a number, its unit in a column of its own. */
+const valueCell = (row: SnapshotIndicator) => (typeof row.value === 'number' ? row.value : valueText(row));
 
 /**
  * report.xlsx: the report as a workbook, summary sheet first, one sheet per department, status
  * cells coloured by conditional formatting so a filtered or edited sheet keeps its colours.
  * Its document dates are the month's end and its zip entries carry no time, so the same month gives the same bytes.
+ * Units are named from the shipped catalog, as the snapshot rows carry only their ids.
  */
 export async function reportXlsx(report: Report): Promise<Uint8Array> {
   const { snapshot } = report;
@@ -22,56 +42,71 @@ export async function reportXlsx(report: Report): Promise<Uint8Array> {
   workbook.modified = monthEnd;
   workbook.creator = 'department-metrics-pipeline';
 
-  const summary = workbook.addWorksheet('汇总 Summary');
+  const summary = workbook.addWorksheet('汇总 Summary', { pageSetup: PRINT_ONE_PAGE_WIDE });
   const { good, targets, counts } = headline(snapshot);
   summary.addRow([`月度进展 Monthly progress ${snapshot.period}`]).font = { bold: true, size: 14 };
   summary.addRow([`${good} / ${targets} 项目标已完成或按计划推进 targets achieved or on track`]);
   summary.addRow([]);
   summary.addRow(['状态 Status', '数量 Count']).font = { bold: true };
-  for (const [status, count] of counts) summary.addRow([`${STATUS_LABELS[status].zh} ${STATUS_LABELS[status].en}`, count]);
+  for (const [status, count] of counts) summary.addRow([statusText(status), count]);
   summary.addRow([]);
-  summary.addRow(['部门 Department', '本月已报送 Reported', '按时 On time', '已报送/应报送 Received/expected', '最近上传 Latest upload', '未填指标 Left empty']).font = { bold: true };
+  summary
+    .addRow(['部门 Department', '本月已报送 Reported', '按时 On time', '已报送/应报送 Received/expected', '最近上传（北京时间）Latest upload (China time)', '未填指标 Left empty'])
+    .font = { bold: true };
+  const indicatorNames = new Map(snapshot.indicators.map((row) => [row.indicator, row.zh]));
   for (const d of snapshot.departments) {
-    summary.addRow([`${d.zh} ${d.en}`, d.reported, d.onTime, `${d.monthsReceived}/${d.monthsExpected}`, d.latestUploadAt, d.emptyIndicators.join(' ')]);
+    summary.addRow([
+      `${d.zh} ${d.en}`,
+      yesNoText(d.reported),
+      yesNoText(d.onTime),
+      `${d.monthsReceived}/${d.monthsExpected}`,
+      districtDateTimeCell(d.latestUploadAt),
+      d.emptyIndicators.map((id) => indicatorNames.get(id) ?? id).join('、'),
+    ]);
   }
   summary.columns.forEach((column) => (column.width = 28));
+  summary.getColumn(5).numFmt = 'yyyy-mm-dd hh:mm';
 
   for (const department of snapshot.departments) {
-    const sheet = workbook.addWorksheet(department.zh);
+    const sheet = workbook.addWorksheet(department.zh, { pageSetup: PRINT_ONE_PAGE_WIDE });
     sheet.columns = [
       { header: '指标 Indicator', key: 'indicator', width: 34 },
       { header: '名称 Name', key: 'name', width: 40 },
       { header: '数值 Value', key: 'value', width: 14 },
+      { header: '单位 Unit', key: 'unit', width: 24 },
       { header: '目标 Target', key: 'target', width: 30 },
       { header: '进度 Progress', key: 'progress', width: 14 },
       { header: '应达 Expected', key: 'expected', width: 14 },
-      { header: '状态 Status', key: 'status', width: 14 },
+      { header: '状态 Status', key: 'status', width: 20 },
       { header: '截至 As of', key: 'asOf', width: 12 },
     ];
     sheet.getRow(1).font = { bold: true };
     const rows = snapshot.indicators.filter((row) => row.department === department.department);
     for (const row of rows) {
+      const unit = catalog.unit(row.unit);
       sheet.addRow({
         indicator: row.indicator,
         name: `${row.zh} ${row.en}`,
-        value: row.value,
+        value: valueCell(row),
+        unit: `${unit.zh} ${unit.en}`,
         target: targetText(row),
         progress: row.progress,
         expected: row.expected,
-        status: row.status,
+        status: statusText(row.status),
         asOf: row.asOf,
       });
     }
     for (const key of ['progress', 'expected']) sheet.getColumn(key).numFmt = '0%';
-    const last = rows.length + 1;
+    const status = sheet.getColumn('status').letter;
+    // "Equal to" a status's words: a rule Excel and LibreOffice both apply (exceljs drops a containsText rule's text attribute).
     sheet.addConditionalFormatting({
-      ref: `${STATUS_COLUMN}2:${STATUS_COLUMN}${last}`,
-      rules: (Object.keys(STATUS_LABELS) as ProgressStatus[]).map((status, priority) => ({
-        type: 'containsText',
-        operator: 'containsText',
-        text: status,
+      ref: `${status}2:${status}${rows.length + 1}`,
+      rules: STATUSES.map((s, priority) => ({
+        type: 'cellIs',
+        operator: 'equal',
+        formulae: [`"${statusText(s)}"`],
         priority: priority + 1,
-        style: { fill: { type: 'pattern', pattern: 'solid', bgColor: { argb: argb(STATUS_LABELS[status].colour) } }, font: { color: { argb: 'FFFFFFFF' } } },
+        style: { fill: { type: 'pattern', pattern: 'solid', bgColor: { argb: argb(STATUS_LABELS[s].colour) } }, font: { color: { argb: 'FFFFFFFF' } } },
       })),
     });
   }

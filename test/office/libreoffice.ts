@@ -43,7 +43,16 @@ export interface Saving {
  * The workbook opened and saved as .xlsx by `soffice --convert-to`, in a profile of its own
  * so that runs at the same time do not share (and lock) one.
  */
-export async function savedByLibreOffice(bytes: Uint8Array, { recalculate = false }: Saving = {}): Promise<Uint8Array> {
+export function savedByLibreOffice(bytes: Uint8Array, saving: Saving = {}): Promise<Uint8Array> {
+  return convertedByLibreOffice(bytes, 'xlsx', saving);
+}
+
+/** The workbook printed to PDF by LibreOffice, as its Export as PDF does with the sheets' page set-up. */
+export function pdfByLibreOffice(bytes: Uint8Array): Promise<Uint8Array> {
+  return convertedByLibreOffice(bytes, 'pdf');
+}
+
+async function convertedByLibreOffice(bytes: Uint8Array, format: 'xlsx' | 'pdf', { recalculate = false }: Saving = {}): Promise<Uint8Array> {
   const dir = await mkdtemp(join(tmpdir(), 'libreoffice-'));
   try {
     const [input, output, profile] = ['in', 'out', 'profile'].map((name) => join(dir, name)) as [string, string, string];
@@ -53,9 +62,9 @@ export async function savedByLibreOffice(bytes: Uint8Array, { recalculate = fals
       await mkdir(join(profile, 'user'), { recursive: true });
       await writeFile(join(profile, 'user', 'registrymodifications.xcu'), ALWAYS_RECALCULATE);
     }
-    const args = [`-env:UserInstallation=${pathToFileURL(profile).href}`, '--headless', '--convert-to', 'xlsx', '--outdir', output, join(input, 'workbook.xlsx')];
+    const args = [`-env:UserInstallation=${pathToFileURL(profile).href}`, '--headless', '--convert-to', format, '--outdir', output, join(input, 'workbook.xlsx')];
     await run(SOFFICE, args, { timeout: TIMEOUT_MS }).catch(missing);
-    return new Uint8Array(await readFile(join(output, 'workbook.xlsx')));
+    return new Uint8Array(await readFile(join(output, `workbook.${format}`)));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

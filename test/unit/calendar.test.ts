@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addMonths,
   deadlinesAt,
+  districtDateTimeAt,
   dueDateOf,
   isOnTime,
   isPeriod,
@@ -55,6 +56,16 @@ describe('periodAt', () => {
     { instant: '2026-12-31T23:59:59+08:00', period: '2026-12' },
   ])('is $period at $instant, the district\'s month', ({ instant, period }) => {
     expect(periodAt(new Date(instant))).toBe(period);
+  });
+});
+
+describe('districtDateTimeAt', () => {
+  it.each([
+    ['2026-11-30T17:51:00.000Z', '2026-12-01 01:51'],
+    ['2026-12-02T04:05:59.999Z', '2026-12-02 12:05'],
+    ['2026-12-31T16:00:00.000Z', '2027-01-01 00:00'],
+  ])('puts %s at %s in the district', (instant, wallClock) => {
+    expect(districtDateTimeAt(new Date(instant))).toBe(wallClock);
   });
 });
 

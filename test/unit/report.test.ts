@@ -1,7 +1,6 @@
-import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { catalog, loadCatalog } from '../../shared/catalog/catalog.js';
-import { buildReport, buildSnapshot, reportHtml, reportXlsx } from '../../shared/snapshot/index.js';
+import { buildReport, buildSnapshot, reportHtml } from '../../shared/snapshot/index.js';
 import { sparkline } from '../../shared/snapshot/report-html.js';
 import { observation, PERIOD, testInput, yearOfFigures } from '../fixtures.js';
 
@@ -56,25 +55,5 @@ describe('reportHtml', () => {
 
   it('is the same text whenever it is rendered from the same data', () => {
     expect(reportHtml(buildReport({ catalog, period: PERIOD, observations: yearOfFigures(catalog, PERIOD), submissions: [] }))).toBe(html);
-  });
-});
-
-describe('reportXlsx', () => {
-  it('has the summary sheet first, then one sheet per department with its indicators and coloured statuses', async () => {
-    const report = buildReport({ catalog, period: PERIOD, observations: yearOfFigures(catalog, PERIOD), submissions: [] });
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load((await reportXlsx(report)).buffer as ArrayBuffer);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['汇总 Summary', ...catalog.departments.map((d) => d.zh)]);
-    expect(workbook.created.toISOString()).toBe('2026-11-30T00:00:00.000Z');
-    for (const department of catalog.departments) {
-      const sheet = workbook.getWorksheet(department.zh);
-      const indicators = catalog.indicatorsOf(department.id).map((i) => i.id);
-      const last = indicators.length + 1;
-      expect(sheet?.getColumn(1).values.slice(2)).toEqual(indicators);
-      const statuses = sheet?.getColumn(7).values.slice(2);
-      expect(statuses).toEqual(report.snapshot.indicators.filter((r) => r.department === department.id).map((r) => r.status));
-      const rules = (sheet as unknown as { conditionalFormattings: { ref: string; rules: { type: string }[] }[] }).conditionalFormattings;
-      expect(rules.map((f) => [f.ref, f.rules[0]?.type])).toEqual([[`G2:G${last}`, 'containsText']]);
-    }
   });
 });

@@ -26,7 +26,7 @@ const RESULTS_PREFIX = 'athena/';
 const DATASETS = [PROGRESS_DATASET, COMPLETENESS_DATASET] as Dataset<unknown>[];
 
 export interface SnapshotAnalyticsProps {
-  /** The bucket the snapshot function writes `snapshots/period=YYYY-MM/` to. */
+  /** The bucket the snapshot function writes `snapshots/period=YYYY-MM/` to; the tables and the BI role read under `snapshots/` only, not the `latest/` copy. */
   readonly snapshotBucket: s3.Bucket;
   /** Where the results bucket logs its access: the stack's access logs bucket. */
   readonly accessLogsBucket: s3.IBucket;

@@ -99,7 +99,16 @@ export class SnapshotAnalytics extends Construct {
     });
     this.biRole.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['athena:StartQueryExecution', 'athena:StopQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:GetWorkGroup', 'athena:ListQueryExecutions'],
+        // The JDBC and ODBC drivers (Tableau, Power BI, DBeaver) fetch results through GetQueryResultsStream.
+        actions: [
+          'athena:StartQueryExecution',
+          'athena:StopQueryExecution',
+          'athena:GetQueryExecution',
+          'athena:GetQueryResults',
+          'athena:GetQueryResultsStream',
+          'athena:GetWorkGroup',
+          'athena:ListQueryExecutions',
+        ],
         resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroup.name })],
       }),
     );

@@ -29,7 +29,7 @@ export interface Dataset<Row> {
  * or not, and then reads the file's real dates as timestamps. CSV and Parquet write the same text.
  */
 const catalogVersionCell = (snapshot: Snapshot) => `v${snapshot.catalogVersion}`;
-const CATALOG_VERSION_MEANING = 'catalog version, prefixed with v (v2026.11.1)';
+const CATALOG_VERSION_MEANING = 'its version with a v before it (v2026.11.1)';
 
 const numberOrNull = (value: number | boolean | null) => (typeof value === 'number' ? value : null);
 const booleanOrNull = (value: number | boolean | null) => (typeof value === 'boolean' ? value : null);

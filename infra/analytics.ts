@@ -26,7 +26,7 @@ const RESULTS_PREFIX = 'athena/';
 const DATASETS = [PROGRESS_DATASET, COMPLETENESS_DATASET] as Dataset<unknown>[];
 
 export interface SnapshotAnalyticsProps {
-  /** The bucket the snapshot function writes `snapshots/period=YYYY-MM/` to. */
+  /** The bucket the snapshot function writes `snapshots/period=YYYY-MM/` to; the tables and the BI role read under `snapshots/` only, not the `latest/` copy. */
   readonly snapshotBucket: s3.Bucket;
   /** Where the results bucket logs its access: the stack's access logs bucket. */
   readonly accessLogsBucket: s3.IBucket;
@@ -99,7 +99,16 @@ export class SnapshotAnalytics extends Construct {
     });
     this.biRole.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['athena:StartQueryExecution', 'athena:StopQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:GetWorkGroup', 'athena:ListQueryExecutions'],
+        // The JDBC and ODBC drivers (Tableau, Power BI, DBeaver) fetch results through GetQueryResultsStream.
+        actions: [
+          'athena:StartQueryExecution',
+          'athena:StopQueryExecution',
+          'athena:GetQueryExecution',
+          'athena:GetQueryResults',
+          'athena:GetQueryResultsStream',
+          'athena:GetWorkGroup',
+          'athena:ListQueryExecutions',
+        ],
         resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroup.name })],
       }),
     );

@@ -3,14 +3,14 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { MONTHLY_SNAPSHOT_RUN } from '../shared/calendar.js';
 import { ENV } from '../shared/config.js';
-import { SNAPSHOTS_PREFIX } from '../shared/s3-keys.js';
+import { LATEST_PREFIX, SNAPSHOTS_PREFIX } from '../shared/s3-keys.js';
 import { PipelineFunction, PipelineSchedule, SecureQueue, type SecureBucket, type SecureTable } from './secure-defaults.js';
 import { StackPart } from './stack-part.js';
 
 export interface MonthlySnapshotProps {
   /** Read only: a snapshot never changes the figures. */
   readonly observationsTable: SecureTable;
-  /** Where the month's files go, under `snapshots/`. */
+  /** Where the month's files go, under `snapshots/`, and the latest month's copy, under `latest/`. */
   readonly snapshotBucket: SecureBucket;
   /** Encrypts the dead-letter queues. */
   readonly messagesKey: kms.IKey;
@@ -50,6 +50,7 @@ export class MonthlySnapshot extends StackPart {
     });
     this.function.useTable(props.observationsTable, { access: 'read', envVar: ENV.observationsTable });
     this.function.useBucket(props.snapshotBucket, { write: SNAPSHOTS_PREFIX, envVar: ENV.snapshotBucket });
+    this.function.useBucket(props.snapshotBucket, { write: LATEST_PREFIX });
 
     this.scheduleDeadLetterQueue = new SecureQueue(this, 'ScheduleDeadLetterQueue', { encryptionKey: props.messagesKey });
     const { day, hour } = MONTHLY_SNAPSHOT_RUN;

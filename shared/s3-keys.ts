@@ -19,7 +19,8 @@ import type { Upload } from './observation.js';
  * Snapshot bucket
  *   snapshots/period=<YYYY-MM>/<file>                          the month's files (Hive-style: Athena finds months without a crawler)
  *   snapshots/period=<YYYY-MM>/<dataset>/<dataset>.parquet     each Parquet dataset in a folder of its own, Athena's table location
- *   snapshots/latest/<file>                                    a copy of the most recent month
+ *   latest/<file>                                              a copy of the most recent month, outside snapshots/ so that
+ *                                                              a glob over the partitions finds each month once
  *
  * Prefixes end with `/`, so that a grant or a notification filter on `incoming/` cannot also match `incoming-old/`.
  */
@@ -30,8 +31,8 @@ export const INCOMING_PREFIX = 'incoming/';
 export const REPORTS_PREFIX = 'reports/';
 /** Where the monthly snapshots are written, one partition per month. */
 export const SNAPSHOTS_PREFIX = 'snapshots/';
-/** The copy of the most recent month's snapshot. */
-const LATEST_PREFIX = `${SNAPSHOTS_PREFIX}latest/` as const;
+/** The copy of the most recent month's snapshot: beside `snapshots/`, never inside it, where it would read as one more partition. */
+export const LATEST_PREFIX = 'latest/';
 /** The Hive partition key of the snapshot folders (`period=YYYY-MM`), also the Glue tables' partition column. */
 export const PERIOD_PARTITION = 'period';
 /** The file that lists a snapshot's files; it is written last, so its presence says the month's snapshot is complete. */

@@ -7,7 +7,7 @@ import type { Snapshot, SnapshotIndicator } from './snapshot.js';
  * documented in docs/snapshot-schema.md. Changing a column is a new schema version.
  */
 
-/** month is YYYY-MM text; date is YYYY-MM-DD; timestamp is an ISO 8601 instant. */
+/** month is YYYY-MM text; date is YYYY-MM-DD; timestamp is an ISO 8601 instant in UTC (2026-11-28T09:51:00.000Z). */
 export type ColumnType = 'text' | 'month' | 'decimal' | 'integer' | 'boolean' | 'date' | 'timestamp';
 
 export interface Column<Row> {
@@ -24,6 +24,13 @@ export interface Dataset<Row> {
   rows(snapshot: Snapshot): Row[];
 }
 
+/**
+ * The catalog version with a `v` before it (v2026.11.1): DuckDB's CSV sniffer takes a bare 2026.11.1 for a date, quoted
+ * or not, and then reads the file's real dates as timestamps. CSV and Parquet write the same text.
+ */
+const catalogVersionCell = (snapshot: Snapshot) => `v${snapshot.catalogVersion}`;
+const CATALOG_VERSION_MEANING = 'its version with a v before it (v2026.11.1)';
+
 const numberOrNull = (value: number | boolean | null) => (typeof value === 'number' ? value : null);
 const booleanOrNull = (value: number | boolean | null) => (typeof value === 'boolean' ? value : null);
 
@@ -33,7 +40,7 @@ const booleanOrNull = (value: number | boolean | null) => (typeof value === 'boo
  */
 export const PROGRESS_COLUMNS: readonly Column<SnapshotIndicator>[] = [
   { name: 'period', type: 'month', description: 'reporting month', cell: (_, s) => s.period },
-  { name: 'catalog_version', type: 'text', description: 'indicator catalog the targets come from', cell: (_, s) => s.catalogVersion },
+  { name: 'catalog_version', type: 'text', description: `indicator catalog the targets come from: ${CATALOG_VERSION_MEANING}`, cell: (_, s) => catalogVersionCell(s) },
   { name: 'department', type: 'text', description: 'department id', cell: (r) => r.department },
   {
     name: 'department_reported',
@@ -70,7 +77,7 @@ export const PROGRESS_COLUMNS: readonly Column<SnapshotIndicator>[] = [
 /** One row per catalog department. */
 export const COMPLETENESS_COLUMNS: readonly Column<DepartmentReport>[] = [
   { name: 'period', type: 'month', description: 'reporting month', cell: (_, s) => s.period },
-  { name: 'catalog_version', type: 'text', description: 'indicator catalog the departments come from', cell: (_, s) => s.catalogVersion },
+  { name: 'catalog_version', type: 'text', description: `indicator catalog the departments come from: ${CATALOG_VERSION_MEANING}`, cell: (_, s) => catalogVersionCell(s) },
   { name: 'department', type: 'text', description: 'department id', cell: (r) => r.department },
   { name: 'department_zh', type: 'text', description: 'department name, Chinese', cell: (r) => r.zh },
   { name: 'department_en', type: 'text', description: 'department name, English', cell: (r) => r.en },

@@ -1,4 +1,6 @@
-/** RFC 4180 text that Excel opens safely and with Chinese intact. */
+import type { ColumnType } from './columns.js';
+
+/** RFC 4180 text that Excel opens safely and with Chinese intact, and that type-guessing readers read as documented. */
 
 export type CsvCell = string | number | boolean | null;
 
@@ -23,15 +25,21 @@ function plainNumber(n: number): string {
   return point <= 0 ? `${sign}0.${'0'.repeat(-point)}${digits}` : `${sign}${digits.padEnd(point, '0')}`;
 }
 
-/** Numbers and booleans are never formulas, so only text is guarded: -5 stays a number. */
-export function csvCell(cell: CsvCell): string {
+/**
+ * Numbers and booleans are never formulas, so only text is guarded: -5 stays a number. A whole number in a decimal
+ * column keeps a fractional digit (20.0): DuckDB's read_csv and pandas guess a column's type from its text, and
+ * would read a column of whole figures as integers.
+ */
+export function csvCell(cell: CsvCell, type?: ColumnType): string {
   if (cell === null) return '';
-  if (typeof cell === 'number') return plainNumber(cell);
+  if (typeof cell === 'number') return type === 'decimal' && Number.isInteger(cell) ? `${plainNumber(cell)}.0` : plainNumber(cell);
   if (typeof cell === 'boolean') return String(cell);
   if (FORMULA_START.test(cell)) return quoted(`'${cell}`);
   return NEEDS_QUOTES.test(cell) ? quoted(cell) : cell;
 }
 
-export function csvDocument(rows: CsvCell[][]): string {
-  return BOM + rows.map((row) => `${row.map(csvCell).join(',')}\r\n`).join('');
+/** A header row naming the columns, then the rows, each cell written as its column's type. */
+export function csvDocument(columns: readonly { name: string; type: ColumnType }[], rows: CsvCell[][]): string {
+  const lines = [columns.map((column) => csvCell(column.name)), ...rows.map((row) => row.map((cell, i) => csvCell(cell, columns[i]?.type)))];
+  return BOM + lines.map((line) => `${line.join(',')}\r\n`).join('');
 }

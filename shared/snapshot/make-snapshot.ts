@@ -61,7 +61,7 @@ export interface SnapshotResult {
   snapshot: Snapshot;
   /** The month's files, manifest last. */
   files: SnapshotFile[];
-  /** Whether `snapshots/latest/` now holds this month. */
+  /** Whether `latest/` now holds this month. */
   latest: boolean;
 }
 
@@ -92,7 +92,7 @@ const sha256 = (body: Uint8Array) => createHash('sha256').update(body).digest('h
  * Builds a month's snapshot from each department's current figures and submissions of the year
  * and writes its files under `snapshots/period=YYYY-MM/`. The data files depend on the data only,
  * so re-running a month overwrites them with the same bytes; the manifest adds the time of the run.
- * `snapshots/latest/` gets a copy when the month is the one just ended or later, so a backfill of
+ * `latest/` gets a copy when the month is the one just ended or later, so a backfill of
  * old months never moves it back.
  */
 export function makeSnapshot({ catalog, observations, objects, bucket, clock = systemClock, dueDay = DEFAULT_DUE_DAY }: SnapshotDependencies) {

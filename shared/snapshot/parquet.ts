@@ -2,15 +2,20 @@ import { parquetWriteBuffer, type SchemaElement } from 'hyparquet-writer';
 import type { CsvCell } from './csv.js';
 import type { ColumnType, Dataset } from './columns.js';
 
-/** Every column is optional: null is how a row says "does not apply". */
+/**
+ * Every column is optional: null is how a row says "does not apply". Dates and instants carry the logical type
+ * beside the older converted type: readers that know logical types (DuckDB, Spark, pandas) take an instant
+ * flagged isAdjustedToUTC for the moment it is, whatever their session's time zone; a bare TIMESTAMP_MILLIS
+ * reads as a wall-clock time without a zone.
+ */
 const PARQUET_TYPES: Record<ColumnType, Omit<SchemaElement, 'name'>> = {
   text: { type: 'BYTE_ARRAY', converted_type: 'UTF8' },
   month: { type: 'BYTE_ARRAY', converted_type: 'UTF8' },
   decimal: { type: 'DOUBLE' },
   integer: { type: 'INT32' },
   boolean: { type: 'BOOLEAN' },
-  date: { type: 'INT32', converted_type: 'DATE' },
-  timestamp: { type: 'INT64', converted_type: 'TIMESTAMP_MILLIS' },
+  date: { type: 'INT32', converted_type: 'DATE', logical_type: { type: 'DATE' } },
+  timestamp: { type: 'INT64', converted_type: 'TIMESTAMP_MILLIS', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' } },
 };
 
 /** Dates and instants travel as ISO text in the rows; Parquet stores them as days and milliseconds. */

@@ -74,10 +74,10 @@ export function completenessJson({ schemaVersion, period, catalogVersion, depart
 }
 
 export function datasetCsv<Row>(dataset: Dataset<Row>, snapshot: Snapshot): string {
-  return csvDocument([
-    dataset.columns.map((column) => column.name),
-    ...dataset.rows(snapshot).map((row) => dataset.columns.map((column) => column.cell(row, snapshot))),
-  ]);
+  return csvDocument(
+    dataset.columns,
+    dataset.rows(snapshot).map((row) => dataset.columns.map((column) => column.cell(row, snapshot))),
+  );
 }
 
 export const snapshotCsv = (snapshot: Snapshot) => datasetCsv(PROGRESS_DATASET, snapshot);

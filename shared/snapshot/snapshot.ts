@@ -5,7 +5,7 @@ import { progressOf, type IndicatorProgress } from '../progress.js';
 import { departmentReport, type DepartmentReport } from './completeness.js';
 
 /** Raised whenever a field changes meaning or disappears (docs/snapshot-schema.md), so readers never break silently. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * The consolidated progress of one month. It holds no wall-clock time, so the same

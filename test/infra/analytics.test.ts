@@ -122,6 +122,11 @@ describe('the BI role', () => {
     }
   });
 
+  it('may stream query results in the workgroup, as the JDBC and ODBC drivers of BI tools do', () => {
+    const streaming = biStatements().filter((s) => asArray(s.Action).includes('athena:GetQueryResultsStream'));
+    expect(streaming.map((s) => s.Resource)).toEqual([ref(stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: 'department_metrics_bi' }))]);
+  });
+
   it('can change nothing in the snapshot bucket and nothing outside its results folder', () => {
     const writes = biStatements().filter((s) => s.Effect === 'Allow' && asArray(s.Action).some((a) => /^s3:(Put|Delete)/.test(a)));
     expect(writes.map((s) => s.Resource)).toEqual([{ 'Fn::Join': ['', [ref(analytics.resultsBucket.bucketArn) , '/athena/*']] }]);

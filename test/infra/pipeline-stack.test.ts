@@ -535,11 +535,11 @@ describe('least privilege', () => {
     expect(grants.get('s3:PutObject')).toEqual([objectsUnder('reports/')]);
   });
 
-  it('snapshot may only read the table and write snapshots/*; the deadline check only read both', () => {
+  it('snapshot may only read the table and write snapshots/* and latest/*; the deadline check only read snapshots/* and the table', () => {
     const snapshots = resolve(stack.snapshotBucket.arnForObjects('snapshots/*'));
     const snapshot = grantsOf(stack.functions.snapshot.role);
     expect(actionsOf(stack.functions.snapshot.role).filter((a) => /^(dynamodb|s3):/.test(a))).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 's3:PutObject']);
-    expect(snapshot.get('s3:PutObject')).toEqual([snapshots]);
+    expect(snapshot.get('s3:PutObject')).toEqual([resolve(stack.snapshotBucket.arnForObjects('latest/*')), snapshots]);
     const deadlines = grantsOf(stack.functions.deadlines.role);
     expect(actionsOf(stack.functions.deadlines.role).filter((a) => /^(dynamodb|s3):/.test(a))).toEqual([
       'dynamodb:GetItem',
@@ -555,7 +555,7 @@ describe('least privilege', () => {
     // The page's deployment writes the built page into its own bucket, which has no customer-managed key.
     const page = resolve(stack.portal.pageBucket.arnForObjects('*'));
     const puts = statements.filter((s) => s.Effect === 'Allow' && asArray(s.Action).includes('s3:PutObject') && !asArray(s.Resource).some((r) => isDeepStrictEqual(r, page)));
-    // Ingest's reports, the snapshots, the BI role's query results, the portal's uploads and one folder per department.
+    // Ingest's reports, the snapshots with the latest copy, the BI role's query results, the portal's uploads and one folder per department.
     expect(puts).toHaveLength(4 + departments.length);
     for (const put of puts) {
       expect(put.Condition).toEqual(putConditions());

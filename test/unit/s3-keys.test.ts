@@ -17,6 +17,7 @@ import {
   UPLOAD_ID,
   reportsFolder,
   snapshotKey,
+  SNAPSHOTS_PREFIX,
   uploadFolder,
   uploadKey,
 } from '../../shared/s3-keys.js';
@@ -78,10 +79,11 @@ describe('the S3 key layout', () => {
   });
 
   it.each([
-    [REPORT_FILE, 'snapshots/latest/report.html'],
-    [parquetFile('progress'), 'snapshots/latest/progress/progress.parquet'],
-  ])('copies the latest month’s %s to %s', (file, key) => {
+    [REPORT_FILE, 'latest/report.html'],
+    [parquetFile('progress'), 'latest/progress/progress.parquet'],
+  ])('copies the latest month’s %s to %s, outside the month partitions', (file, key) => {
     expect(latestKey(file)).toBe(key);
+    expect(key.startsWith(SNAPSHOTS_PREFIX)).toBe(false);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../shared/catalog/catalog.js';
 import { csvCell, type CsvCell } from '../../shared/snapshot/csv.js';
-import { buildSnapshot, PROGRESS_COLUMNS, snapshotCsv } from '../../shared/snapshot/index.js';
+import { buildSnapshot, PROGRESS_COLUMNS, snapshotCsv, type ColumnType } from '../../shared/snapshot/index.js';
 import { testCatalog, testInput } from '../fixtures.js';
 
 describe('csvCell', () => {
@@ -29,6 +29,16 @@ describe('csvCell', () => {
     ['null', null, ''],
   ])('writes %s as %j', (_, cell, expected) => {
     expect(csvCell(cell)).toBe(expected);
+  });
+
+  it.each<[string, number, ColumnType, string]>([
+    ['a whole decimal', 20, 'decimal', '20.0'],
+    ['a whole negative decimal', -3, 'decimal', '-3.0'],
+    ['a huge whole decimal', 1.5e21, 'decimal', '1500000000000000000000.0'],
+    ['a fractional decimal', 0.35, 'decimal', '0.35'],
+    ['an integer', 20, 'integer', '20'],
+  ])('writes %s (%j in a %s column) as %j, so that type-guessing readers keep the column type', (_, cell, type, expected) => {
+    expect(csvCell(cell, type)).toBe(expected);
   });
 });
 
@@ -58,26 +68,26 @@ describe('snapshotCsv', () => {
   it.each([
     {
       row: 'a reach target',
-      line: '2026-11,test.1,science,true,sci.platforms,新增平台,New platforms,flow,count,7,,2026-11,on_track,0.35,0.4575,2.3333333333,0.5833333333,1,37.3333333333,reach,at_least,20,,,0,2025-12-31,false,2027-12-31',
+      line: '2026-11,vtest.1,science,true,sci.platforms,新增平台,New platforms,flow,count,7.0,,2026-11,on_track,0.35,0.4575,2.3333333333,0.5833333333,1.0,37.3333333333,reach,at_least,20.0,,,0.0,2025-12-31,false,2027-12-31',
     },
     {
       row: 'a relative target',
-      line: '2026-11,test.1,science,true,sci.rd_intensity,研发投入强度,R&D intensity,ratio,percent,2.5,,2026-11,achieved,1.0417,1,,,,,relative,greater_than,,sci.city_average,2.4,,,,2027-12-31',
+      line: '2026-11,vtest.1,science,true,sci.rd_intensity,研发投入强度,R&D intensity,ratio,percent,2.5,,2026-11,achieved,1.0417,1.0,,,,,relative,greater_than,,sci.city_average,2.4,,,,2027-12-31',
     },
-    { row: 'a reference value', line: '2026-11,test.1,science,true,sci.city_average,全市平均,City average,ratio,percent,2.4,,2026-11,no_target,,,,,,,,,,,,,,,' },
-    { row: 'a milestone of a department that has not reported', line: '2026-11,test.1,education,false,edu.designation,创建,Designation,milestone,done,,false,2026-09,on_track,0,,,,,,milestone,,,,,,,,' },
-  ])('writes $row with booleans as true/false and nulls empty', ({ line }) => {
+    { row: 'a reference value', line: '2026-11,vtest.1,science,true,sci.city_average,全市平均,City average,ratio,percent,2.4,,2026-11,no_target,,,,,,,,,,,,,,,' },
+    { row: 'a milestone of a department that has not reported', line: '2026-11,vtest.1,education,false,edu.designation,创建,Designation,milestone,done,,false,2026-09,on_track,0.0,,,,,,milestone,,,,,,,,' },
+  ])('writes $row with booleans as true/false, decimals with a fraction and nulls empty', ({ line }) => {
     expect(lines).toContain(line);
   });
 
   it('guards and quotes catalog text that a spreadsheet would run or split', () => {
     const hostile = loadCatalog({
-      version: '=1+1',
+      version: '=1,2',
       units: [{ id: 'count', zh: '个', en: 'count', value: 'integer', labels: ['个'] }],
       departments: [{ id: 'science', zh: '区科技局', en: 'Science' }],
       indicators: [{ id: 'sci.hostile', department: 'science', zh: '=SUM(A1)', en: 'Platforms, "new"', unit: 'count', kind: 'stock' }],
     });
     const row = snapshotCsv(buildSnapshot({ catalog: hostile, period: '2026-11', observations: [], submissions: [] })).split('\r\n')[1];
-    expect(row).toBe(`2026-11,"'=1+1",science,false,sci.hostile,"'=SUM(A1)","Platforms, ""new""",stock,count,,,,no_data,,,,,,,,,,,,,,,`);
+    expect(row).toBe(`2026-11,"v=1,2",science,false,sci.hostile,"'=SUM(A1)","Platforms, ""new""",stock,count,,,,no_data,,,,,,,,,,,,,,,`);
   });
 });

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { catalog } from '../../shared/catalog/catalog.js';
 import type { Observation, Slice, Submission } from '../../shared/observation.js';
 import type { Clock, ObjectRef, ObjectStore, ObservationRepository, PeriodRange } from '../../shared/ports.js';
-import { makeSnapshot, snapshotCsv, type Manifest, type Snapshot } from '../../shared/snapshot/index.js';
+import { makeSnapshot, SCHEMA_VERSION, snapshotCsv, type Manifest, type Snapshot } from '../../shared/snapshot/index.js';
 import { observation, submission } from '../fixtures.js';
 
 /** Current slices keyed by department and month; every read is logged so the test can count them. */
@@ -99,7 +99,7 @@ describe('makeSnapshot', () => {
     const { snapshot } = await snapshotOf('2026-11');
     const written = JSON.parse(await objects.text(JSON_KEY)) as Snapshot;
     expect(written).toEqual(snapshot);
-    expect(written).toMatchObject({ schemaVersion: 2, period: '2026-11', catalogVersion: catalog.version });
+    expect(written).toMatchObject({ schemaVersion: SCHEMA_VERSION, period: '2026-11', catalogVersion: catalog.version });
     const rows = new Map(written.indicators.map((row) => [row.indicator, row]));
     expect(rows.get('sci.new_innovation_platforms')).toMatchObject({ value: 7, asOf: '2026-11', status: 'on_track' });
     expect(rows.get('sci.rd_intensity')).toMatchObject({ value: 2.5, referenceValue: 2.4, status: 'achieved' });
@@ -123,7 +123,7 @@ describe('makeSnapshot', () => {
     const { files } = await snapshotOf('2026-11');
     const manifest = JSON.parse(await objects.text(`${PARTITION}manifest.json`)) as Manifest;
     expect(manifest).toEqual({
-      schemaVersion: 2,
+      schemaVersion: SCHEMA_VERSION,
       period: '2026-11',
       catalogVersion: catalog.version,
       dueDay: 10,
@@ -160,13 +160,13 @@ describe('makeSnapshot', () => {
     { case: 'the month just ended', period: '2026-11', latest: true },
     { case: 'a month ahead of the schedule', period: '2026-12', latest: true },
     { case: 'an older month (a backfill)', period: '2026-10', latest: false },
-  ])('points snapshots/latest/ at $case: $latest', async ({ period, latest }) => {
+  ])('points latest/ at $case: $latest', async ({ period, latest }) => {
     const result = await snapshotOf(period);
     expect(result.latest).toBe(latest);
-    const copied = objects.objects.get(`${BUCKET}/snapshots/latest/progress.json`);
+    const copied = objects.objects.get(`${BUCKET}/latest/progress.json`);
     if (latest) {
       expect(copied).toEqual(objects.objects.get(`${BUCKET}/snapshots/period=${period}/progress.json`));
-      expect([...objects.objects.keys()].filter((k) => k.startsWith(`${BUCKET}/snapshots/latest/`))).toHaveLength(MONTH_FILES.length);
+      expect([...objects.objects.keys()].filter((k) => k.startsWith(`${BUCKET}/latest/`))).toHaveLength(MONTH_FILES.length);
     } else {
       expect(copied).toBeUndefined();
     }

@@ -14,14 +14,14 @@ import {
 import { observation, testInput } from '../fixtures.js';
 
 /** What an independent reader should find for each documented column type (docs/snapshot-schema.md). */
-const EXPECTED_PHYSICAL: Record<ColumnType, { type: string; converted_type?: string }> = {
+const EXPECTED_PHYSICAL: Record<ColumnType, { type: string; converted_type?: string; logical_type?: unknown }> = {
   text: { type: 'BYTE_ARRAY', converted_type: 'UTF8' },
   month: { type: 'BYTE_ARRAY', converted_type: 'UTF8' },
   decimal: { type: 'DOUBLE' },
   integer: { type: 'INT32' },
   boolean: { type: 'BOOLEAN' },
-  date: { type: 'INT32', converted_type: 'DATE' },
-  timestamp: { type: 'INT64', converted_type: 'TIMESTAMP_MILLIS' },
+  date: { type: 'INT32', converted_type: 'DATE', logical_type: { type: 'DATE' } },
+  timestamp: { type: 'INT64', converted_type: 'TIMESTAMP_MILLIS', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' } },
 };
 
 /** hyparquet hands dates and timestamps back as Date; the JSON carries them as ISO text. */
@@ -47,10 +47,12 @@ describe.each([
   { name: 'progress.parquet', dataset: PROGRESS_DATASET as Dataset<unknown>, reference: fromJson },
   { name: 'completeness.parquet', dataset: COMPLETENESS_DATASET as Dataset<unknown>, reference: completenessFromJson },
 ])('$name read back with hyparquet', ({ dataset, reference }) => {
-  it('has the documented columns in order, each with its physical type, all optional', async () => {
+  it('has the documented columns in order, each with its physical and logical type (instants UTC-adjusted), all optional', async () => {
     const { metadata } = await readBack(dataset);
-    expect(metadata.schema.slice(1).map(({ name, type, converted_type, repetition_type }) => ({ name, type, converted_type, repetition_type }))).toEqual(
-      dataset.columns.map((column) => ({ name: column.name, converted_type: undefined, ...EXPECTED_PHYSICAL[column.type], repetition_type: 'OPTIONAL' })),
+    expect(
+      metadata.schema.slice(1).map(({ name, type, converted_type, logical_type, repetition_type }) => ({ name, type, converted_type, logical_type, repetition_type })),
+    ).toEqual(
+      dataset.columns.map((column) => ({ name: column.name, converted_type: undefined, logical_type: undefined, ...EXPECTED_PHYSICAL[column.type], repetition_type: 'OPTIONAL' })),
     );
   });
 

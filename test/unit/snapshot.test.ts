@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { catalog as shippedCatalog } from '../../shared/catalog/catalog.js';
-import { buildSnapshot, snapshotCsv, snapshotJson, type Snapshot } from '../../shared/snapshot/index.js';
+import { buildSnapshot, SCHEMA_VERSION, snapshotCsv, snapshotJson, type Snapshot } from '../../shared/snapshot/index.js';
 import { PERIOD, testInput } from '../fixtures.js';
 
 describe('buildSnapshot', () => {
   const snapshot = buildSnapshot(testInput);
 
   it('names the month, the catalog version and the schema', () => {
-    expect(snapshot).toMatchObject({ schemaVersion: 2, period: PERIOD, catalogVersion: 'test.1' });
+    expect(snapshot).toMatchObject({ schemaVersion: SCHEMA_VERSION, period: PERIOD, catalogVersion: 'test.1' });
   });
 
   it('has one row per catalog indicator, in catalog order, with its department, names, kind and unit', () => {
@@ -75,7 +75,7 @@ describe('snapshotJson', () => {
   const json = snapshotJson(snapshot);
 
   it('is indented by two spaces and ends with a newline', () => {
-    expect(json.startsWith('{\n  "schemaVersion": 2,\n  "period": "2026-11",\n')).toBe(true);
+    expect(json.startsWith(`{\n  "schemaVersion": ${SCHEMA_VERSION},\n  "period": "2026-11",\n`)).toBe(true);
     expect(json.endsWith('}\n')).toBe(true);
   });
 

@@ -45,7 +45,7 @@ tr{border:1px solid #dee2e6;border-radius:6px;margin:0 0 10px;padding:4px 0}
 td{border:0;padding:3px 10px}td[data-label]::before{content:attr(data-label);display:block;font-size:11px;color:#5c636a}
 }
 @page{size:A4;margin:12mm}
-@media print{body{margin:0}section,.completeness{break-before:page}tr{break-inside:avoid}}
+@media print{body{margin:0;font-size:11px}table{font-size:11px}section,.completeness{break-before:page}tr{break-inside:avoid}}
 `;
 
 /**
@@ -54,9 +54,9 @@ td{border:0;padding:3px 10px}td[data-label]::before{content:attr(data-label);dis
  */
 function progressCell(row: SnapshotIndicator): string {
   if (row.targetType === 'hold' || row.targetType === 'relative') {
+    // No share either: 99.99 % rounds to a "100%" that a short target must not show.
     if (row.progress === null) return '–';
-    const met = row.status === 'achieved';
-    return `<span class="${met ? '' : 'no'}">${met ? '达标 met' : '未达标 short'}</span> ${percentText(row.progress)}`;
+    return row.status === 'achieved' ? '达标 met' : '<span class="no">未达标 short</span>';
   }
   if (row.targetType !== 'reach' || row.progress === null) return percentText(row.progress);
   const colour = STATUS_LABELS[row.status].colour;

@@ -23,7 +23,7 @@ const report = buildReport({
 
 /** The browser globals the test reads; the project compiles without the DOM library. */
 interface BrowserWindow {
-  getComputedStyle(element: unknown): { backgroundColor: string; color: string };
+  getComputedStyle(element: unknown): { backgroundColor: string; color: string; breakBefore: string };
   document: { documentElement: { scrollWidth: number } };
 }
 
@@ -166,6 +166,19 @@ describe('report.html in headless Chromium', () => {
     const [box, ...prints] = await glyphPrints(page, [NO_GLYPH, ...han]);
     expect(new Set(prints).size).toBe(han.length);
     expect(prints).not.toContain(box);
+  });
+
+  it('prints on A4 with each department and the completeness table starting a page', async () => {
+    const pdf = await page.pdf({ preferCSSPageSize: true });
+    const sizes = new Set(pdf.toString('latin1').match(/\/MediaBox \[[^\]]*\]/g));
+    // A4 is 595 × 842 points.
+    expect([...sizes].map((box) => box.match(/[\d.]+/g)?.slice(2).map((n) => Math.round(Number(n))))).toEqual([[595, 842]]);
+    await page.emulateMedia({ media: 'print' });
+    const breaks = await page.locator('section[data-department], .completeness').evaluateAll((elements) =>
+      elements.map((element) => (globalThis as unknown as BrowserWindow).getComputedStyle(element).breakBefore),
+    );
+    await page.emulateMedia({ media: 'screen' });
+    expect(breaks).toEqual([...catalog.departments.map(() => 'page'), 'page']);
   });
 
   it('fetches nothing beyond the file itself', () => {

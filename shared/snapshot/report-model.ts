@@ -2,6 +2,7 @@ import { addMonths, type Period } from '../calendar.js';
 // The catalog's data, not its checked loader: the portal reads these words and carries no validation library.
 import shippedCatalog from '../catalog/catalog.json' with { type: 'json' };
 import type { ProgressStatus } from '../progress.js';
+import type { BilingualText as Bilingual } from '../workbook/problems.js';
 import type { DepartmentReport } from './completeness.js';
 import { buildSnapshot, type Snapshot, type SnapshotIndicator, type SnapshotInput } from './snapshot.js';
 
@@ -33,11 +34,6 @@ export function buildReport(input: SnapshotInput): Report {
     ]),
   );
   return { snapshot, trendMonths, trends, words: catalogWords(input.catalog) };
-}
-
-export interface Bilingual {
-  zh: string;
-  en: string;
 }
 
 /** The catalog's names for ids, so that a reader sees 亿元 and an indicator's name rather than `cny_100m` or its id. */

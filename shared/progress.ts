@@ -253,9 +253,11 @@ function thresholdStanding(value: number, comparison: Comparison, threshold: num
   return { progress: quotient(value, threshold), status: meets(value, comparison, threshold) ? 'achieved' : 'off_track' };
 }
 
+/** Without a deadline nothing says a milestone not yet done is on schedule, so it is at risk until done. */
 function milestoneStanding(done: boolean, deadline: string | undefined, period: Period): Standing {
   if (done) return { progress: 1, status: 'achieved' };
-  return { progress: 0, status: deadline !== undefined && isDue(deadline, period) ? 'off_track' : 'on_track' };
+  if (deadline === undefined) return { progress: 0, status: 'at_risk' };
+  return { progress: 0, status: isDue(deadline, period) ? 'off_track' : 'on_track' };
 }
 
 /** A figure of the wrong type for its target (a boolean for a reach target) counts as no figure. */

@@ -29,7 +29,7 @@ export interface SnapshotIndicator extends IndicatorProgress {
   unit: string;
 }
 
-export type SnapshotCatalog = Pick<CatalogData, 'version' | 'defaults' | 'departments' | 'indicators'>;
+export type SnapshotCatalog = Pick<CatalogData, 'version' | 'defaults' | 'units' | 'departments' | 'indicators'>;
 
 export interface SnapshotInput {
   catalog: SnapshotCatalog;

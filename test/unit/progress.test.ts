@@ -111,8 +111,8 @@ describe('progressOf: a milestone', () => {
     { case: 'not done before its deadline month is on track', target: MILESTONE_BY_NOVEMBER, history: figures(['2026-10', false]), period: '2026-10', status: 'on_track', progress: 0 },
     { case: 'not done in its deadline month is off track', target: MILESTONE_BY_NOVEMBER, history: figures(['2026-11', false]), period: '2026-11', status: 'off_track', progress: 0 },
     { case: 'not done after its deadline is off track', target: MILESTONE_BY_NOVEMBER, history: figures(['2026-10', false]), period: '2027-01', status: 'off_track', progress: 0 },
-    { case: 'not done without a deadline is on track', target: MILESTONE_UNDATED, history: figures(['2030-01', false]), period: '2030-01', status: 'on_track', progress: 0 },
-    { case: 'corrected to not done follows the latest month', target: MILESTONE_UNDATED, history: figures(['2026-09', true], ['2026-10', false]), period: '2026-10', status: 'on_track', progress: 0 },
+    { case: 'not done without a deadline is at risk', target: MILESTONE_UNDATED, history: figures(['2030-01', false]), period: '2030-01', status: 'at_risk', progress: 0 },
+    { case: 'corrected to not done follows the latest month', target: MILESTONE_UNDATED, history: figures(['2026-09', true], ['2026-10', false]), period: '2026-10', status: 'at_risk', progress: 0 },
     { case: 'unreported is no_data', target: MILESTONE_BY_NOVEMBER, history: [], period: '2026-12', status: 'no_data', progress: null },
   ])('$case', ({ target, history, period, status, progress }) => {
     expect(progressOf(indicator('milestone', target), period, history)).toMatchObject({ status, progress, expected: null });

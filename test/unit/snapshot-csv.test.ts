@@ -75,7 +75,7 @@ describe('snapshotCsv', () => {
       line: '2026-11,vtest.1,science,true,sci.rd_intensity,研发投入强度,R&D intensity,ratio,percent,2.5,,2026-11,achieved,1.0417,1.0,,,,,relative,greater_than,,sci.city_average,2.4,,,,2027-12-31',
     },
     { row: 'a reference value', line: '2026-11,vtest.1,science,true,sci.city_average,全市平均,City average,ratio,percent,2.4,,2026-11,no_target,,,,,,,,,,,,,,,' },
-    { row: 'a milestone of a department that has not reported', line: '2026-11,vtest.1,education,false,edu.designation,创建,Designation,milestone,done,,false,2026-09,on_track,0.0,,,,,,milestone,,,,,,,,' },
+    { row: 'a milestone of a department that has not reported', line: '2026-11,vtest.1,education,false,edu.designation,创建,Designation,milestone,done,,false,2026-09,at_risk,0.0,,,,,,milestone,,,,,,,,' },
   ])('writes $row with booleans as true/false, decimals with a fraction and nulls empty', ({ line }) => {
     expect(lines).toContain(line);
   });

@@ -24,7 +24,7 @@ describe('buildSnapshot', () => {
       { indicator: 'sci.platforms', value: 7, asOf: '2026-11', referenceValue: null, status: 'on_track' },
       { indicator: 'sci.rd_intensity', value: 2.5, asOf: '2026-11', referenceValue: 2.4, status: 'achieved' },
       { indicator: 'sci.city_average', value: 2.4, asOf: '2026-11', referenceValue: null, status: 'no_target' },
-      { indicator: 'edu.designation', value: false, asOf: '2026-09', referenceValue: null, status: 'on_track' },
+      { indicator: 'edu.designation', value: false, asOf: '2026-09', referenceValue: null, status: 'at_risk' },
     ]);
   });
 

@@ -37,15 +37,15 @@ function Report({ report }: { report: ReportView }) {
                       {line.row.zh}
                       <br />
                       <span class="en" lang="en">
-                        {line.row.en} · {line.row.indicator}
+                        {line.row.en}
                       </span>
                     </th>
                     <td>
                       {line.value}
                       <br />
-                      <span class="en" lang="en">as of {line.row.asOf ?? '–'}</span>
+                      <span class="en">截至 {line.row.asOf ?? '–'} <span lang="en">as of {line.row.asOf ?? '–'}</span></span>
                     </td>
-                    <td lang="en">{line.target}</td>
+                    <td>{line.target}</td>
                     <td>
                       {line.meter !== null && <meter min={0} max={1} value={line.meter} aria-hidden="true" />} {line.progress} / {line.expected}
                     </td>

@@ -25,7 +25,7 @@ export interface DepartmentReport {
   monthsOnTime: number;
   /** Latest upload time among the year's current workbooks. */
   latestUploadAt: string | null;
-  /** The department's catalog indicators the month's workbook gave no figure for; all of them without a workbook. */
+  /** The department's catalog indicators the month's workbook gave no figure for; none without a workbook, which `reported` says. */
   emptyIndicators: string[];
 }
 
@@ -60,6 +60,7 @@ export function departmentReport({ department, indicators, submissions, period, 
     monthsReceived: new Set(year.map((s) => s.period)).size,
     monthsOnTime: new Set(year.filter(onTime).map((s) => s.period)).size,
     latestUploadAt: latest,
-    emptyIndicators: indicators.filter((id) => !reported.has(id)),
+    // A department that sent nothing has not reported: it did not leave every indicator empty.
+    emptyIndicators: current ? indicators.filter((id) => !reported.has(id)) : [],
   };
 }

@@ -41,7 +41,7 @@ describe('departmentReport', () => {
     expect(report([partial]).emptyIndicators).toEqual(['sci.b']);
   });
 
-  it('without a workbook for the month: not reported, on time unknown, every indicator empty', () => {
+  it('without a workbook for the month: not reported, on time unknown, no indicator listed as left empty', () => {
     expect(report([uploadedAt('2026-02', '2026-03-01T00:00:00Z')])).toMatchObject({
       reported: false,
       submittedAt: null,
@@ -50,7 +50,7 @@ describe('departmentReport', () => {
       monthsReceived: 1,
       monthsOnTime: 1,
       latestUploadAt: '2026-03-01T00:00:00Z',
-      emptyIndicators: INDICATORS,
+      emptyIndicators: [],
     });
   });
 

@@ -58,7 +58,7 @@ describe('buildSnapshot', () => {
         monthsReceived: 1,
         monthsOnTime: 1,
         latestUploadAt: '2026-10-28T09:00:00.000Z',
-        emptyIndicators: ['edu.designation'],
+        emptyIndicators: [],
       },
     ]);
   });

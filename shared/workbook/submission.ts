@@ -23,6 +23,8 @@ export interface Figure {
   unit: string;
   sheet: string;
   cell: string;
+  /** The clerk's note on the figure's row (备注, 进展说明), at most NOTE_LENGTH characters; absent when blank. */
+  note?: string;
 }
 
 /**
@@ -175,8 +177,8 @@ function firstValues(given: readonly GivenFigure[]): { values: GivenFigure[]; pr
   return { values: [...values.values()], problems };
 }
 
-function figureOf({ indicator, value, sheet, cell, period }: GivenFigure): Figure {
-  return { indicator: indicator.id, period, value, unit: indicator.unit, sheet, cell };
+function figureOf({ indicator, value, sheet, cell, period, note }: GivenFigure): Figure {
+  return { indicator: indicator.id, period, value, unit: indicator.unit, sheet, cell, ...(note === undefined ? {} : { note }) };
 }
 
 /** Errors reject the upload, warnings do not; which a rule's problem is, the catalog says. At most LISTED_PER_CODE of a code are listed. */

@@ -1,5 +1,6 @@
 import type { Catalog, Department, Indicator } from '../catalog/catalog.js';
 import type { Period } from '../calendar.js';
+import { noteField } from '../observation.js';
 import type { Problem } from '../problem.js';
 import { uploadFolder } from '../s3-keys.js';
 import { departmentOf } from './department.js';
@@ -101,10 +102,6 @@ function noteOf(table: Pick<DataTable, 'noteColumn'>, row: readonly WorkbookCell
   const cell = filledAt(row, table.noteColumn);
   const text = cell ? cellText(cell.value) : '';
   return text === '' ? undefined : openingCut(text, NOTE_LENGTH);
-}
-
-function withNote(note: string | undefined): { note?: string } {
-  return note === undefined ? {} : { note };
 }
 
 function isNoteRow(row: readonly WorkbookCell[]): boolean {
@@ -262,7 +259,7 @@ function readRow(table: LongTable, row: readonly WorkbookCell[], group: Group | 
     named: identified,
     ...(unit ? { unit } : {}),
     ...(periodCell && periodCell !== label?.cell ? { period: periodCell } : {}),
-    ...withNote(noteOf(table, row)),
+    ...noteField(noteOf(table, row)),
   };
   return { outcomes: subRowOutcomes(table, row, rowNumber, begun, label, context), group: begun };
 }
@@ -286,7 +283,7 @@ function subRowOutcomes(table: LongTable, row: readonly WorkbookCell[], rowNumbe
   if (label?.subRow.kind === 'cumulative') {
     return [{ summed: { over: 'year', ...periodCell }, indicator, sheet: table.sheet, cell: address, reading }];
   }
-  return [{ indicator, sheet: table.sheet, cell: address, reading, ...periodCell, ...withNote(noteOf(table, row) ?? group.note) }];
+  return [{ indicator, sheet: table.sheet, cell: address, reading, ...periodCell, ...noteField(noteOf(table, row) ?? group.note) }];
 }
 
 /**
@@ -305,7 +302,7 @@ function readMonthsRow(table: MonthsTable, row: readonly WorkbookCell[], context
     const address = cellAddress(rowNumber, column);
     return { address, reading: readValue({ sheet: table.sheet, address, cell: cellAt(row, column), unit: context.catalog.unit(indicator.unit), units }) };
   };
-  const note = withNote(noteOf(table, row));
+  const note = noteField(noteOf(table, row));
   const months = table.months.map((month): FigureRow => {
     const { address, reading } = read(month.column);
     return { indicator, sheet: table.sheet, cell: address, reading, periodCell: { cell: month, table }, ...note };
@@ -399,7 +396,7 @@ function readWideRow(table: WideTable, row: readonly WorkbookCell[], columns: re
   if (rowNumber === undefined || given.length === 0 || isNoteRow(row)) return [];
   if (isSummaryRow(row)) return summaryRow(table, row, rowNumber, given, above, context);
   if (!periodCell) return [rowProblem('period.missing', () => undatedRow(table, rowNumber, context))];
-  const note = withNote(noteOf(table, row));
+  const note = noteField(noteOf(table, row));
   return columns.map((column) => {
     const figure = wideReading(table, row, rowNumber, column, context);
     const cells = above.get(column.column) ?? [];

@@ -1,6 +1,7 @@
 import { earliestBaselinePeriod, type Catalog } from '../catalog/catalog.js';
 import type { Period } from '../calendar.js';
 import { problemOf, type Finding, type Problem } from '../problem.js';
+import { noteField } from '../observation.js';
 import { departmentOf } from './department.js';
 import { indexIndicators, indicatorMatcher, indicatorNames } from './indicators.js';
 import { problemAt, severityOf, type BilingualText } from './problems.js';
@@ -178,7 +179,7 @@ function firstValues(given: readonly GivenFigure[]): { values: GivenFigure[]; pr
 }
 
 function figureOf({ indicator, value, sheet, cell, period, note }: GivenFigure): Figure {
-  return { indicator: indicator.id, period, value, unit: indicator.unit, sheet, cell, ...(note === undefined ? {} : { note }) };
+  return { indicator: indicator.id, period, value, unit: indicator.unit, sheet, cell, ...noteField(note) };
 }
 
 /** Errors reject the upload, warnings do not; which a rule's problem is, the catalog says. At most LISTED_PER_CODE of a code are listed. */

@@ -5,7 +5,7 @@ import { progressOf, type IndicatorProgress } from '../progress.js';
 import { departmentReport, type DepartmentReport } from './completeness.js';
 
 /** Raised whenever a field changes meaning or disappears (docs/snapshot-schema.md), so readers never break silently. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * The consolidated progress of one month. It holds no wall-clock time, so the same
@@ -27,6 +27,8 @@ export interface SnapshotIndicator extends IndicatorProgress {
   en: string;
   kind: IndicatorKind;
   unit: string;
+  /** The clerk's note on the indicator's figure of the month itself (备注, 进展说明); null when there is none. */
+  note: string | null;
 }
 
 export type SnapshotCatalog = Pick<CatalogData, 'version' | 'defaults' | 'departments' | 'indicators'>;
@@ -66,6 +68,7 @@ export function buildSnapshot({ catalog, period, observations, submissions, dueD
       en: indicator.en,
       kind: indicator.kind,
       unit: indicator.unit,
+      note: historyOf(indicator.id).find((o) => o.period === period)?.note ?? null,
     };
   });
   const departments = catalog.departments.map((department) =>

@@ -48,7 +48,14 @@ export interface Observation {
   /** Numbers in the canonical unit; milestones as true (done) / false (not done). */
   value: number | boolean;
   unit: string;
+  /** The clerk's note on the figure (备注, 进展说明), as the workbook gave it; absent when there was none. */
+  note?: string;
   lineage: Lineage;
+}
+
+/** A note as an optional field: left out, not undefined, when there is none, so that stored items and reports omit it. */
+export function noteField(note: string | undefined): { note?: string } {
+  return note === undefined ? {} : { note };
 }
 
 /** The upload that made a department's figures for a month current. */

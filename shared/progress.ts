@@ -1,4 +1,4 @@
-import type { Comparison, Indicator, Target } from './catalog/catalog.js';
+import type { CatalogData, Comparison, Indicator, Target } from './catalog/catalog.js';
 import type { Observation } from './observation.js';
 import { addMonths, monthsBetween, periodEnd, periodOfDate, type Period } from './calendar.js';
 
@@ -320,4 +320,29 @@ export function progressOf(indicator: Indicator, period: Period, history: Observ
 export function firstMonthNeeded(indicators: readonly Pick<Indicator, 'target'>[], period: Period): Period {
   const baselines = indicators.flatMap(({ target }) => (target?.type === 'reach' ? [periodOfDate(target.baseline.date)] : []));
   return [addMonths(period, -YEAR_MONTHS), ...baselines].reduce((earliest, month) => (month < earliest ? month : earliest));
+}
+
+/** Figures of any indicators, looked up by indicator id. */
+export function historiesByIndicator(observations: readonly Observation[]): (indicator: string) => Observation[] {
+  const histories = new Map<string, Observation[]>();
+  for (const o of observations) {
+    const history = histories.get(o.indicator);
+    if (history) history.push(o);
+    else histories.set(o.indicator, [o]);
+  }
+  return (indicator) => histories.get(indicator) ?? [];
+}
+
+/** An indicator's progress as the catalog judges it: with its reference's figures and its (or the catalog's) staleness. */
+export function catalogProgress(
+  catalog: Pick<CatalogData, 'defaults'>,
+  indicator: Indicator,
+  period: Period,
+  historyOf: (indicator: string) => Observation[],
+): IndicatorProgress {
+  const target = indicator.target;
+  return progressOf(indicator, period, historyOf(indicator.id), {
+    referenceHistory: target?.type === 'relative' ? historyOf(target.reference) : [],
+    staleAfterMonths: indicator.staleAfterMonths ?? catalog.defaults.staleAfterMonths,
+  });
 }

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type PutCommandInput, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { uploadedAfter, type Observation, type Slice, type Submission, type SupersededSlice, type UploadRef } from '../observation.js';
+import { noteField, uploadedAfter, type Observation, type Slice, type Submission, type SupersededSlice, type UploadRef } from '../observation.js';
 import type { Period } from '../calendar.js';
 import type { CommitResult, ObservationHistory, ObservationRepository } from '../ports.js';
 import { departmentPartition, OBSERVATION_TABLE_KEY } from './observation-table.js';
@@ -29,8 +29,8 @@ const revisionKey = (period: Period, revision: number) => `${revisionPrefix(peri
 /** Another upload of the same month switching the slice in between is retried this many times. */
 const MAX_COMMIT_ATTEMPTS = 3;
 
-/** A figure as its slice stores it: the rest of its lineage is the slice's upload. */
-type StoredFigure = Pick<Observation, 'indicator' | 'value' | 'unit'> & Pick<Observation['lineage'], 'sheet' | 'cell'>;
+/** A figure as its slice stores it: the rest of its lineage is the slice's upload. Items written before notes were read have none. */
+type StoredFigure = Pick<Observation, 'indicator' | 'value' | 'unit' | 'note'> & Pick<Observation['lineage'], 'sheet' | 'cell'>;
 
 /** What a slice item stores beside the Submission itself. */
 interface SliceItem extends Submission {
@@ -39,8 +39,8 @@ interface SliceItem extends Submission {
   figures: StoredFigure[];
 }
 
-function storedFigure({ indicator, value, unit, lineage }: Observation): StoredFigure {
-  return { indicator, value, unit, sheet: lineage.sheet, cell: lineage.cell };
+function storedFigure({ indicator, value, unit, note, lineage }: Observation): StoredFigure {
+  return { indicator, value, unit, ...noteField(note), sheet: lineage.sheet, cell: lineage.cell };
 }
 
 function submissionOf(item: SliceItem): Submission {
@@ -63,12 +63,13 @@ function sliceOf(item: SliceItem): Slice {
   const upload = { bucket, key, versionId, sequencer, uploadedAt, uploader };
   return {
     submission,
-    observations: item.figures.map(({ indicator, value, unit, sheet, cell }) => ({
+    observations: item.figures.map(({ indicator, value, unit, note, sheet, cell }) => ({
       department,
       indicator,
       period,
       value,
       unit,
+      ...noteField(note),
       lineage: { ...upload, sheet, cell },
     })),
   };

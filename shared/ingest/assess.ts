@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/catalog.js';
-import type { Observation } from '../observation.js';
+import { noteField, type Observation } from '../observation.js';
 import type { Period } from '../calendar.js';
 import { WorkbookFormatError, type Problem } from '../problem.js';
 import { uploadFolder } from '../s3-keys.js';
@@ -98,7 +98,7 @@ export function assessmentJson(assessment: Assessment) {
     status,
     department,
     period,
-    observations: figures.map(({ indicator, period, value, unit }) => ({ indicator, period, value, unit })),
+    observations: figures.map(({ indicator, period, value, unit, note }) => ({ indicator, period, value, unit, ...noteField(note) })),
     errors,
     warnings,
   };

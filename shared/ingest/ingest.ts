@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
-import type { Observation, Submission, Upload, UploadRef } from '../observation.js';
+import { noteField, type Observation, type Submission, type Upload, type UploadRef } from '../observation.js';
 import { periodAt, type Period } from '../calendar.js';
 import type { Clock, CommitOutcome, Logger, ObjectStore, ObservationRepository } from '../ports.js';
 import { firstMonthNeeded } from '../progress.js';
@@ -122,6 +122,7 @@ export function makeIngest(ports: {
         period: figure.period,
         value: figure.value,
         unit: figure.unit,
+        ...noteField(figure.note),
         lineage: lineageOf(upload, figure),
       }),
     );

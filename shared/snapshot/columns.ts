@@ -72,6 +72,7 @@ export const PROGRESS_COLUMNS: readonly Column<SnapshotIndicator>[] = [
   { name: 'baseline_date', type: 'date', description: 'date of the baseline', cell: (r) => r.baselineDate },
   { name: 'baseline_assumed', type: 'boolean', description: 'baseline is a placeholder awaiting confirmation', cell: (r) => r.baselineAssumed },
   { name: 'deadline', type: 'date', description: 'deadline, or the date a relative target holds until', cell: (r) => r.deadline },
+  { name: 'note', type: 'text', description: "the clerk's note on the month's figure (备注, 进展说明), at most 1,000 characters", cell: (r) => r.note },
 ];
 
 /** One row per catalog department. */

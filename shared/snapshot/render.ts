@@ -41,6 +41,7 @@ const INDICATOR_FIELDS = {
   baselineDate: true,
   baselineAssumed: true,
   deadline: true,
+  note: true,
 } satisfies Record<keyof SnapshotIndicator, true>;
 
 const DEPARTMENT_FIELDS = {

@@ -1,11 +1,11 @@
 import type { CatalogData, IndicatorKind } from '../catalog/catalog.js';
 import type { Observation, Submission } from '../observation.js';
 import { DEFAULT_DUE_DAY, type Period } from '../calendar.js';
-import { progressOf, type IndicatorProgress } from '../progress.js';
+import { catalogProgress, historiesByIndicator, type IndicatorProgress } from '../progress.js';
 import { departmentReport, type DepartmentReport } from './completeness.js';
 
 /** Raised whenever a field changes meaning or disappears (docs/snapshot-schema.md), so readers never break silently. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * The consolidated progress of one month. It holds no wall-clock time, so the same
@@ -27,6 +27,8 @@ export interface SnapshotIndicator extends IndicatorProgress {
   en: string;
   kind: IndicatorKind;
   unit: string;
+  /** The clerk's note on the indicator's figure of the month itself (备注, 进展说明); null when there is none. */
+  note: string | null;
 }
 
 export type SnapshotCatalog = Pick<CatalogData, 'version' | 'defaults' | 'units' | 'departments' | 'indicators'>;
@@ -42,32 +44,19 @@ export interface SnapshotInput {
   dueDay?: number;
 }
 
-function historiesByIndicator(observations: Observation[]): (indicator: string) => Observation[] {
-  const histories = new Map<string, Observation[]>();
-  for (const o of observations) {
-    const history = histories.get(o.indicator);
-    if (history) history.push(o);
-    else histories.set(o.indicator, [o]);
-  }
-  return (indicator) => histories.get(indicator) ?? [];
-}
-
 export function buildSnapshot({ catalog, period, observations, submissions, dueDay = DEFAULT_DUE_DAY }: SnapshotInput): Snapshot {
   const historyOf = historiesByIndicator(observations);
-  const indicators = catalog.indicators.map((indicator): SnapshotIndicator => {
-    const target = indicator.target;
-    return {
-      ...progressOf(indicator, period, historyOf(indicator.id), {
-        referenceHistory: target?.type === 'relative' ? historyOf(target.reference) : [],
-        staleAfterMonths: indicator.staleAfterMonths ?? catalog.defaults.staleAfterMonths,
-      }),
+  const indicators = catalog.indicators.map(
+    (indicator): SnapshotIndicator => ({
+      ...catalogProgress(catalog, indicator, period, historyOf),
       department: indicator.department,
       zh: indicator.zh,
       en: indicator.en,
       kind: indicator.kind,
       unit: indicator.unit,
-    };
-  });
+      note: historyOf(indicator.id).find((o) => o.period === period)?.note ?? null,
+    }),
+  );
   const departments = catalog.departments.map((department) =>
     departmentReport({
       department,

@@ -1,5 +1,6 @@
 import type { Catalog, Department, Indicator } from '../catalog/catalog.js';
 import type { Period } from '../calendar.js';
+import { noteField } from '../observation.js';
 import type { Problem } from '../problem.js';
 import { uploadFolder } from '../s3-keys.js';
 import { departmentOf } from './department.js';
@@ -11,7 +12,7 @@ import type { PeriodCell } from './reporting-period.js';
 import type { CumulativeRow } from './cumulative.js';
 import { cumulativeLabel, subRowOf, type SubRow } from './month-columns.js';
 import { isNotFigureHeading, monthsHeader, tableHeader, type DataTable, type LongTable, type MonthsTable, type WideTable } from './table.js';
-import { cellText, excerpt, isBlank, normaliseText, openingOf } from './text.js';
+import { cellText, excerpt, isBlank, normaliseText, openingCut, openingOf } from './text.js';
 import { readValue, unitFactor, type UnitStatement, type ValueReading } from './value.js';
 
 export interface RowContext {
@@ -33,6 +34,8 @@ export interface FigureRow {
   reading: ValueReading;
   /** The cell stating this row's month in a table with a period column; without one the workbook's reporting period applies. */
   periodCell?: PeriodCell;
+  /** The clerk's note on the row (its note column's text), when there is one. */
+  note?: string;
 }
 
 /** A row that gives a problem and no figure. It is worded only when reported: a file may have thousands, and naming the nearest indicators takes time. */
@@ -89,6 +92,16 @@ function cellAt(row: readonly WorkbookCell[], column: number | undefined): Workb
 function filledAt(row: readonly WorkbookCell[], column: number | undefined): WorkbookCell | undefined {
   const cell = cellAt(row, column);
   return cell && !isBlank(cell.value) ? cell : undefined;
+}
+
+/** A note is kept to this many characters: a paragraph on why and what next, not a document pasted into a cell. */
+export const NOTE_LENGTH = 1000;
+
+/** The row's note, trimmed and cut to NOTE_LENGTH; none when its note column is blank or the table has none. */
+function noteOf(table: Pick<DataTable, 'noteColumn'>, row: readonly WorkbookCell[]): string | undefined {
+  const cell = filledAt(row, table.noteColumn);
+  const text = cell ? cellText(cell.value) : '';
+  return text === '' ? undefined : openingCut(text, NOTE_LENGTH);
 }
 
 function isNoteRow(row: readonly WorkbookCell[]): boolean {
@@ -204,6 +217,7 @@ interface Group {
   named?: NamedRow;
   unit?: WorkbookCell;
   period?: WorkbookCell;
+  note?: string;
 }
 
 interface SubLabel {
@@ -245,6 +259,7 @@ function readRow(table: LongTable, row: readonly WorkbookCell[], group: Group | 
     named: identified,
     ...(unit ? { unit } : {}),
     ...(periodCell && periodCell !== label?.cell ? { period: periodCell } : {}),
+    ...noteField(noteOf(table, row)),
   };
   return { outcomes: subRowOutcomes(table, row, rowNumber, begun, label, context), group: begun };
 }
@@ -268,7 +283,7 @@ function subRowOutcomes(table: LongTable, row: readonly WorkbookCell[], rowNumbe
   if (label?.subRow.kind === 'cumulative') {
     return [{ summed: { over: 'year', ...periodCell }, indicator, sheet: table.sheet, cell: address, reading }];
   }
-  return [{ indicator, sheet: table.sheet, cell: address, reading, ...periodCell }];
+  return [{ indicator, sheet: table.sheet, cell: address, reading, ...periodCell, ...noteField(noteOf(table, row) ?? group.note) }];
 }
 
 /**
@@ -287,9 +302,10 @@ function readMonthsRow(table: MonthsTable, row: readonly WorkbookCell[], context
     const address = cellAddress(rowNumber, column);
     return { address, reading: readValue({ sheet: table.sheet, address, cell: cellAt(row, column), unit: context.catalog.unit(indicator.unit), units }) };
   };
+  const note = noteField(noteOf(table, row));
   const months = table.months.map((month): FigureRow => {
     const { address, reading } = read(month.column);
-    return { indicator, sheet: table.sheet, cell: address, reading, periodCell: { cell: month, table } };
+    return { indicator, sheet: table.sheet, cell: address, reading, periodCell: { cell: month, table }, ...note };
   });
   const cells = months.map((month) => month.cell);
   const cumulatives = table.cumulatives.flatMap(({ cell, cumulative }): CumulativeRow[] => {
@@ -380,12 +396,13 @@ function readWideRow(table: WideTable, row: readonly WorkbookCell[], columns: re
   if (rowNumber === undefined || given.length === 0 || isNoteRow(row)) return [];
   if (isSummaryRow(row)) return summaryRow(table, row, rowNumber, given, above, context);
   if (!periodCell) return [rowProblem('period.missing', () => undatedRow(table, rowNumber, context))];
+  const note = noteField(noteOf(table, row));
   return columns.map((column) => {
     const figure = wideReading(table, row, rowNumber, column, context);
     const cells = above.get(column.column) ?? [];
     if (cells.length <= MOST_SUMMED) cells.push(figure.cell);
     above.set(column.column, cells);
-    return { ...figure, periodCell: { cell: periodCell, table } };
+    return { ...figure, periodCell: { cell: periodCell, table }, ...note };
   });
 }
 
@@ -423,7 +440,8 @@ function monthsTableReader(table: MonthsTable, context: RowContext): TableReader
 function wideTableReader(table: WideTable, context: RowContext): TableReader {
   const headings = table.headings.map((cell) => ({ cell, named: firstMatch([cell], context) }));
   const columns = wideColumns(headings, context);
-  const unnamed = new Set(headings.filter(({ cell, named }) => !named && !isNotFigureHeading(cell)).map(({ cell }) => cell.column));
+  const isFigureColumn = (cell: WorkbookCell) => cell.column !== table.noteColumn && !isNotFigureHeading(cell);
+  const unnamed = new Set(headings.filter(({ cell, named }) => !named && isFigureColumn(cell)).map(({ cell }) => cell.column));
   const numbered = new Set<number>();
   const above: CellsAbove = new Map();
   return {

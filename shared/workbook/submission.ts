@@ -1,6 +1,7 @@
 import { earliestBaselinePeriod, type Catalog } from '../catalog/catalog.js';
 import type { Period } from '../calendar.js';
 import { problemOf, type Finding, type Problem } from '../problem.js';
+import { noteField } from '../observation.js';
 import { departmentOf } from './department.js';
 import { indexIndicators, indicatorMatcher, indicatorNames } from './indicators.js';
 import { problemAt, severityOf, type BilingualText } from './problems.js';
@@ -23,6 +24,8 @@ export interface Figure {
   unit: string;
   sheet: string;
   cell: string;
+  /** The clerk's note on the figure's row (备注, 进展说明), at most NOTE_LENGTH characters; absent when blank. */
+  note?: string;
 }
 
 /**
@@ -175,8 +178,8 @@ function firstValues(given: readonly GivenFigure[]): { values: GivenFigure[]; pr
   return { values: [...values.values()], problems };
 }
 
-function figureOf({ indicator, value, sheet, cell, period }: GivenFigure): Figure {
-  return { indicator: indicator.id, period, value, unit: indicator.unit, sheet, cell };
+function figureOf({ indicator, value, sheet, cell, period, note }: GivenFigure): Figure {
+  return { indicator: indicator.id, period, value, unit: indicator.unit, sheet, cell, ...noteField(note) };
 }
 
 /** Errors reject the upload, warnings do not; which a rule's problem is, the catalog says. At most LISTED_PER_CODE of a code are listed. */

@@ -4,11 +4,12 @@ import { cumulativeLabel, monthHeading, type Cumulative } from './month-columns.
 import type { SheetInfo, WorkbookCell } from './sheet.js';
 import { cellText, keywordKey, keywordTest, normaliseText, splitTrailingBracket } from './text.js';
 
-type ColumnRole = 'id' | 'period' | 'value' | 'unit' | 'name';
+type ColumnRole = 'id' | 'period' | 'value' | 'unit' | 'name' | 'note';
 
 /**
  * Tried in this order, so that "指标编号" is an id column before "指标" could make it a name column,
- * and "填报月份" a period column before anything else.
+ * and "填报月份" a period column before anything else. A note column (备注, 进展说明, Remarks) holds the clerk's
+ * words on the row's figures.
  */
 const HEADER_KEYWORDS: readonly (readonly [ColumnRole, readonly string[]])[] = [
   ['id', ['指标编号', '指标代码', '编号', '代码', 'indicator id', 'id', 'code']],
@@ -19,6 +20,8 @@ const HEADER_KEYWORDS: readonly (readonly [ColumnRole, readonly string[]])[] = [
   ],
   ['unit', ['计量单位', '单位', 'unit']],
   ['name', ['指标名称', '指标', '名称', '项目', 'indicator', 'item', 'name']],
+  // Last, so that "指标说明" still names the indicator.
+  ['note', ['备注', '说明', 'notes', 'note', 'remarks', 'remark', 'comments', 'comment']],
 ];
 
 const ROLE_TESTS = HEADER_KEYWORDS.map(([role, keywords]) => [role, keywordTest(keywords)] as const);
@@ -28,6 +31,8 @@ const isNotFigureText = keywordTest(['序号', '编号', '备注', '说明', '�
 
 interface TableBase {
   sheet: string;
+  /** A column of the clerk's notes on the row's figures (备注, 进展说明): it applies to every figure of the row. */
+  noteColumn?: number;
   /** The sheet's workbook counts date serials from 1904, which a period typed as a bare serial needs. */
   date1904: boolean;
   /** The rows above the header that its period is read from: the title, label lines (see keptAbove). */
@@ -76,7 +81,7 @@ export interface MonthsTable extends TableBase {
 /** A table of figures found on a sheet: a header row naming the columns; the rows below it are read as they come. */
 export type DataTable = LongTable | WideTable | MonthsTable;
 
-type LongHeader = Pick<LongTable, 'identifierColumns' | 'valueColumn' | 'valueHeaderUnit' | 'unitColumn' | 'periodColumn'>;
+type LongHeader = Pick<LongTable, 'identifierColumns' | 'valueColumn' | 'valueHeaderUnit' | 'unitColumn' | 'periodColumn' | 'noteColumn'>;
 
 /** Whether a text names a catalog indicator: what tells a wide table's header row from any other row. */
 export type NamesIndicator = (text: string) => boolean;
@@ -121,6 +126,11 @@ function identifierColumnsOf(headers: readonly HeaderCell[]): [number, ...number
   return first === undefined ? undefined : [first, ...others];
 }
 
+function noteColumnOf(headers: readonly HeaderCell[]): { noteColumn?: number } {
+  const noteColumn = columnOf(headers, 'note');
+  return noteColumn === undefined ? {} : { noteColumn };
+}
+
 const isValueHeading = (cell: WorkbookCell) => typeof cell.value === 'string' && headerRole(cell.value)?.role === 'value';
 
 /** A long table's header row names, in separate cells, at least one column that identifies the indicator and a value column. */
@@ -140,18 +150,21 @@ export function tableHeader(row: readonly WorkbookCell[]): LongHeader | undefine
     ...(value.bracket ? { valueHeaderUnit: { label: value.bracket, cell: value.cell.address } } : {}),
     ...(unitColumn === undefined ? {} : { unitColumn }),
     ...(periodColumn === undefined ? {} : { periodColumn }),
+    ...noteColumnOf(headers),
   };
 }
 
 /** A wide table's header row has a period column and at least one column named by an indicator. */
-function wideHeader(row: readonly WorkbookCell[], namesIndicator: NamesIndicator): Pick<WideTable, 'periodColumn' | 'headings'> | undefined {
+function wideHeader(row: readonly WorkbookCell[], namesIndicator: NamesIndicator): Pick<WideTable, 'periodColumn' | 'headings' | 'noteColumn'> | undefined {
   const period = row.find((cell) => headerCell(cell)?.role === 'period');
   if (!period) return undefined;
   const headings = row.filter((cell) => cell !== period && typeof cell.value === 'string');
-  return headings.some((cell) => namesIndicator(cellText(cell.value))) ? { periodColumn: period.column, headings } : undefined;
+  if (!headings.some((cell) => namesIndicator(cellText(cell.value)))) return undefined;
+  const note = headings.find((cell) => !namesIndicator(cellText(cell.value)) && headerCell(cell)?.role === 'note');
+  return { periodColumn: period.column, headings, ...(note ? { noteColumn: note.column } : {}) };
 }
 
-type MonthsHeader = Pick<MonthsTable, 'identifierColumns' | 'unitColumn' | 'months' | 'cumulatives'>;
+type MonthsHeader = Pick<MonthsTable, 'identifierColumns' | 'unitColumn' | 'months' | 'cumulatives' | 'noteColumn'>;
 
 /**
  * A month-columns table's header row names the indicator column and at least one month; a heading is a month or a
@@ -172,7 +185,7 @@ export function monthsHeader(row: readonly WorkbookCell[]): MonthsHeader | undef
   const identifierColumns = months.length > 0 ? identifierColumnsOf(headers) : undefined;
   if (!identifierColumns) return undefined;
   const unitColumn = columnOf(headers, 'unit');
-  return { identifierColumns, months, cumulatives, ...(unitColumn === undefined ? {} : { unitColumn }) };
+  return { identifierColumns, months, cumulatives, ...(unitColumn === undefined ? {} : { unitColumn }), ...noteColumnOf(headers) };
 }
 
 /** A column the clerk added beside the figures (序号, 备注, 合计). */

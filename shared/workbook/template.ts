@@ -1,10 +1,12 @@
 import ExcelJS from 'exceljs';
 import type { Catalog, Department, Indicator, Unit } from '../catalog/catalog.js';
 import type { Observation } from '../observation.js';
-import type { Period } from '../calendar.js';
+import { addMonths, type Period } from '../calendar.js';
+import { catalogProgress, historiesByIndicator } from '../progress.js';
 import { reportsFolder, uploadFolder } from '../s3-keys.js';
 import { departmentOf } from './department.js';
 import type { BilingualText } from './problems.js';
+import { NOTE_LENGTH } from './rows.js';
 import { columnLetters } from './sheet.js';
 
 /** Where everything sits in the template, for code that fills it in or points a clerk at a cell. */
@@ -146,6 +148,24 @@ function referenceText(observation: Observation): string {
   return `${value}（${observation.period}）`;
 }
 
+/** What a row whose indicator was at risk or off track last month asks of its note: leaders ask why and what next. */
+export const REASON_PROMPT = { zh: '请填写原因分析和下步措施', en: 'Please give the reason and next steps' } as const satisfies BilingualText;
+
+/** Shown when the note cell is selected; it holds no text, so the note stays empty until the clerk writes one. */
+function reasonValidation(): ExcelJS.DataValidation {
+  return {
+    type: 'textLength',
+    operator: 'lessThanOrEqual',
+    formulae: [NOTE_LENGTH],
+    allowBlank: true,
+    showInputMessage: true,
+    promptTitle: '原因分析 / Reason',
+    prompt: `上月进度存在风险或滞后，${REASON_PROMPT.zh}（最多 ${NOTE_LENGTH} 字）/ Last month at risk or off track. ${REASON_PROMPT.en} (at most ${NOTE_LENGTH} characters)`,
+    // A longer note is kept cut, not refused: the clerk is not stopped from saving.
+    showErrorMessage: false,
+  };
+}
+
 /** The title's words around the month, which appears twice: once in the Chinese, once in the English. */
 function titleWords(department: Department): [string, string] {
   return [`${department.zh} `, ` 指标填报表 / ${department.en} monthly indicators, `];
@@ -204,11 +224,13 @@ interface IndicatorRow {
   indicator: Indicator;
   unit: Unit;
   previous: Observation | undefined;
+  /** The indicator was at risk or off track last month: its note is asked for the reason. */
+  behind: boolean;
   /** The range of the lists sheet holding the department's indicator ids. */
   indicatorList: string;
 }
 
-function addIndicator(sheet: ExcelJS.Worksheet, rowNumber: number, { indicator, unit, previous, indicatorList }: IndicatorRow): void {
+function addIndicator(sheet: ExcelJS.Worksheet, rowNumber: number, { indicator, unit, previous, behind, indicatorList }: IndicatorRow): void {
   const { columns } = TEMPLATE;
   const row = sheet.getRow(rowNumber);
   row.getCell(columns.id).value = indicator.id;
@@ -228,9 +250,21 @@ function addIndicator(sheet: ExcelJS.Worksheet, rowNumber: number, { indicator, 
   value.dataValidation = valueValidation(unit);
   if (previous) {
     const reference = row.getCell(columns.lastReported);
-    reference.value = referenceText(previous);
+    reference.value = behind ? `${referenceText(previous)} ${REASON_PROMPT.zh} / ${REASON_PROMPT.en}` : referenceText(previous);
     reference.font = REFERENCE_FONT;
   }
+  if (behind) row.getCell(columns.note).dataValidation = reasonValidation();
+}
+
+/** The indicators whose progress up to last month, from the figures given, was at risk or off track. */
+function behindLastMonth(catalog: Catalog, indicators: readonly Indicator[], period: Period, previous: readonly Observation[]): Set<string> {
+  const historyOf = historiesByIndicator(previous);
+  const lastMonth = addMonths(period, -1);
+  return new Set(
+    indicators
+      .filter((indicator) => ['at_risk', 'off_track'].includes(catalogProgress(catalog, indicator, lastMonth, historyOf).status))
+      .map((indicator) => indicator.id),
+  );
 }
 
 /** Where the lists sheet holds the department's indicator ids: column A, one per row. */
@@ -262,11 +296,13 @@ async function addDataSheet(
   );
   const indicators = catalog.indicatorsOf(department.id);
   const indicatorList = indicatorListRange(indicators.length);
+  const behind = behindLastMonth(catalog, indicators, period, previous);
   indicators.forEach((indicator, index) => {
     addIndicator(sheet, TEMPLATE.rows.firstIndicator + index, {
       indicator,
       unit: catalog.unit(indicator.unit),
       previous: latest.get(indicator.id),
+      behind: behind.has(indicator.id),
       indicatorList,
     });
   });
@@ -291,8 +327,8 @@ function instructions(catalog: Catalog, department: Department, period: Period):
   return [
     [
       {
-        zh: `1. 只在“数值 Value”列（${valueColumn} 列）填写本月数据，需要说明的情况写在“备注 Note”列。`,
-        en: `1. Type this month's figures in the Value column (${valueColumn}) only; put any remark in the Note column.`,
+        zh: `1. 只在“数值 Value”列（${valueColumn} 列）填写本月数据，需要说明的情况写在“备注 Note”列；“上次填报”列提示${REASON_PROMPT.zh}的指标，请在备注中写明。`,
+        en: `1. Type this month's figures in the Value column (${valueColumn}) only; put any remark in the Note column, and where the Last reported column asks for it, the reason and next steps.`,
       },
     ],
     [

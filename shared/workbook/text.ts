@@ -38,6 +38,12 @@ export function openingOf(text: string): string {
   return text.length > MAX_INSPECTED_TEXT ? text.slice(0, MAX_INSPECTED_TEXT) : text;
 }
 
+/** A text's first `length` characters at most, never cut between the two halves of a character outside the BMP. */
+export function openingCut(text: string, length: number): string {
+  if (text.length <= length) return text;
+  return text.slice(0, /[\uD800-\uDBFF]/.test(text.charAt(length - 1)) ? length - 1 : length);
+}
+
 /** How many characters of a text a message quotes. */
 const EXCERPT_LENGTH = 40;
 
@@ -47,9 +53,7 @@ const EXCERPT_LENGTH = 40;
  */
 export function excerpt(text: string): BilingualText {
   if (text.length <= EXCERPT_LENGTH) return { zh: text, en: text };
-  // Not between the two halves of a character outside the BMP.
-  const cut = /[\uD800-\uDBFF]/.test(text.charAt(EXCERPT_LENGTH - 1)) ? EXCERPT_LENGTH - 1 : EXCERPT_LENGTH;
-  const start = text.slice(0, cut);
+  const start = openingCut(text, EXCERPT_LENGTH);
   return { zh: `${start}…（共 ${text.length} 个字符）`, en: `${start}…(${text.length} characters)` };
 }
 

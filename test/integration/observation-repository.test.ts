@@ -57,6 +57,15 @@ describe('committing a submission to DynamoDB', () => {
     expect(await repository.submission(department, '2026-11')).toEqual({ ...submission(), firstUploadedAt: submission().uploadedAt });
   });
 
+  it("keeps each figure's note, and reads a figure stored without one as having none", async () => {
+    const noted = { ...observation('x.a', 1), note: '两名学员推迟到12月考核' };
+    await repository.commit(submission(), [noted, observation('x.b', 2)]);
+
+    expect(await currentObservations('2026-11')).toEqual([noted, observation('x.b', 2)]);
+    const [item] = await tableItems();
+    expect(item?.figures).toEqual([expect.objectContaining({ indicator: 'x.a', note: '两名学员推迟到12月考核' }), expect.not.objectContaining({ note: expect.anything() })]);
+  });
+
   it('treats the same bytes again as a duplicate and writes nothing', async () => {
     await repository.commit(submission(), [observation('x.a', 1)]);
     const before = await tableItems();

@@ -129,6 +129,24 @@ describe('the ingest use case', () => {
     expect(logged).toContain('workbook too large to annotate');
   });
 
+  it("commits each figure with the clerk's note and lists the note with its observation in the report", async () => {
+    const { objects, observations, ingest } = setUp();
+    const csv = new TextEncoder().encode('指标,单位,数值,备注\n巴渝工匠,人,30,培训班推迟\n科技特派员,人,4\n');
+    await objects.put({ bucket: 'uploads', key: 'incoming/science/science-2026-11.csv', body: csv, contentType: 'text/csv' });
+
+    const report = await ingest(upload('incoming/science/science-2026-11.csv'));
+
+    expect(report.observations).toEqual([
+      { indicator: 'sci.bayu_craftsmen', period: '2026-11', value: 30, unit: 'persons', note: '培训班推迟' },
+      { indicator: 'sci.st_commissioners', period: '2026-11', value: 4, unit: 'persons' },
+    ]);
+    expect(observations.commits.flatMap((commit) => commit.observations.map(({ indicator, note }) => ({ indicator, note })))).toEqual([
+      { indicator: 'sci.bayu_craftsmen', note: '培训班推迟' },
+      { indicator: 'sci.st_commissioners', note: undefined },
+    ]);
+    expect(objects.report(report.reportKey).observations[0]).toMatchObject({ note: '培训班推迟' });
+  });
+
   it('reads a CSV upload and, having no workbook to mark, writes the summary alone', async () => {
     const { objects, ingest } = setUp();
     const csv = new TextEncoder().encode('指标,单位,数值\n巴渝工匠,人,30\n');

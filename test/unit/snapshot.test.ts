@@ -89,7 +89,7 @@ describe('snapshotJson', () => {
     expect(Object.keys(parsed.indicators[0] ?? {})).toEqual([
       'indicator', 'department', 'zh', 'en', 'kind', 'unit', 'value', 'asOf', 'status', 'progress', 'expected',
       'runRate3m', 'runRate12m', 'requiredRunRate', 'projectedValue',
-      'targetType', 'comparison', 'targetValue', 'reference', 'referenceValue', 'baselineValue', 'baselineDate', 'baselineAssumed', 'deadline',
+      'targetType', 'comparison', 'targetValue', 'reference', 'referenceValue', 'baselineValue', 'baselineDate', 'baselineAssumed', 'deadline', 'note',
     ]);
     expect(Object.keys(parsed.departments[0] ?? {})).toEqual([
       'department', 'zh', 'en', 'reported', 'submittedAt', 'sourceKey', 'dueDate', 'onTime',

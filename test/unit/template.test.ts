@@ -4,7 +4,7 @@ import { catalog, type Indicator } from '../../shared/catalog/catalog.js';
 import { UnknownDepartmentError } from '../../shared/workbook/department.js';
 import { readWorkbook } from '../../shared/workbook/read.js';
 import { readSubmission, type ParsedSubmission } from '../../shared/workbook/submission.js';
-import { buildTemplate, lastReported, TEMPLATE, templateFileName, type TemplateOptions } from '../../shared/workbook/template.js';
+import { buildTemplate, lastReported, REASON_PROMPT, TEMPLATE, templateFileName, type TemplateOptions } from '../../shared/workbook/template.js';
 import { observation } from '../fixtures.js';
 
 const PERIOD = '2026-11';
@@ -38,7 +38,7 @@ function catalogRows(sheet: ExcelJS.Worksheet): string[] {
 /** Opens the template as a clerk would, changes cells of indicator rows, and saves it. */
 async function fillIn(
   department: string,
-  edits: Record<string, { value: ExcelJS.CellValue; numFmt?: string; unit?: string }>,
+  edits: Record<string, { value: ExcelJS.CellValue; numFmt?: string; unit?: string; note?: string }>,
   options: TemplateOptions = {},
 ): Promise<Uint8Array> {
   const workbook = await load(await buildTemplate(catalog, department, PERIOD, options));
@@ -49,6 +49,7 @@ async function fillIn(
     cell.value = edit.value;
     if (edit.numFmt) cell.numFmt = edit.numFmt;
     if (edit.unit) row.getCell(TEMPLATE.columns.unit).value = edit.unit;
+    if (edit.note) row.getCell(TEMPLATE.columns.note).value = edit.note;
   }
   return new Uint8Array(await workbook.xlsx.writeBuffer());
 }
@@ -333,5 +334,51 @@ describe('a filled-in template, read back', () => {
 
     expect(result.period).toBe('2026-11');
     expect(result.errors).toEqual([]);
+  });
+});
+
+describe('the template asks for the reason where last month was at risk or off track', () => {
+  /** By last month (2026-10) 巴渝工匠 had 30 of 1,000 due by 2027-12, far behind the straight line; 科技特派员 all 300 of theirs. */
+  const previous = [observation('sci.bayu_craftsmen', '2026-10', 30), observation('sci.st_commissioners', '2026-10', 300)];
+
+  it("prompts for it in the note cell and says so beside the last reported figure of a row behind, and of no other row", async () => {
+    const sheet = dataSheet(await load(await buildTemplate(catalog, 'science', PERIOD, { previous })));
+    const behind = rowOf(sheet, 'sci.bayu_craftsmen');
+    const others = catalogRows(sheet).filter((id) => id !== 'sci.bayu_craftsmen');
+
+    expect(behind.getCell(TEMPLATE.columns.note).dataValidation).toMatchObject({ showInputMessage: true, prompt: expect.stringContaining(REASON_PROMPT.zh) });
+    expect(behind.getCell(TEMPLATE.columns.note).dataValidation.prompt).toContain(REASON_PROMPT.en);
+    expect(behind.getCell(TEMPLATE.columns.note).value).toBeNull();
+    expect(behind.getCell(TEMPLATE.columns.note).protection).toMatchObject({ locked: false });
+    expect(behind.getCell(TEMPLATE.columns.lastReported).value).toBe(`30（2026-10） ${REASON_PROMPT.zh} / ${REASON_PROMPT.en}`);
+    for (const id of others) {
+      expect(rowOf(sheet, id).getCell(TEMPLATE.columns.note).dataValidation).toBeUndefined();
+      expect(String(rowOf(sheet, id).getCell(TEMPLATE.columns.lastReported).value)).not.toContain(REASON_PROMPT.zh);
+    }
+  });
+
+  it('judges by the figures up to the month before: a figure of the month itself does not change the question', async () => {
+    const caughtUp = [...previous, observation('sci.bayu_craftsmen', PERIOD, 900)];
+    const sheet = dataSheet(await load(await buildTemplate(catalog, 'science', PERIOD, { previous: caughtUp })));
+
+    expect(rowOf(sheet, 'sci.bayu_craftsmen').getCell(TEMPLATE.columns.note).dataValidation).toMatchObject({ showInputMessage: true });
+  });
+
+  it('asks nothing without figures', async () => {
+    const sheet = dataSheet(await load(await buildTemplate(catalog, 'science', PERIOD)));
+
+    for (const id of catalogRows(sheet)) expect(rowOf(sheet, id).getCell(TEMPLATE.columns.note).dataValidation).toBeUndefined();
+  });
+
+  it("reads the reason the clerk types in the note cell as the figure's note, and not the prompt", async () => {
+    const bytes = await fillIn('science', { 'sci.bayu_craftsmen': { value: 12, note: '培训班推迟到12月；下步加快组织考核' }, 'sci.st_commissioners': { value: 2 } }, { previous });
+
+    const { figures, errors } = await parsed(bytes, 'science');
+
+    expect(errors).toEqual([]);
+    expect(figures.map(({ indicator, note }) => ({ indicator, note }))).toEqual([
+      { indicator: 'sci.bayu_craftsmen', note: '培训班推迟到12月；下步加快组织考核' },
+      { indicator: 'sci.st_commissioners', note: undefined },
+    ]);
   });
 });

@@ -33,6 +33,7 @@ function row(fields: Partial<SnapshotIndicator>): SnapshotIndicator {
     runRate12m: 30,
     requiredRunRate: 51.5,
     projectedValue: 720,
+    note: null,
     ...fields,
   };
 }

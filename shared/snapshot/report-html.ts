@@ -37,6 +37,7 @@ th{background:#f8f9fa}.bar{position:relative;display:inline-block;vertical-align
 .legend{font-size:13px;margin:4px 0 8px}.legend .bar{width:60px}
 .status{display:inline-block;padding:2px 8px;border-radius:10px;color:#fff;white-space:nowrap}
 .note{display:block;font-size:12px;color:#495057;margin-top:2px}
+.clerk-note{display:block;font-size:13px;color:#212529;margin-top:4px;white-space:pre-wrap}
 .no{color:#c92a2a;font-weight:bold}
 @media (max-width:${NARROW}){
 body{margin:12px}
@@ -98,6 +99,10 @@ function badge(label: { zh: string; en: string; colour: string }): string {
 
 const note = (text: string) => `<span class="note">${escape(text)}</span>`;
 
+/** What the clerk wrote about the month's figure: why it stands where it does, and what comes next. */
+const clerkNote = (row: SnapshotIndicator) =>
+  row.note ? `<span class="clerk-note">进展说明 <span class="en">Progress note</span>：${escape(row.note)}</span>` : '';
+
 /** A department that has not reported shows its figures as of their month, never as this month's standing. */
 function statusCell(report: Report, row: SnapshotIndicator, carried: boolean): string {
   const label = STATUS_LABELS[row.status];
@@ -124,7 +129,7 @@ const cell = (column: number, content: string) => {
 function indicatorRow(report: Report, row: SnapshotIndicator, carried: boolean): string {
   const asOf = carried ? `截至 ${row.asOf ?? '–'} / as of ${row.asOf ?? '–'}` : `as of ${row.asOf ?? '–'}`;
   return `<tr data-indicator="${escape(row.indicator)}" data-status="${row.status}">
-<td>${escape(row.zh)}<br><span class="en">${escape(row.en)}</span></td>
+<td>${escape(row.zh)}<br><span class="en">${escape(row.en)}</span>${clerkNote(row)}</td>
 ${cell(1, `${escape(valueText(row, report.words))}<br><span class="en">${asOf}</span>`)}
 ${cell(2, escape(targetText(row, report.words)))}
 ${cell(3, `${progressCell(row)}${carried ? '' : gapLines(row, report.words).map(note).join('')}`)}

@@ -79,6 +79,7 @@ export async function reportXlsx(report: Report): Promise<Uint8Array> {
       { header: '应达 Expected', key: 'expected', width: 14 },
       { header: '状态 Status', key: 'status', width: 20 },
       { header: '截至 As of', key: 'asOf', width: 12 },
+      { header: '进展说明 Progress note', key: 'note', width: 48 },
     ];
     sheet.getRow(1).font = { bold: true };
     const rows = snapshot.indicators.filter((row) => row.department === department.department);
@@ -94,6 +95,7 @@ export async function reportXlsx(report: Report): Promise<Uint8Array> {
         expected: row.expected,
         status: statusText(row.status),
         asOf: row.asOf,
+        note: row.note,
       });
     }
     for (const key of ['progress', 'expected']) sheet.getColumn(key).numFmt = '0%';

@@ -66,6 +66,18 @@ describe('reportXlsx', () => {
     }
   });
 
+  it("carries the clerk's note of each figure as 进展说明", async () => {
+    const month = reportMonth();
+    const [first] = month.snapshot.indicators;
+    if (!first) throw new Error('no indicator');
+    const noted = { ...month, snapshot: { ...month.snapshot, indicators: [{ ...first, note: '新增两家，另一家待认定' }, ...month.snapshot.indicators.slice(1)] } };
+    const read = new ExcelJS.Workbook();
+    await read.xlsx.load(Buffer.from(await reportXlsx(noted)) as unknown as ExcelJS.Buffer);
+    const sheet = read.getWorksheet(catalog.department(first.department)?.zh ?? '');
+    if (!sheet) throw new Error('no department sheet');
+    expect(column(sheet, '进展说明 Progress note')[0]).toBe('新增两家，另一家待认定');
+  });
+
   it('holds no status code, boolean or true/false text in any cell', () => {
     const codes = new Set<unknown>([...Object.keys(STATUS_LABELS), 'true', 'false', 'TRUE', 'FALSE']);
     const found: string[] = [];

@@ -57,3 +57,14 @@ describe('reportHtml', () => {
     expect(reportHtml(buildReport({ catalog, period: PERIOD, observations: yearOfFigures(catalog, PERIOD), submissions: [] }))).toBe(html);
   });
 });
+
+describe("the clerk's note in report.html", () => {
+  it('stands under its indicator as 进展说明, escaped', () => {
+    const noted = { ...observation('sci.platforms', PERIOD, 7), note: '两家平台 <待认定> & 下月复核' };
+    const input = { ...testInput, observations: [...testInput.observations.filter((o) => !(o.indicator === 'sci.platforms' && o.period === PERIOD)), noted] };
+    const html = reportHtml(buildReport(input));
+    const row = html.slice(html.indexOf('data-indicator="sci.platforms"'), html.indexOf('</tr>', html.indexOf('data-indicator="sci.platforms"')));
+    expect(row).toContain('进展说明 <span class="en">Progress note</span>：两家平台 &lt;待认定&gt; &amp; 下月复核');
+    expect(reportHtml(buildReport(testInput))).not.toContain('进展说明');
+  });
+});

@@ -4,7 +4,9 @@ import type { Snapshot, SnapshotIndicator } from './snapshot.js';
 
 /**
  * The columns of the flat files (CSV and Parquet) and of the Glue tables, one list per dataset,
- * documented in docs/snapshot-schema.md. Changing a column is a new schema version.
+ * documented in docs/snapshot-schema.md. Changing a column is a new schema version. A column is named as its
+ * JSON field, in snake_case (`asOf` → `as_of`); the few flat-only columns (`department_reported`, `done`,
+ * `empty_count`) say so in their meaning.
  */
 
 /** month is YYYY-MM text; date is YYYY-MM-DD; timestamp is an ISO 8601 instant in UTC (2026-11-28T09:51:00.000Z). */
@@ -45,20 +47,20 @@ export const PROGRESS_COLUMNS: readonly Column<SnapshotIndicator>[] = [
   {
     name: 'department_reported',
     type: 'boolean',
-    description: "whether the department's workbook for the month was accepted",
+    description: "whether the department's workbook for the month was accepted (flat files only: JSON's `departments[].reported`)",
     cell: (r, s) => s.departments.some((d) => d.department === r.department && d.reported),
   },
   { name: 'indicator', type: 'text', description: 'indicator id', cell: (r) => r.indicator },
-  { name: 'indicator_zh', type: 'text', description: 'indicator name, Chinese', cell: (r) => r.zh },
-  { name: 'indicator_en', type: 'text', description: 'indicator name, English', cell: (r) => r.en },
+  { name: 'zh', type: 'text', description: 'indicator name, Chinese', cell: (r) => r.zh },
+  { name: 'en', type: 'text', description: 'indicator name, English', cell: (r) => r.en },
   { name: 'kind', type: 'text', description: 'stock, flow, ratio or milestone', cell: (r) => r.kind },
   { name: 'unit', type: 'text', description: 'catalog unit id of value, target, baseline and rates', cell: (r) => r.unit },
   { name: 'value', type: 'decimal', description: 'latest level (stock, ratio) or cumulative level since the baseline (flow)', cell: (r) => numberOrNull(r.value) },
-  { name: 'done', type: 'boolean', description: 'milestone done', cell: (r) => booleanOrNull(r.value) },
+  { name: 'done', type: 'boolean', description: 'milestone done (flat files only: JSON gives it as the boolean `value` of a milestone)', cell: (r) => booleanOrNull(r.value) },
   { name: 'as_of', type: 'month', description: 'latest month the figure draws on', cell: (r) => r.asOf },
   { name: 'status', type: 'text', description: 'achieved, on_track, at_risk, off_track, no_data, stale or no_target', cell: (r) => r.status },
-  { name: 'progress', type: 'decimal', description: 'share of the way from baseline to target (1 = met)', cell: (r) => r.progress },
-  { name: 'expected_progress', type: 'decimal', description: 'where progress should be by the end of the month on a straight line', cell: (r) => r.expected },
+  { name: 'progress', type: 'decimal', description: 'reach: share of the way from the baseline to the target, (value − baseline) ÷ (target − baseline); hold and relative: value ÷ the threshold (the target value, or the figure of the reference); milestone: 1 done, 0 not done; 1 or more means met', cell: (r) => r.progress },
+  { name: 'expected', type: 'decimal', description: 'where progress should be by the end of the month on a straight line', cell: (r) => r.expected },
   { name: 'run_rate_3m', type: 'decimal', description: 'change of the level per month over the last 3 months (reach targets)', cell: (r) => r.runRate3m },
   { name: 'run_rate_12m', type: 'decimal', description: 'change of the level per month over the last 12 months (reach targets)', cell: (r) => r.runRate12m },
   { name: 'required_run_rate', type: 'decimal', description: 'change per month needed to meet the target by the deadline month', cell: (r) => r.requiredRunRate },
@@ -80,8 +82,8 @@ export const COMPLETENESS_COLUMNS: readonly Column<DepartmentReport>[] = [
   { name: 'period', type: 'month', description: 'reporting month', cell: (_, s) => s.period },
   { name: 'catalog_version', type: 'text', description: `indicator catalog the departments come from: ${CATALOG_VERSION_MEANING}`, cell: (_, s) => catalogVersionCell(s) },
   { name: 'department', type: 'text', description: 'department id', cell: (r) => r.department },
-  { name: 'department_zh', type: 'text', description: 'department name, Chinese', cell: (r) => r.zh },
-  { name: 'department_en', type: 'text', description: 'department name, English', cell: (r) => r.en },
+  { name: 'zh', type: 'text', description: 'department name, Chinese', cell: (r) => r.zh },
+  { name: 'en', type: 'text', description: 'department name, English', cell: (r) => r.en },
   { name: 'reported', type: 'boolean', description: "the month's workbook was accepted", cell: (r) => r.reported },
   { name: 'submitted_at', type: 'timestamp', description: "upload time of the month's current workbook", cell: (r) => r.submittedAt },
   { name: 'source_key', type: 'text', description: "upload bucket key of the month's current workbook", cell: (r) => r.sourceKey },
@@ -92,7 +94,7 @@ export const COMPLETENESS_COLUMNS: readonly Column<DepartmentReport>[] = [
   { name: 'months_on_time', type: 'integer', description: 'of those, months first reported by the due date', cell: (r) => r.monthsOnTime },
   { name: 'latest_upload_at', type: 'timestamp', description: "latest upload time among the year's current workbooks", cell: (r) => r.latestUploadAt },
   { name: 'empty_indicators', type: 'text', description: "indicator ids the month's workbook left empty, separated by spaces", cell: (r) => r.emptyIndicators.join(' ') },
-  { name: 'empty_count', type: 'integer', description: 'how many indicators were left empty', cell: (r) => r.emptyIndicators.length },
+  { name: 'empty_count', type: 'integer', description: 'how many indicators were left empty (flat files only)', cell: (r) => r.emptyIndicators.length },
 ];
 
 export const PROGRESS_DATASET: Dataset<SnapshotIndicator> = { name: 'progress', columns: PROGRESS_COLUMNS, rows: (s) => s.indicators };

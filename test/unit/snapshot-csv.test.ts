@@ -57,8 +57,8 @@ describe('snapshotCsv', () => {
 
   it('has the fixed header row and one row per catalog indicator', () => {
     expect(lines[0]).toBe(
-      'period,catalog_version,department,department_reported,indicator,indicator_zh,indicator_en,kind,unit,value,done,as_of,status,' +
-        'progress,expected_progress,run_rate_3m,run_rate_12m,required_run_rate,projected_value,target_type,comparison,target_value,reference,reference_value,baseline_value,baseline_date,baseline_assumed,deadline,note',
+      'period,catalog_version,department,department_reported,indicator,zh,en,kind,unit,value,done,as_of,status,' +
+        'progress,expected,run_rate_3m,run_rate_12m,required_run_rate,projected_value,target_type,comparison,target_value,reference,reference_value,baseline_value,baseline_date,baseline_assumed,deadline,note',
     );
     expect(lines[0]).toBe(PROGRESS_COLUMNS.map((column) => column.name).join(','));
     expect(lines.slice(1, -1)).toHaveLength(testCatalog.indicators.length);

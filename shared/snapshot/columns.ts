@@ -5,7 +5,7 @@ import type { Snapshot, SnapshotIndicator } from './snapshot.js';
 /**
  * The columns of the flat files (CSV and Parquet) and of the Glue tables, one list per dataset,
  * documented in docs/snapshot-schema.md. Changing a column is a new schema version. A column is named as its
- * JSON field, in snake_case (`asOf` → `as_of`); the few flat-only columns (`department_reported`, `done`,
+ * JSON field, in snake_case (`asOf` → `as_of`); the few flat-only columns (`department_reported`,
  * `empty_count`) say so in their meaning.
  */
 
@@ -33,8 +33,6 @@ export interface Dataset<Row> {
 const catalogVersionCell = (snapshot: Snapshot) => `v${snapshot.catalogVersion}`;
 const CATALOG_VERSION_MEANING = 'its version with a v before it (v2026.11.1)';
 
-const numberOrNull = (value: number | boolean | null) => (typeof value === 'number' ? value : null);
-const booleanOrNull = (value: number | boolean | null) => (typeof value === 'boolean' ? value : null);
 
 /**
  * One row per catalog indicator. Empty means null. Milestones carry their figure in `done`,
@@ -55,8 +53,8 @@ export const PROGRESS_COLUMNS: readonly Column<SnapshotIndicator>[] = [
   { name: 'en', type: 'text', description: 'indicator name, English', cell: (r) => r.en },
   { name: 'kind', type: 'text', description: 'stock, flow, ratio or milestone', cell: (r) => r.kind },
   { name: 'unit', type: 'text', description: 'catalog unit id of value, target, baseline and rates', cell: (r) => r.unit },
-  { name: 'value', type: 'decimal', description: 'latest level (stock, ratio) or cumulative level since the baseline (flow)', cell: (r) => numberOrNull(r.value) },
-  { name: 'done', type: 'boolean', description: 'milestone done (flat files only: JSON gives it as the boolean `value` of a milestone)', cell: (r) => booleanOrNull(r.value) },
+  { name: 'value', type: 'decimal', description: 'latest level (stock, ratio) or cumulative level since the baseline (flow)', cell: (r) => r.value },
+  { name: 'done', type: 'boolean', description: 'milestone done', cell: (r) => r.done },
   { name: 'as_of', type: 'month', description: 'latest month the figure draws on', cell: (r) => r.asOf },
   { name: 'status', type: 'text', description: 'achieved, on_track, at_risk, off_track, no_data, stale or no_target', cell: (r) => r.status },
   { name: 'progress', type: 'decimal', description: 'reach: share of the way from the baseline to the target, (value − baseline) ÷ (target − baseline); hold and relative: value ÷ the threshold (the target value, or the figure of the reference); milestone: 1 done, 0 not done; 1 or more means met', cell: (r) => r.progress },

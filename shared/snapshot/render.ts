@@ -24,6 +24,7 @@ const INDICATOR_FIELDS = {
   kind: true,
   unit: true,
   value: true,
+  done: true,
   asOf: true,
   status: true,
   progress: true,

@@ -145,8 +145,9 @@ export function targetText(row: SnapshotIndicator, words: CatalogWords = SHIPPED
 }
 
 export function valueText(row: SnapshotIndicator, words: CatalogWords = SHIPPED_WORDS): string {
+  // Asked of the type, not of null: a snapshot written before schema 4 has no `done` at all.
+  if (typeof row.done === 'boolean') return row.done ? '是 done' : '否 not done';
   if (row.value === null) return '–';
-  if (typeof row.value === 'boolean') return row.value ? '是 done' : '否 not done';
   return bilingualLine(quantity(row.value, words.unit(row.unit)));
 }
 

@@ -21,7 +21,15 @@ export interface Snapshot {
   departments: DepartmentReport[];
 }
 
-export interface SnapshotIndicator extends IndicatorProgress {
+/**
+ * One indicator's row of the month. Its figure is `value` for the kinds that count and `done` for a milestone, so
+ * that no field of the JSON, and no column of the flat files, holds numbers in some rows and booleans in others.
+ */
+export interface SnapshotIndicator extends Omit<IndicatorProgress, 'value'> {
+  /** Stock and ratio: the latest level; flow: the cumulative level; null for a milestone or without a figure. */
+  value: number | null;
+  /** A milestone: done or not; null for the other kinds or without a figure. */
+  done: boolean | null;
   department: string;
   zh: string;
   en: string;
@@ -47,15 +55,20 @@ export interface SnapshotInput {
 export function buildSnapshot({ catalog, period, observations, submissions, dueDay = DEFAULT_DUE_DAY }: SnapshotInput): Snapshot {
   const historyOf = historiesByIndicator(observations);
   const indicators = catalog.indicators.map(
-    (indicator): SnapshotIndicator => ({
-      ...catalogProgress(catalog, indicator, period, historyOf),
+    (indicator): SnapshotIndicator => {
+      const { value, ...progress } = catalogProgress(catalog, indicator, period, historyOf);
+      return {
+      ...progress,
+      value: typeof value === 'number' ? value : null,
+      done: typeof value === 'boolean' ? value : null,
       department: indicator.department,
       zh: indicator.zh,
       en: indicator.en,
       kind: indicator.kind,
       unit: indicator.unit,
       note: historyOf(indicator.id).find((o) => o.period === period)?.note ?? null,
-    }),
+      };
+    },
   );
   const departments = catalog.departments.map((department) =>
     departmentReport({

@@ -33,6 +33,7 @@ function row(fields: Partial<SnapshotIndicator>): SnapshotIndicator {
     runRate12m: 30,
     requiredRunRate: 51.5,
     projectedValue: 720,
+    done: null,
     note: null,
     ...fields,
   };
@@ -43,7 +44,7 @@ describe('valueText and targetText', () => {
     { case: 'a sum of money in 亿元', fields: { unit: 'cny_100m', value: 14.2 }, value: '14.2 亿元 / 14.2 100 million CNY' },
     { case: 'a ratio in its own unit', fields: { unit: 'patents_per_100m_cny_revenue', value: 0.85 }, value: '0.85 件/亿元营业收入 / 0.85 patents per 100 million CNY of revenue' },
     { case: 'binary noise removed', fields: { unit: 'percent', value: 0.1 + 0.2 }, value: '0.3 % / 0.3 percent' },
-    { case: 'a milestone done', fields: { unit: 'done', value: true }, value: '是 done' },
+    { case: 'a milestone done', fields: { unit: 'done', value: null, done: true }, value: '是 done' },
     { case: 'no figure', fields: { value: null }, value: '–' },
   ])('writes $case with the catalog unit words', ({ fields, value }) => {
     expect(valueText(row(fields), words)).toBe(value);
@@ -85,7 +86,7 @@ describe('gapLines', () => {
       fields: { targetType: 'relative', comparison: 'greater_than', unit: 'percent', value: 2.4, referenceValue: 2.4, targetValue: null },
       lines: ['须高于 2.4 % / must exceed 2.4 percent'],
     },
-    { case: 'a milestone', fields: { targetType: 'milestone', unit: 'done', value: false, status: 'at_risk' }, lines: [] },
+    { case: 'a milestone', fields: { targetType: 'milestone', unit: 'done', value: null, done: false, status: 'at_risk' }, lines: [] },
   ] as const)('says $case in the indicator unit', ({ fields, lines }) => {
     expect(gapLines(row(fields), words)).toEqual(lines);
   });

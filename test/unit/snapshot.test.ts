@@ -20,11 +20,12 @@ describe('buildSnapshot', () => {
   });
 
   it('works out each row from its own history up to the month and from its reference', () => {
-    expect(snapshot.indicators.map(({ indicator, value, asOf, referenceValue, status }) => ({ indicator, value, asOf, referenceValue, status }))).toEqual([
-      { indicator: 'sci.platforms', value: 7, asOf: '2026-11', referenceValue: null, status: 'on_track' },
-      { indicator: 'sci.rd_intensity', value: 2.5, asOf: '2026-11', referenceValue: 2.4, status: 'achieved' },
-      { indicator: 'sci.city_average', value: 2.4, asOf: '2026-11', referenceValue: null, status: 'no_target' },
-      { indicator: 'edu.designation', value: false, asOf: '2026-09', referenceValue: null, status: 'at_risk' },
+    expect(snapshot.indicators.map(({ indicator, value, done, asOf, referenceValue, status }) => ({ indicator, value, done, asOf, referenceValue, status }))).toEqual([
+      { indicator: 'sci.platforms', value: 7, done: null, asOf: '2026-11', referenceValue: null, status: 'on_track' },
+      { indicator: 'sci.rd_intensity', value: 2.5, done: null, asOf: '2026-11', referenceValue: 2.4, status: 'achieved' },
+      { indicator: 'sci.city_average', value: 2.4, done: null, asOf: '2026-11', referenceValue: null, status: 'no_target' },
+      // A milestone's figure is `done`: `value` holds numbers only.
+      { indicator: 'edu.designation', value: null, done: false, asOf: '2026-09', referenceValue: null, status: 'at_risk' },
     ]);
   });
 
@@ -87,7 +88,7 @@ describe('snapshotJson', () => {
     const parsed = JSON.parse(json) as Snapshot;
     expect(Object.keys(parsed)).toEqual(['schemaVersion', 'period', 'catalogVersion', 'indicators', 'departments']);
     expect(Object.keys(parsed.indicators[0] ?? {})).toEqual([
-      'indicator', 'department', 'zh', 'en', 'kind', 'unit', 'value', 'asOf', 'status', 'progress', 'expected',
+      'indicator', 'department', 'zh', 'en', 'kind', 'unit', 'value', 'done', 'asOf', 'status', 'progress', 'expected',
       'runRate3m', 'runRate12m', 'requiredRunRate', 'projectedValue',
       'targetType', 'comparison', 'targetValue', 'reference', 'referenceValue', 'baselineValue', 'baselineDate', 'baselineAssumed', 'deadline', 'note',
     ]);

@@ -45,6 +45,15 @@ const MEDIA_TYPES: Record<string, string> = {
 const [localSignInMethod = '', localSignInPath = ''] = API_ROUTES.localSignIn.split(' ');
 const signInSchema = z.strictObject({ user: z.string().min(1) });
 
+/** A path's percent-encoding undone; null for one that is not valid percent-encoding, which names no file. */
+function decodedPath(path: string): string | null {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return null;
+  }
+}
+
 /** A request's body, refused past MAX_BODY_BYTES. */
 async function bodyOf(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -135,7 +144,9 @@ export async function startLocalPortal({ stores, pageDirectory, port }: LocalPor
 
   async function page(url: URL, response: ServerResponse): Promise<void> {
     if (url.pathname === `/${PORTAL_CONFIG_FILE}`) return sendJson(response, 200, config);
-    const relative = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)).replace(/^[/\\]+/, '');
+    const decoded = decodedPath(url.pathname === '/' ? '/index.html' : url.pathname);
+    if (decoded === null) return send(response, 404, 'text/plain; charset=utf-8', 'not found');
+    const relative = normalize(decoded).replace(/^[/\\]+/, '');
     const path = join(pageDirectory, relative);
     if (!path.startsWith(`${pageDirectory}${sep}`)) return send(response, 404, 'text/plain; charset=utf-8', 'not found');
     const bytes = await readFile(path).catch(() => null);

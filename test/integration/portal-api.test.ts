@@ -113,6 +113,13 @@ describe('the portal API on the local stores', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it('answers 404 for a page path that is no file: outside the page, or not valid percent-encoding', async () => {
+    for (const path of ['/%E0%A4%A', '/..%2F..%2Fetc%2Fpasswd', '/no-such-file.js']) {
+      const response = await fetch(`${portal.url.slice(0, -1)}${path}`);
+      expect(response.status).toBe(404);
+    }
+  });
+
   it('refuses a local sign-in as a user who is none', async () => {
     const response = await fetch(new URL('api/local/sign-in', portal.url), { method: 'POST', body: JSON.stringify({ user: 'mallory' }) });
     expect(response.status).toBe(400);

@@ -1,9 +1,8 @@
 import ExcelJS from 'exceljs';
 import { withoutTimestamps } from '../workbook/zip.js';
 import { districtDateTimeAt, periodEnd } from '../calendar.js';
-import { catalog } from '../catalog/catalog.js';
 import type { ProgressStatus } from '../progress.js';
-import { headline, STATUS_LABELS, targetText, valueText, type Report } from './report-model.js';
+import { headline, STATUS_LABELS, targetText, valueText, type CatalogWords, type Report } from './report-model.js';
 import type { SnapshotIndicator } from './snapshot.js';
 
 /** Excel wants ARGB without the hash. */
@@ -26,16 +25,16 @@ const districtDateTimeCell = (instant: string | null) =>
   instant === null ? '–' : new Date(`${districtDateTimeAt(new Date(instant)).replace(' ', 'T')}:00Z`);
 
 /** A milestone's done/not done in words; a number stays a number, its unit in a column of its own. */
-const valueCell = (row: SnapshotIndicator) => (typeof row.value === 'number' ? row.value : valueText(row));
+const valueCell = (row: SnapshotIndicator, words: CatalogWords) => (typeof row.value === 'number' ? row.value : valueText(row, words));
 
 /**
  * report.xlsx: the report as a workbook, summary sheet first, one sheet per department, status
  * cells coloured by conditional formatting so a filtered or edited sheet keeps its colours.
  * Its document dates are the month's end and its zip entries carry no time, so the same month gives the same bytes.
- * Units are named from the shipped catalog, as the snapshot rows carry only their ids.
+ * Units and indicators are named by the report's catalog words, as the snapshot rows carry only their ids.
  */
 export async function reportXlsx(report: Report): Promise<Uint8Array> {
-  const { snapshot } = report;
+  const { snapshot, words } = report;
   const workbook = new ExcelJS.Workbook();
   const monthEnd = new Date(`${periodEnd(snapshot.period)}T00:00:00Z`);
   workbook.created = monthEnd;
@@ -53,7 +52,6 @@ export async function reportXlsx(report: Report): Promise<Uint8Array> {
   summary
     .addRow(['部门 Department', '本月已报送 Reported', '按时 On time', '已报送/应报送 Received/expected', '最近上传（北京时间）Latest upload (China time)', '未填指标 Left empty'])
     .font = { bold: true };
-  const indicatorNames = new Map(snapshot.indicators.map((row) => [row.indicator, row.zh]));
   for (const d of snapshot.departments) {
     summary.addRow([
       `${d.zh} ${d.en}`,
@@ -61,7 +59,7 @@ export async function reportXlsx(report: Report): Promise<Uint8Array> {
       yesNoText(d.onTime),
       `${d.monthsReceived}/${d.monthsExpected}`,
       districtDateTimeCell(d.latestUploadAt),
-      d.emptyIndicators.map((id) => indicatorNames.get(id) ?? id).join('、'),
+      d.emptyIndicators.map((id) => words.indicator(id).zh).join('、'),
     ]);
   }
   summary.columns.forEach((column) => (column.width = 28));
@@ -84,13 +82,13 @@ export async function reportXlsx(report: Report): Promise<Uint8Array> {
     sheet.getRow(1).font = { bold: true };
     const rows = snapshot.indicators.filter((row) => row.department === department.department);
     for (const row of rows) {
-      const unit = catalog.unit(row.unit);
+      const unit = words.unit(row.unit);
       sheet.addRow({
         indicator: row.indicator,
         name: `${row.zh} ${row.en}`,
-        value: valueCell(row),
+        value: valueCell(row, words),
         unit: `${unit.zh} ${unit.en}`,
-        target: targetText(row),
+        target: targetText(row, words),
         progress: row.progress,
         expected: row.expected,
         status: statusText(row.status),

@@ -86,11 +86,8 @@ export function monthsOf({ year, dueDay, now, submissions, uploads }: MonthsInpu
     // The table is the record of accepted figures; an accepted report not yet seen there is still being committed.
     const status: MonthStatus = submission ? (isCorrected(submission) ? 'corrected' : 'accepted') : statusOfUploads === 'accepted' ? 'processing' : statusOfUploads;
     const candidates = [...tried.map(monthUploadOf), ...(submission ? [submittedUpload(submission, uploads)] : [])];
-    const latestUpload = candidates.reduce<MonthUpload | null>((latest, candidate) => {
-      if (latest === null || candidate.uploadedAt > latest.uploadedAt) return candidate;
-      // The same upload, seen as the submission and as a portal upload: the portal's knows its user.
-      return latest;
-    }, null);
+    // Ties keep the earlier candidate: the same upload seen as a portal upload and as the submission is the portal's, which knows its user.
+    const latestUpload = candidates.reduce<MonthUpload | null>((latest, candidate) => (latest === null || candidate.uploadedAt > latest.uploadedAt ? candidate : latest), null);
     const onTime = submission
       ? isOnTime(submission.firstUploadedAt ?? submission.uploadedAt, due)
       : isOnTime(now.toISOString(), due)

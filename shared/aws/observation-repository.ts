@@ -2,7 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type PutCommandInput, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { noteField, uploadedAfter, type Observation, type Slice, type Submission, type SupersededSlice, type UploadRef } from '../observation.js';
 import type { Period } from '../calendar.js';
-import type { CommitResult, ObservationHistory, ObservationRepository } from '../ports.js';
+import type { CommitResult, MonthReviews, PeriodRange, ObservationHistory, ObservationRepository } from '../ports.js';
+import { submittedReview, withCorrection, type FigureWarning, type MonthRecord, type PendingCorrection, type Review } from '../review/review.js';
 import { departmentPartition, OBSERVATION_TABLE_KEY } from './observation-table.js';
 
 /**
@@ -10,9 +11,11 @@ import { departmentPartition, OBSERVATION_TABLE_KEY } from './observation-table.
  *   pk = department#<department>  sk = submission#<period>             the month's current slice: its Submission and figures
  *   pk = department#<department>  sk = revision#<period>#<revision>  an earlier slice of the month, as it was while current
  *   pk = department#<department>  sk = upload#<uploadId>              an upload the portal granted (portal-uploads.ts)
- * A month's figures live in its submission item, so making an upload current is one conditional
- * PutItem: a slice becomes current whole or not at all, an upload that loses a race or is a duplicate
- * writes nothing, and reading a month costs one item however often it was corrected.
+ * A month's figures live in its submission item with their sign-off (review.ts): its state, explanations, pending
+ * correction, restatements and audit trail. Every change of the item is one PutItem conditional on the item's
+ * `version`, which each write raises: a slice becomes current whole or not at all, an upload or a decision that
+ * loses a race writes nothing and is decided again on what won, and reading a month costs one item however often
+ * it was corrected.
  * Before the switch, the slice being replaced is copied to its revision item. The copy is the same
  * whichever upload makes it, so a retried or racing commit rewrites the same bytes; a copy left by a
  * crash before the switch has the current item's own revision number and is never read as history.
@@ -26,17 +29,30 @@ const revisionPrefix = (period: Period) => `revision#${period}#`;
 /** Zero-padded so that revisions sort as numbers. */
 const revisionKey = (period: Period, revision: number) => `${revisionPrefix(period)}${String(revision).padStart(6, '0')}`;
 
-/** Another upload of the same month switching the slice in between is retried this many times. */
-const MAX_COMMIT_ATTEMPTS = 3;
+/**
+ * A write (an upload, a decision, an explanation, the lock) lost to another is decided again on what won, this many
+ * times: heads, clerks, uploads and the snapshot seldom touch one month within the same second more often than that.
+ */
+const MAX_WRITE_ATTEMPTS = 10;
 
 /** A figure as its slice stores it: the rest of its lineage is the slice's upload. Items written before notes were read have none. */
 type StoredFigure = Pick<Observation, 'indicator' | 'value' | 'unit' | 'note'> & Pick<Observation['lineage'], 'sheet' | 'cell'>;
+
+/** A pending correction as the item stores it: its upload, and its figures without the lineage the upload gives. */
+interface StoredCorrection extends Omit<PendingCorrection, 'slice'> {
+  submission: Submission;
+  figures: StoredFigure[];
+}
 
 /** What a slice item stores beside the Submission itself. */
 interface SliceItem extends Submission {
   /** 1 for the month's first slice, one more for each correction. */
   revision: number;
   figures: StoredFigure[];
+  /** Raised by every write of the item; absent on items written before sign-off, which count as version 0. */
+  version?: number;
+  /** Absent on items written before sign-off: those figures are submitted, awaiting the head. */
+  review?: Omit<Review, 'correction'> & { correction: StoredCorrection | null };
 }
 
 function storedFigure({ indicator, value, unit, note, lineage }: Observation): StoredFigure {
@@ -44,7 +60,8 @@ function storedFigure({ indicator, value, unit, note, lineage }: Observation): S
 }
 
 function submissionOf(item: SliceItem): Submission {
-  const { [PK]: _pk, [SK]: _sk, entity: _entity, revision: _revision, figures: _figures, ...submission } = item as SliceItem & Record<string, unknown>;
+  const { [PK]: _pk, [SK]: _sk, entity: _entity, revision: _revision, figures: _figures, version: _version, review: _review, ...submission } = item as SliceItem &
+    Record<string, unknown>;
   return submission as unknown as Submission;
 }
 
@@ -58,12 +75,15 @@ class EarlierLayoutError extends Error {
 
 function sliceOf(item: SliceItem): Slice {
   if (!Array.isArray(item.figures)) throw new EarlierLayoutError(item.department, item.period);
-  const submission = submissionOf(item);
+  return sliceFrom(submissionOf(item), item.figures);
+}
+
+function sliceFrom(submission: Submission, figures: StoredFigure[]): Slice {
   const { department, period, bucket, key, versionId, sequencer, uploadedAt, uploader } = submission;
   const upload = { bucket, key, versionId, sequencer, uploadedAt, uploader };
   return {
     submission,
-    observations: item.figures.map(({ indicator, value, unit, note, sheet, cell }) => ({
+    observations: figures.map(({ indicator, value, unit, note, sheet, cell }) => ({
       department,
       indicator,
       period,
@@ -72,6 +92,40 @@ function sliceOf(item: SliceItem): Slice {
       ...noteField(note),
       lineage: { ...upload, sheet, cell },
     })),
+  };
+}
+
+/** The month as the item holds it; an item written before sign-off is submitted, with no history. */
+function recordOf(item: SliceItem): MonthRecord {
+  const slice = sliceOf(item);
+  const stored = item.review;
+  if (!stored) return { slice, revision: item.revision, review: submittedReview(undefined, slice, [], item.revision) };
+  const { correction, ...review } = stored;
+  return {
+    slice,
+    revision: item.revision,
+    review: { ...review, correction: correction && { slice: sliceFrom(correction.submission, correction.figures), warnings: correction.warnings, explanations: correction.explanations } },
+  };
+}
+
+/** The item of a month's record, one version on from the item it was read as. */
+function itemOf(record: MonthRecord, previous: SliceItem | undefined): SliceItem {
+  const { correction, ...review } = record.review;
+  return {
+    ...withoutUndefined(record.slice.submission),
+    firstUploadedAt: previous ? (previous.firstUploadedAt ?? previous.uploadedAt) : record.slice.submission.uploadedAt,
+    revision: record.revision,
+    figures: record.slice.observations.map(storedFigure),
+    version: (previous?.version ?? 0) + 1,
+    review: withoutUndefinedDeep({
+      ...review,
+      correction: correction && {
+        submission: correction.slice.submission,
+        figures: correction.slice.observations.map(storedFigure),
+        warnings: correction.warnings,
+        explanations: correction.explanations,
+      },
+    }),
   };
 }
 
@@ -88,7 +142,10 @@ function uploadRefOf({ key, versionId, sequencer, uploadedAt, reportKey }: Submi
 const withoutUndefined = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 
-export function dynamoObservationRepository(client: DynamoDBDocumentClient, tableName: string): ObservationRepository & ObservationHistory {
+/** The same, all the way down: a review holds submissions whose versionId is absent on unversioned buckets. */
+const withoutUndefinedDeep = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export function dynamoObservationRepository(client: DynamoDBDocumentClient, tableName: string): ObservationRepository & ObservationHistory & MonthReviews {
   async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<SliceItem[]> {
     const items: SliceItem[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -108,13 +165,17 @@ export function dynamoObservationRepository(client: DynamoDBDocumentClient, tabl
       ExpressionAttributeValues: { ':pk': departmentPartition(department), ':from': from, ':to': to },
     });
 
-  /** A strongly consistent read: the commit's condition rests on it. */
+  /** A strongly consistent read: the conditional writes rest on it. */
   async function itemAt(department: string, sortKey: string): Promise<SliceItem | undefined> {
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { [PK]: departmentPartition(department), [SK]: sortKey }, ConsistentRead: true }));
     return Item as SliceItem | undefined;
   }
 
-  const currentItem = (department: string, period: Period) => itemAt(department, submissionKey(period));
+  async function currentItem(department: string, period: Period): Promise<SliceItem | undefined> {
+    const item = await itemAt(department, submissionKey(period));
+    if (item && !Array.isArray(item.figures)) throw new EarlierLayoutError(department, period);
+    return item;
+  }
 
   async function revisionItem(department: string, period: Period, revision: number): Promise<SliceItem> {
     const item = await itemAt(department, revisionKey(period, revision));
@@ -129,11 +190,21 @@ export function dynamoObservationRepository(client: DynamoDBDocumentClient, tabl
     );
   }
 
-  /** Makes the slice current if the month is still at the revision read; false when another upload got there first. */
-  async function switchTo(next: SliceItem, previous: SliceItem | undefined): Promise<boolean> {
-    const guard: Partial<PutCommandInput> = previous
-      ? { ConditionExpression: '#revision = :previous', ExpressionAttributeNames: { '#revision': 'revision' }, ExpressionAttributeValues: { ':previous': previous.revision } }
-      : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } };
+  /**
+   * Writes the month's item if it is still the version read; false when another write got there first. A write that
+   * makes another slice current copies the slice it replaces to its revision item first.
+   */
+  async function write(next: SliceItem, previous: SliceItem | undefined): Promise<boolean> {
+    if (previous && previous.revision !== next.revision) await put(previous, revisionKey(previous.period, previous.revision), 'Revision');
+    const guard: Partial<PutCommandInput> = !previous
+      ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } }
+      : previous.version === undefined
+        ? {
+            ConditionExpression: 'attribute_not_exists(#version) AND #revision = :revision',
+            ExpressionAttributeNames: { '#version': 'version', '#revision': 'revision' },
+            ExpressionAttributeValues: { ':revision': previous.revision },
+          }
+        : { ConditionExpression: '#version = :version', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': previous.version } };
     try {
       await put(next, submissionKey(next.period), 'Submission', guard);
       return true;
@@ -143,41 +214,79 @@ export function dynamoObservationRepository(client: DynamoDBDocumentClient, tabl
     }
   }
 
+  /** What an upload does to the month as read: nothing, a new current slice, or a locked month's pending correction. */
+  async function received(previous: SliceItem | undefined, slice: Slice, warnings: FigureWarning[]): Promise<{ result: CommitResult; next?: MonthRecord }> {
+    const { submission } = slice;
+    const record = previous && recordOf(previous);
+    const pending = record?.review.correction?.slice.submission;
+    // The upload competes with the newest it would replace: a locked month's pending correction, else the current slice.
+    const rival = pending ?? (previous && submissionOf(previous));
+    if (rival?.contentSha256 === submission.contentSha256) {
+      if (!isSameUpload(rival, submission)) return { result: { outcome: 'duplicate', replaced: null } };
+      // This very upload already made its write: a redelivery after a crash past it reports what it did.
+      if (pending) return { result: { outcome: 'held', replaced: record.slice } };
+      const { revision } = previous as SliceItem;
+      return { result: { outcome: 'committed', replaced: revision > 1 ? sliceOf(await revisionItem(submission.department, submission.period, revision - 1)) : null } };
+    }
+    if (rival && uploadedAfter(rival, submission)) return { result: { outcome: 'superseded', replaced: null } };
+    if (record && record.review.lockedAt !== null) return { result: { outcome: 'held', replaced: record.slice }, next: withCorrection(record, slice, warnings) };
+    const revision = (record?.revision ?? 0) + 1;
+    return {
+      result: { outcome: 'committed', replaced: record?.slice ?? null },
+      next: { slice, revision, review: submittedReview(record?.review, slice, warnings, revision) },
+    };
+  }
+
+  async function monthsIn(department: string, { from, to }: PeriodRange): Promise<MonthRecord[]> {
+    // "$" sorts right after "#" and every digit, so the range ends after the last key of `to`.
+    const items = await queryRange(department, submissionKey(from), `${submissionKey(to)}$`);
+    return items.map(recordOf);
+  }
+
   return {
-    async commit(submission, observations): Promise<CommitResult> {
-      for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
+    async commit(submission, observations, warnings = []): Promise<CommitResult> {
+      for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
         const previous = await currentItem(submission.department, submission.period);
-        if (previous && !Array.isArray(previous.figures)) throw new EarlierLayoutError(submission.department, submission.period);
-        if (previous?.contentSha256 === submission.contentSha256) {
-          if (!isSameUpload(previous, submission)) return { outcome: 'duplicate', replaced: null };
-          // This very upload is already current: a redelivery after a crash past the switch. It reports what the
-          // upload did, against the slice it replaced, which the switch left in its revision item.
-          return { outcome: 'committed', replaced: previous.revision > 1 ? sliceOf(await revisionItem(previous.department, previous.period, previous.revision - 1)) : null };
-        }
-        if (previous && uploadedAfter(submissionOf(previous), submission)) return { outcome: 'superseded', replaced: null };
-        if (previous) await put(previous, revisionKey(previous.period, previous.revision), 'Revision');
-        const next: SliceItem = {
-          ...withoutUndefined(submission),
-          firstUploadedAt: previous ? (previous.firstUploadedAt ?? previous.uploadedAt) : submission.uploadedAt,
-          revision: (previous?.revision ?? 0) + 1,
-          figures: observations.map(storedFigure),
-        };
-        if (await switchTo(next, previous)) return { outcome: 'committed', replaced: previous ? sliceOf(previous) : null };
+        const { result, next } = await received(previous, { submission, observations }, warnings);
+        if (!next || (await write(itemOf(next, previous), previous))) return result;
       }
       throw new Error(
-        `${submission.department} ${submission.period}: the month's submission kept changing during ${MAX_COMMIT_ATTEMPTS} attempts to commit`,
+        `${submission.department} ${submission.period}: the month's submission kept changing during ${MAX_WRITE_ATTEMPTS} attempts to commit`,
       );
     },
 
-    async slicesIn(department, { from, to }) {
-      // "$" sorts right after "#" and every digit, so the range ends after the last key of `to`.
-      const items = await queryRange(department, submissionKey(from), `${submissionKey(to)}$`);
-      return items.map(sliceOf);
+    async slicesIn(department, months) {
+      return (await monthsIn(department, months)).map((record) => record.slice);
     },
+
+    monthsIn,
 
     async submission(department, period) {
       const item = await currentItem(department, period);
       return item ? submissionOf(item) : undefined;
+    },
+
+    async month(department, period) {
+      const item = await currentItem(department, period);
+      return item && recordOf(item);
+    },
+
+    async update(department, period, step) {
+      for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+        const previous = await currentItem(department, period);
+        if (!previous) return undefined;
+        const next = step(recordOf(previous));
+        if (next === null) return recordOf(previous);
+        if (await write(itemOf(next, previous), previous)) return next;
+      }
+      throw new Error(`${department} ${period}: the month kept changing during ${MAX_WRITE_ATTEMPTS} attempts to update it`);
+    },
+
+    async trail(department, period) {
+      const current = await currentItem(department, period);
+      if (!current) return [];
+      const earlier = current.revision > 1 ? await queryRange(department, revisionKey(period, 1), revisionKey(period, current.revision - 1)) : [];
+      return [...earlier, current].flatMap((item) => recordOf(item).review.audit);
     },
 
     async history(department, period) {

@@ -10,6 +10,7 @@ import { problemAt } from '../workbook/problems.js';
 import { assessmentJson, assessWorkbook, problemOf, refusedUpload, type Assessment, type ImportSummary } from './assess.js';
 import { annotation, DEFAULT_MAX_ANNOTATED_BYTES, markedWorkbook, whyNotAnnotated, type Annotation } from './annotation.js';
 import { changesBetween, type Change } from './changes.js';
+import { figureWarnings, type FigureWarning } from '../review/review.js';
 
 /** What an accepted upload did to one department-month. */
 export interface SliceReport {
@@ -87,7 +88,7 @@ function overallOutcome(slices: SliceReport[]): CommitOutcome | null {
 export function makeIngest(ports: {
   catalog: Catalog;
   objects: ObjectStore;
-  observations: ObservationRepository;
+  observations: Pick<ObservationRepository, 'commit' | 'slicesIn'>;
   clock: Clock;
   logger: Logger;
   /** Each option not given takes its default. */
@@ -97,10 +98,10 @@ export function makeIngest(ports: {
   const options: IngestOptions = { ...DEFAULT_INGEST_OPTIONS, ...ports.options };
   const { limits } = options;
 
-  /** What committing one month did, figure by figure against the slice it replaced. */
-  async function commitMonth(submission: Submission, month: Observation[]): Promise<SliceReport> {
-    const { outcome, replaced } = await observations.commit(submission, month);
-    if (outcome !== 'committed') return { period: submission.period, outcome, replaced: null, changes: [] };
+  /** What committing one month did, figure by figure against the slice it replaced (or, held, would replace once approved). */
+  async function commitMonth(submission: Submission, month: Observation[], warnings: FigureWarning[]): Promise<SliceReport> {
+    const { outcome, replaced } = await observations.commit(submission, month, warnings);
+    if (outcome !== 'committed' && outcome !== 'held') return { period: submission.period, outcome, replaced: null, changes: [] };
     if (!replaced) return { period: submission.period, outcome, replaced: null, changes: changesBetween([], month) };
     const { key, versionId, sequencer, uploadedAt, reportKey } = replaced.submission;
     return {
@@ -126,6 +127,8 @@ export function makeIngest(ports: {
         lineage: lineageOf(upload, figure),
       }),
     );
+    // The figures' warnings travel with each month, which cannot be approved until they are explained.
+    const warned = figureWarnings(catalog, assessment.figures, assessment.warnings);
     const slices: SliceReport[] = [];
     for (const [period, month] of byPeriod(accepted)) {
       const submission: Submission = {
@@ -141,7 +144,8 @@ export function makeIngest(ports: {
         indicators: month.map((o) => o.indicator),
         reportKey,
       };
-      slices.push(await commitMonth(submission, month));
+      const warnings = warned.filter((w) => w.period === period).map(({ period: _period, ...warning }) => warning);
+      slices.push(await commitMonth(submission, month, warnings));
     }
     return slices;
   }

@@ -204,7 +204,7 @@ export function makeRebuild(ports: {
   catalog: Catalog;
   archive: UploadArchive;
   objects: ObjectStore;
-  observations: ObservationRepository;
+  observations: Pick<ObservationRepository, 'commit' | 'slicesIn'>;
   table: TableContents;
   logger: Logger;
   options?: Partial<IngestOptions>;
@@ -262,7 +262,7 @@ export function makeRebuild(ports: {
     const summary: RebuildSummary = {
       uploads: replays.length,
       replayed: 0,
-      outcomes: { committed: 0, duplicate: 0, superseded: 0, rejected: 0 },
+      outcomes: { committed: 0, duplicate: 0, superseded: 0, held: 0, rejected: 0 },
       itemsWritten: null,
       withoutReport: [],
       differing: [],

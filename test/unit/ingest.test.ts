@@ -34,7 +34,7 @@ class MemoryObjects implements ObjectStore {
 }
 
 /** Takes every commit; the table's own rules run against dynalite in test/integration. */
-class RecordingObservations implements ObservationRepository {
+class RecordingObservations implements Pick<ObservationRepository, 'commit' | 'slicesIn'> {
   readonly commits: Slice[] = [];
   readonly reads: PeriodRange[] = [];
 
@@ -47,8 +47,6 @@ class RecordingObservations implements ObservationRepository {
     this.reads.push(months);
     return [];
   }
-
-  submission = async () => undefined;
 }
 
 const upload = (key: string): Upload => ({ bucket: 'uploads', key, versionId: 'v1', sequencer: '0A', uploadedAt: '2026-12-02T01:00:00.000Z' });

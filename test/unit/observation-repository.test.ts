@@ -36,7 +36,7 @@ describe('the observation repository under DynamoDB faults', () => {
     dynamo.on(GetCommand).resolves({});
     dynamo.on(PutCommand).rejects(lostRace());
     await expect(repository.commit(submission('science', '2026-11'), [observation('sci.a', '2026-11', 1)])).rejects.toThrow(
-      "science 2026-11: the month's submission kept changing during 3 attempts to commit",
+      "science 2026-11: the month's submission kept changing during 10 attempts to commit",
     );
   });
 });

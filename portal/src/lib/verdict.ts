@@ -49,6 +49,10 @@ const OUTCOME_TEXT: Record<CommitOutcome, Bilingual> = {
   committed: { zh: '已写入', en: 'recorded' },
   duplicate: { zh: '与已接收的文件相同，未作更改', en: 'the same as the workbook already accepted; nothing changed' },
   superseded: { zh: '本月已有更新的上传，本文件未替换其数据', en: 'a newer upload for the month came first; this one replaced nothing' },
+  held: {
+    zh: '该月已发布并锁定：本次更正待区改革办批准，批准前仍以已发布的数据为准',
+    en: "the month is published and locked: this correction waits for the reform office's approval, and the published figures stand until then",
+  },
 };
 
 const CHANGE_TEXT: Record<Change['change'], Bilingual> = {

@@ -50,7 +50,7 @@ export interface IngestOptions {
 /** A monthly workbook is tens of kilobytes; an .xlsx of this size already takes hundreds of megabytes opened whole. */
 const DEFAULT_INGEST_OPTIONS: IngestOptions = { maxAnnotatedBytes: DEFAULT_MAX_ANNOTATED_BYTES, limits: DEFAULT_READ_LIMITS };
 
-const MEDIA_TYPES = {
+export const MEDIA_TYPES = {
   json: 'application/json',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 } as const;

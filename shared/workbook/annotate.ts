@@ -175,7 +175,16 @@ function uniqueSheetName(workbook: ExcelJS.Workbook, name: string): string {
   return candidate;
 }
 
-function addSummary(workbook: ExcelJS.Workbook, findings: readonly Finding[], marked: Map<Finding, ExcelJS.Cell>): void {
+/** The head's return of the month, which the summary shows above the problems: it is what the clerk acts on first. */
+export interface ReturnNotice {
+  /** Who returned it and when, in district time: "head.science, 2026-12-03 09:51". */
+  byAndWhen: string;
+  reason: string;
+}
+
+const RETURNED_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF4B183' } };
+
+function addSummary(workbook: ExcelJS.Workbook, findings: readonly Finding[], marked: Map<Finding, ExcelJS.Cell>, returned: ReturnNotice | undefined): void {
   const sheet = workbook.addWorksheet(uniqueSheetName(workbook, SUMMARY_SHEET), { views: [{ state: 'frozen', ySplit: 1 }] });
   // The summary comes first, so the file opens on it; the typings leave out the order exceljs sorts sheets by.
   const ordered = (s: ExcelJS.Worksheet) => s as unknown as { orderNo: number };
@@ -183,6 +192,18 @@ function addSummary(workbook: ExcelJS.Workbook, findings: readonly Finding[], ma
   workbook.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: 0, visibility: 'visible' }];
   sheet.columns = SUMMARY_COLUMNS.map(({ header, width }) => ({ header, width }));
   sheet.getRow(1).font = { bold: true };
+  if (returned) {
+    const row = sheet.addRow([
+      '',
+      '退回 Returned',
+      '',
+      '',
+      'review.returned',
+      `负责人退回（${returned.byAndWhen}）：${returned.reason}\n请按理由改正后重新上传，或在门户中说明警告。\nReturned by the head (${returned.byAndWhen}): ${returned.reason}\nCorrect the workbook and upload it again, or explain the warnings on the portal.`,
+    ]);
+    row.getCell(2).fill = RETURNED_FILL;
+    row.getCell(6).alignment = { wrapText: true, vertical: 'top' };
+  }
   if (findings.length === 0) {
     sheet.addRow(['', '', '', '', '', '没有发现问题 / No problems found']);
     return;
@@ -220,11 +241,11 @@ async function checkEveryCellKept(workbook: ExcelJS.Workbook, bytes: Uint8Array)
  * The workbook with its problems marked, as .xlsx bytes, opened by exceljs as it can open it (openableByExceljs).
  * Throws if exceljs cannot load it, and CopyWouldLoseCells if it loads without some of the cells.
  */
-export async function annotateWorkbook(bytes: Uint8Array, findings: readonly Finding[]): Promise<Uint8Array> {
+export async function annotateWorkbook(bytes: Uint8Array, findings: readonly Finding[], returned?: ReturnNotice): Promise<Uint8Array> {
   const workbook = new ExcelJS.Workbook();
   const openable = openableByExceljs(bytes);
   await workbook.xlsx.load(Buffer.from(openable.buffer, openable.byteOffset, openable.byteLength) as unknown as ExcelJS.Buffer);
   await checkEveryCellKept(workbook, bytes);
-  addSummary(workbook, findings, markCells(workbook, findings));
+  addSummary(workbook, findings, markCells(workbook, findings), returned);
   return new Uint8Array(await workbook.xlsx.writeBuffer());
 }

@@ -6,32 +6,9 @@ import type { Upload } from '../../shared/observation.js';
 import { DEFAULT_READ_LIMITS } from '../../shared/workbook/limits.js';
 import type { Observation, Slice, Submission } from '../../shared/observation.js';
 import type { Catalog } from '../../shared/catalog/catalog.js';
-import type { CommitResult, ObjectRef, ObjectStore, ObjectTooLarge, ObservationRepository, PeriodRange } from '../../shared/ports.js';
+import type { CommitResult, ObservationRepository, PeriodRange } from '../../shared/ports.js';
 import { EXPANDING_SHEETS, withSheetXml } from './sheet-xml.js';
-
-type Put = { bucket: string; key: string; body: string | Uint8Array; contentType: string };
-
-/** Objects in memory, with what each put was given, in order. */
-class MemoryObjects implements ObjectStore {
-  readonly objects = new Map<string, { body: string | Uint8Array; contentType: string }>();
-  readonly puts: Put[] = [];
-
-  async get({ bucket, key }: ObjectRef, { maxBytes }: { maxBytes: number }): Promise<Uint8Array | ObjectTooLarge> {
-    const stored = this.objects.get(`${bucket}/${key}`)?.body;
-    if (stored === undefined) throw new Error(`no object ${key}`);
-    const bytes = typeof stored === 'string' ? new TextEncoder().encode(stored) : stored;
-    return bytes.byteLength > maxBytes ? { tooLarge: true, size: bytes.byteLength } : bytes;
-  }
-
-  async put(object: Put) {
-    this.puts.push(object);
-    this.objects.set(`${object.bucket}/${object.key}`, { body: object.body, contentType: object.contentType });
-  }
-
-  report(key: string): ImportReport {
-    return JSON.parse(String(this.objects.get(`uploads/${key}`)?.body)) as ImportReport;
-  }
-}
+import { MemoryObjects } from '../memory-objects.js';
 
 /** Takes every commit; the table's own rules run against dynalite in test/integration. */
 class RecordingObservations implements Pick<ObservationRepository, 'commit' | 'slicesIn'> {

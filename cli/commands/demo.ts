@@ -1,8 +1,16 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
+import type { Period } from '../../shared/calendar.js';
 import { catalog } from '../../shared/catalog/catalog.js';
+import type { MonthReviews } from '../../shared/ports.js';
+import { decide, ReviewRefusal } from '../../shared/review/review.js';
+import type { Principal } from '../../shared/roles.js';
 import { uploadKey } from '../../shared/s3-keys.js';
 import { startLocalPipeline, type LocalPipeline } from '../local/pipeline.js';
+import { LOCAL_RESOURCES } from '../local/stores.js';
+import { localUsers } from '../local/sign-in.js';
 import type { CliArgs } from '../main.js';
 import { samplePeriods, sampleWorkbooks } from '../samples.js';
 import { printSnapshot } from './snapshot.js';
@@ -18,10 +26,41 @@ async function keptSample(path: string, fresh: Uint8Array): Promise<Uint8Array> 
 }
 
 /**
+ * Each department's head signs off the sample months before the latest, as the local head user would on the portal;
+ * the latest month stays submitted, provisional in its snapshot, for the portal's month page to show. A month whose
+ * warnings are not explained stays submitted too, and the demo says why.
+ */
+async function signOff(reviews: MonthReviews, periods: readonly Period[], now: Date): Promise<void> {
+  for (const user of localUsers(catalog.departments.map((department) => department.id))) {
+    const principal: Principal = { user: user.id, email: user.email, roles: user.roles };
+    for (const role of user.roles) {
+      if (role.kind !== 'head') continue;
+      const approved: Period[] = [];
+      for (const period of periods) {
+        // The step runs again when another write wins meanwhile: what counts is whether its last run signed off.
+        let signed = false;
+        try {
+          await reviews.update(role.department, period, (record) => {
+            signed = record.review.state === 'submitted' && record.review.lockedAt === null;
+            return signed ? decide(record, 'approve', undefined, principal, now).record : null;
+          });
+          if (signed) approved.push(period);
+        } catch (error) {
+          if (!(error instanceof ReviewRefusal)) throw error;
+          console.log(`${user.id} left ${period} submitted: ${error.text.en}`);
+        }
+      }
+      if (approved.length > 0) console.log(`${user.id} approved ${approved.length} month(s): ${approved.join(', ')}`);
+    }
+  }
+}
+
+/**
  * The whole pipeline on the local stores: sample workbooks for every department and month go
- * into the upload bucket, the ingest function handles each S3 event, and the snapshot function
- * runs for the latest month. Safe to run again: the sample files written the first time are
- * uploaded again as they are, and identical uploads change nothing. Returns how many were rejected.
+ * into the upload bucket, the ingest function handles each S3 event, the heads sign off the
+ * months before the latest, and the snapshot function publishes the latest month. Safe to run
+ * again: the sample files written the first time are uploaded again as they are, identical
+ * uploads change nothing, and a published month is not written again. Returns how many were rejected.
  */
 export async function runDemo(pipeline: LocalPipeline, data: string): Promise<number> {
   const samplesDirectory = resolve(join(data, 'samples'));
@@ -35,8 +74,12 @@ export async function runDemo(pipeline: LocalPipeline, data: string): Promise<nu
       console.log(`${status.padEnd(8)} ${key.padEnd(44)} ${(outcome ?? '').padEnd(10)} → ${reportKey}`);
     }
   }
+  const periods = samplePeriods();
+  console.log('');
+  const reviews = dynamoObservationRepository(DynamoDBDocumentClient.from(pipeline.stores.dynamo), LOCAL_RESOURCES.observationsTable);
+  await signOff(reviews, periods.slice(0, -1), new Date());
   console.log(`\nSample workbooks: ${samplesDirectory}\n`);
-  const latest = samplePeriods().at(-1);
+  const latest = periods.at(-1);
   if (latest) await printSnapshot(pipeline, latest, data);
   return rejected;
 }

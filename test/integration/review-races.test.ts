@@ -60,6 +60,7 @@ const warning = (indicator: string): FigureWarning => ({ indicator, code: 'value
 
 const headOf = (department: string, user = 'head-wang') => principalOf(user, null, [`head:${department}`]);
 const clerkOf = (department: string) => principalOf('clerk-li', null, [`clerk:${department}`]);
+const office = principalOf('office-sun', null, ['office']);
 
 const revisionSortKey = (revision: number) => `revision#${PERIOD}#${String(revision).padStart(6, '0')}`;
 
@@ -245,5 +246,30 @@ describe('a correction racing the lock of its month', () => {
       expect(await itemsOf(department)).toEqual(items);
     }
     expect(orders.committedThenLocked + orders.lockedThenHeld).toBe(ROUNDS);
+  });
+});
+
+describe("a locked month's correction approved by the reform office", () => {
+  it('lists every step of the sign-off once in the trail, each with the revision it was about', async () => {
+    const department = await submittedMonth('restated');
+    await repository.update(department, PERIOD, (record) => decide(record, 'approve', undefined, headOf(department), NOW).record);
+    await repository.update(department, PERIOD, (record) => locked(record, new Date(LOCKED_AT)));
+    expect((await repository.commit(upload(department, 2), figuresOf(department, 5), [warning('sci.rd_intensity')])).outcome).toBe('held');
+    await repository.update(department, PERIOD, (record) => explain(record, { 'sci.rd_intensity': 'the survey was redone' }, clerkOf(department), NOW, 2));
+    const restated = await repository.update(department, PERIOD, (record) => decide(record, 'approve', 'the count missed a platform', office, NOW, 2).record);
+
+    expect(restated).toMatchObject({ revision: 2, review: { state: 'approved', lockedAt: LOCKED_AT, correction: null } });
+    expect(actionsOf(await repository.trail(department, PERIOD))).toEqual([
+      'submitted@1',
+      'explained@1',
+      'approved@1',
+      'locked@1',
+      'correction_submitted@2',
+      'explained@2',
+      'restated@2',
+    ]);
+    // The month's own item keeps this revision's steps only: the published revision's stay in its revision item.
+    expect(actionsOf(stored(await rawItem(department, `submission#${PERIOD}`)).review.audit)).toEqual(['restated@2']);
+    expect(stored(await rawItem(department, revisionSortKey(1))).review.state).toBe('approved');
   });
 });

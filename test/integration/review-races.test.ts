@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -271,5 +271,40 @@ describe("a locked month's correction approved by the reform office", () => {
     // The month's own item keeps this revision's steps only: the published revision's stay in its revision item.
     expect(actionsOf(stored(await rawItem(department, `submission#${PERIOD}`)).review.audit)).toEqual(['restated@2']);
     expect(stored(await rawItem(department, revisionSortKey(1))).review.state).toBe('approved');
+  });
+});
+
+describe("the copy of a month's revision made by an upload that loses its race", () => {
+  it("never overwrites the copy the winner made after a decision: the approval stays in the revision's audit", async () => {
+    const department = await submittedMonth('copy');
+    // The first upload reads the submitted month and is held just before its copy of revision 1 reaches the table.
+    let reachedCopy: () => void = () => undefined;
+    const atCopy = new Promise<void>((resolve) => (reachedCopy = resolve));
+    let releaseCopy: () => void = () => undefined;
+    const copyReleased = new Promise<void>((resolve) => (releaseCopy = resolve));
+    let held = false;
+    const slow = {
+      send: async (command: unknown) => {
+        if (!held && command instanceof PutCommand && command.input.Item?.entity === 'Revision') {
+          held = true;
+          reachedCopy();
+          await copyReleased;
+        }
+        return documents.send(command as PutCommand);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const late = dynamoObservationRepository(slow, TABLE).commit(upload(department, 2), figuresOf(department, 5), []);
+    await atCopy;
+
+    // Meanwhile the head approves revision 1, and a later upload makes revision 2, copying the approved revision 1.
+    await repository.update(department, PERIOD, (record) => decide(record, 'approve', undefined, headOf(department), NOW, 1).record);
+    expect((await repository.commit(upload(department, 3), figuresOf(department, 6), [])).outcome).toBe('committed');
+    releaseCopy();
+    expect(await late).toEqual({ outcome: 'superseded', replaced: null });
+
+    const first = stored(await rawItem(department, revisionSortKey(1)));
+    expect(first.review.state).toBe('approved');
+    expect(actionsOf(await repository.trail(department, PERIOD))).toEqual(['submitted@1', 'explained@1', 'approved@1', 'submitted@2']);
+    expect(stored(await rawItem(department, `submission#${PERIOD}`))).toMatchObject({ revision: 2, sequencer: upload(department, 3).sequencer, values: [6, 0.6] });
   });
 });

@@ -113,6 +113,11 @@ async function submittedMonth(race: string): Promise<string> {
   return department;
 }
 
+/** Runs a race ROUNDS times, each round on a month of a department of its own, submitted and explained. */
+async function rounds(race: string, round: (department: string, n: number) => Promise<void>): Promise<void> {
+  for (let n = 0; n < ROUNDS; n++) await round(await submittedMonth(race), n);
+}
+
 /** Starts a step after a head start of the other actor, so that the rounds interleave the two in many ways. */
 const after = <T>(headStart: number, start: () => Promise<T>): Promise<T> => new Promise<void>((resolve) => setTimeout(resolve, headStart)).then(start);
 
@@ -128,9 +133,7 @@ describe('two heads deciding the same month at once', () => {
     ['the same head twice', 'head-wang', false],
     ['two heads who both name the revision they saw', 'head-chen', true],
   ])('lets exactly one of an approval and a return land, for %s', { timeout: 120_000 }, async (_case, secondHead, givenRevision) => {
-    const winners = { approved: 0, returned: 0 };
-    for (let round = 0; round < ROUNDS; round++) {
-      const department = await submittedMonth('heads');
+    await rounds('heads', async (department, round) => {
       const revision = givenRevision ? 1 : undefined;
       const [approval, ret] = await atOnce(
         round,
@@ -143,7 +146,6 @@ describe('two heads deciding the same month at once', () => {
       const loser = approval.ok ? ret : approval;
       expect(loser).toEqual({ ok: false, code: 'month.not_submitted' });
       const state = approval.ok ? 'approved' : 'returned';
-      winners[state]++;
 
       const item = stored(await rawItem(department, `submission#${PERIOD}`));
       expect(item.review.state).toBe(state);
@@ -153,16 +155,13 @@ describe('two heads deciding the same month at once', () => {
       expect((await itemsOf(department)).map((i) => i.sk)).toEqual([`submission#${PERIOD}`]);
       const winner = approval.ok ? approval.value : ret.ok ? ret.value : undefined;
       expect(await repository.month(department, PERIOD)).toEqual(winner);
-    }
-    expect(winners.approved + winners.returned).toBe(ROUNDS);
+    });
   });
 });
 
 describe("a head's approval racing a corrected upload", () => {
   it('approves the figures the head saw, kept with their revision, or is refused as changed: never approves unseen figures', { timeout: 120_000 }, async () => {
-    const orders = { approvedThenUploaded: 0, uploadedThenRefused: 0 };
-    for (let round = 0; round < ROUNDS; round++) {
-      const department = await submittedMonth('upload');
+    await rounds('upload', async (department, round) => {
       const corrected = upload(department, 2);
       const [approval, commit] = await atOnce(
         round,
@@ -181,29 +180,24 @@ describe("a head's approval racing a corrected upload", () => {
 
       if (approval.ok) {
         // The approval landed on revision 1, and the upload made revision 2 on top of it.
-        orders.approvedThenUploaded++;
         expect(approval.value?.revision).toBe(1);
         expect(first.review.state).toBe('approved');
         expect(actionsOf(first.review.audit)).toEqual(['submitted@1', 'explained@1', 'approved@1']);
       } else {
         // The upload came first: the head saw revision 1, which is no longer the month's figures.
-        orders.uploadedThenRefused++;
         expect(approval).toEqual({ ok: false, code: 'month.changed' });
         expect(first.review.state).toBe('submitted');
         expect(actionsOf(first.review.audit)).toEqual(['submitted@1', 'explained@1']);
       }
       expect(commit.replaced?.observations).toEqual(uploadedIn(upload(department, 1), figuresOf(department, 4)));
       expect(actionsOf(await repository.trail(department, PERIOD))).toEqual([...actionsOf(first.review.audit), 'submitted@2']);
-    }
-    expect(orders.approvedThenUploaded + orders.uploadedThenRefused).toBe(ROUNDS);
+    });
   });
 });
 
 describe('a correction racing the lock of its month', () => {
   it('either commits before the lock or is held as the locked month’s correction, never both, never lost; its redelivery writes nothing', { timeout: 120_000 }, async () => {
-    const orders = { committedThenLocked: 0, lockedThenHeld: 0 };
-    for (let round = 0; round < ROUNDS; round++) {
-      const department = await submittedMonth('lock');
+    await rounds('lock', async (department, round) => {
       await repository.update(department, PERIOD, (record) => decide(record, 'approve', undefined, headOf(department), NOW).record);
       const corrected = upload(department, 2);
       const [lock, commit] = await atOnce(
@@ -218,7 +212,6 @@ describe('a correction racing the lock of its month', () => {
       expect(lock?.review.lockedAt).toBe(LOCKED_AT);
       const items = await itemsOf(department);
       if (commit.outcome === 'committed') {
-        orders.committedThenLocked++;
         expect(current).toMatchObject({ revision: 2, sequencer: corrected.sequencer, values: [5, 0.5] });
         expect(current.review).toMatchObject({ state: 'submitted', correction: null });
         expect(actionsOf(current.review.audit)).toEqual(['submitted@2', 'locked@2']);
@@ -226,7 +219,6 @@ describe('a correction racing the lock of its month', () => {
         expect(first.review).toMatchObject({ state: 'approved', lockedAt: null });
         expect(items.map((i) => i.sk).sort()).toEqual([revisionSortKey(1), `submission#${PERIOD}`]);
       } else {
-        orders.lockedThenHeld++;
         expect(commit).toEqual({ outcome: 'held', replaced: expect.objectContaining({ observations: uploadedIn(upload(department, 1), figuresOf(department, 4)) }) });
         // The published figures stay current; the correction waits beside them.
         expect(current).toMatchObject({ revision: 1, sequencer: upload(department, 1).sequencer, values: [4, 0.4] });
@@ -244,8 +236,33 @@ describe('a correction racing the lock of its month', () => {
       const again: CommitResult = await repository.commit(corrected, figuresOf(department, 5), [warning('sci.rd_intensity')]);
       expect(again.outcome).toBe(commit.outcome);
       expect(await itemsOf(department)).toEqual(items);
-    }
-    expect(orders.committedThenLocked + orders.lockedThenHeld).toBe(ROUNDS);
+    });
+  });
+});
+
+describe("a head's return racing the lock of the month", () => {
+  it('either returns the month before it is locked, or is refused as locked: never an unlocked month, never a return after the lock', { timeout: 120_000 }, async () => {
+    await rounds('return', async (department, round) => {
+      const [lock, ret] = await atOnce(
+        round,
+        () => repository.update(department, PERIOD, (record) => locked(record, new Date(LOCKED_AT))),
+        () => decision(department, (record) => decide(record, 'return', 'the total is off', headOf(department), NOW, 1).record),
+      );
+
+      const current = stored(await rawItem(department, `submission#${PERIOD}`));
+      expect(current.review.lockedAt).toBe(LOCKED_AT);
+      expect(await repository.month(department, PERIOD)).toEqual(lock);
+      if (ret.ok) {
+        expect(current.review.state).toBe('returned');
+        expect(actionsOf(current.review.audit)).toEqual(['submitted@1', 'explained@1', 'returned@1', 'locked@1']);
+      } else {
+        expect(ret).toEqual({ ok: false, code: 'month.locked' });
+        expect(current.review.state).toBe('submitted');
+        expect(actionsOf(current.review.audit)).toEqual(['submitted@1', 'explained@1', 'locked@1']);
+      }
+      // The commit, the explanation, the lock, and the return if it landed.
+      expect(current).toMatchObject({ revision: 1, version: ret.ok ? 4 : 3 });
+    });
   });
 });
 

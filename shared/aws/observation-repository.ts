@@ -16,9 +16,10 @@ import { departmentPartition, OBSERVATION_TABLE_KEY } from './observation-table.
  * `version`, which each write raises: a slice becomes current whole or not at all, an upload or a decision that
  * loses a race writes nothing and is decided again on what won, and reading a month costs one item however often
  * it was corrected.
- * Before the switch, the slice being replaced is copied to its revision item. The copy is the same
- * whichever upload makes it, so a retried or racing commit rewrites the same bytes; a copy left by a
- * crash before the switch has the current item's own revision number and is never read as history.
+ * Before the switch, the slice being replaced is copied to its revision item. The copy is the item as
+ * read, sign-off included, and never replaces a copy of a later version of it, so a retried or racing
+ * commit rewrites the same or newer bytes; a copy left by a crash before the switch has the current
+ * item's own revision number and is never read as history.
  * An upload redelivered after its switch finds itself current and is told what it did, against that copy.
  * Each slice is an item of its own, so the month's item stays one slice's size however often it is corrected.
  */
@@ -195,7 +196,7 @@ export function dynamoObservationRepository(client: DynamoDBDocumentClient, tabl
    * makes another slice current copies the slice it replaces to its revision item first.
    */
   async function write(next: SliceItem, previous: SliceItem | undefined): Promise<boolean> {
-    if (previous && previous.revision !== next.revision) await put(previous, revisionKey(previous.period, previous.revision), 'Revision');
+    if (previous && previous.revision !== next.revision) await copy(previous);
     const guard: Partial<PutCommandInput> = !previous
       ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } }
       : previous.version === undefined
@@ -211,6 +212,28 @@ export function dynamoObservationRepository(client: DynamoDBDocumentClient, tabl
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
+    }
+  }
+
+  /**
+   * The copy of a slice about to be replaced, unless the table holds a copy of a later version of it: the review steps
+   * change the item without changing its revision, so that a copy by a write that read an earlier version and lost
+   * the race, landing late, would take back the steps the winner copied.
+   */
+  async function copy(previous: SliceItem): Promise<void> {
+    const guard: Partial<PutCommandInput> =
+      previous.version === undefined
+        ? {}
+        : {
+            ConditionExpression: 'attribute_not_exists(#version) OR #version <= :version',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':version': previous.version },
+          };
+    try {
+      await put(previous, revisionKey(previous.period, previous.revision), 'Revision', guard);
+    } catch (error) {
+      // A later version's copy is there: this write read a version since replaced, and its switch will fail too.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 

@@ -2,6 +2,7 @@ import type { Period } from '../calendar.js';
 import type { ImportReport } from '../ingest/ingest.js';
 import type { DepartmentReport } from '../snapshot/completeness.js';
 import type { SnapshotIndicator } from '../snapshot/snapshot.js';
+import type { AuditEntry, Decision, Explanation, FigureWarning, MonthState, Restatement, SignOff } from '../review/review.js';
 import type { PortalUpload } from './ports.js';
 
 /**
@@ -18,6 +19,9 @@ export const API_ROUTES = {
   requestUpload: 'POST /api/departments/{department}/uploads',
   uploads: 'GET /api/departments/{department}/uploads',
   upload: 'GET /api/departments/{department}/uploads/{uploadId}',
+  month: 'GET /api/departments/{department}/months/{period}',
+  explanations: 'PUT /api/departments/{department}/months/{period}/explanations',
+  review: 'POST /api/departments/{department}/months/{period}/review',
   snapshot: 'GET /api/snapshots/{period}',
   /** Only on the local server: there is no user pool to sign in with. */
   localSignIn: 'POST /api/local/sign-in',
@@ -84,6 +88,67 @@ export interface MonthView {
   onTime: boolean | null;
   /** The latest upload for the month, whatever became of it; null when there was none. */
   latestUpload: MonthUpload | null;
+}
+
+/** A warned figure with its explanation: typed on the portal, the note in its workbook row, or none yet. */
+export interface WarningView extends FigureWarning {
+  explanation: Explanation | null;
+}
+
+/** A figure of the month as the month page shows it, with the cell it came from. */
+export interface MonthFigureView {
+  indicator: string;
+  value: number | string;
+  unit: string;
+  note: string | null;
+  sheet: string;
+  cell: string;
+}
+
+/** A set of figures under sign-off: the month's current ones, or a locked month's pending correction. */
+export interface FiguresUnderReview {
+  /** What a review decides on: send it back as `revision` so that a newer upload meanwhile is not signed off unseen. */
+  revision: number;
+  uploadedAt: string;
+  /** The signed-in user who uploaded it; the S3 principal for a direct drop. */
+  uploader: string | null;
+  fileName: string;
+  figures: MonthFigureView[];
+  warnings: WarningView[];
+}
+
+/** `GET /api/departments/{department}/months/{period}`: the month's sign-off. */
+export interface MonthDetail {
+  department: string;
+  period: Period;
+  state: MonthState;
+  /** Whether the month's current figures count: null while none were received. */
+  signOff: SignOff | null;
+  /** The current figures; null while none were received. */
+  current: FiguresUnderReview | null;
+  /** The head's reason when the month was returned and not yet submitted again; null otherwise. */
+  returned: { reason: string; by: string; at: string } | null;
+  /** When the month's snapshot was published and locked it; null while it is open. */
+  lockedAt: string | null;
+  /** A locked month's correction, waiting for the reform office; the published figures stay current meanwhile. */
+  correction: FiguresUnderReview | null;
+  restatements: Restatement[];
+  /** Every step of the month's sign-off, oldest first. */
+  audit: AuditEntry[];
+  /** What the signed-in user may do with the month now. */
+  may: { explain: boolean; approve: boolean; return: boolean };
+}
+
+/** `PUT …/months/{period}/explanations` body: each warned indicator's explanation. */
+export type ExplanationsBody = Record<string, string>;
+
+/** `POST …/months/{period}/review` body. */
+export interface ReviewBody {
+  decision: Decision;
+  /** Required to return a month, and to decide on a locked month's correction. */
+  reason?: string;
+  /** The revision the reviewer saw (`current.revision`, or `correction.revision`). */
+  revision?: number;
 }
 
 export interface MonthsResponse {
@@ -169,6 +234,11 @@ export const API_ERRORS = {
   'upload.too_large': 413,
   'upload.not_found': 404,
   'snapshot.not_found': 404,
+  'month.not_found': 404,
+  'month.changed': 409,
+  'month.not_submitted': 409,
+  'month.unexplained_warnings': 409,
+  'month.locked': 409,
   'server.fault': 500,
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -360,7 +360,9 @@ export function decide(record: MonthRecord, decision: Decision, reason: string |
           warnings,
           explanations,
           correction: null,
-          audit: [...review.audit, entry('restated', at, by, why, revisionNow)],
+          // Like a fresh submission's, the new revision's audit starts with its own step: the published revision's
+          // item keeps every step before, the correction's included, so that the trail lists each once.
+          audit: [entry('restated', at, by, why, revisionNow)],
           restatements: [...review.restatements, ...restated],
         },
       },

@@ -53,7 +53,7 @@ interface SliceItem extends Submission {
   /** Raised by every write of the item; absent on items written before sign-off, which count as version 0. */
   version?: number;
   /** Absent on items written before sign-off: those figures are submitted, awaiting the head. */
-  review?: Omit<Review, 'correction'> & { correction: StoredCorrection | null };
+  review?: Omit<Review, 'correction' | 'returnedCorrection'> & { correction: StoredCorrection | null; returnedCorrection?: Review['returnedCorrection'] };
 }
 
 function storedFigure({ indicator, value, unit, note, lineage }: Observation): StoredFigure {
@@ -101,11 +101,11 @@ function recordOf(item: SliceItem): MonthRecord {
   const slice = sliceOf(item);
   const stored = item.review;
   if (!stored) return { slice, revision: item.revision, review: submittedReview(undefined, slice, [], item.revision) };
-  const { correction, ...review } = stored;
+  const { correction, returnedCorrection = null, ...review } = stored;
   return {
     slice,
     revision: item.revision,
-    review: { ...review, correction: correction && { slice: sliceFrom(correction.submission, correction.figures), warnings: correction.warnings, explanations: correction.explanations } },
+    review: { ...review, returnedCorrection, correction: correction && { slice: sliceFrom(correction.submission, correction.figures), warnings: correction.warnings, explanations: correction.explanations } },
   };
 }
 
@@ -130,8 +130,10 @@ function itemOf(record: MonthRecord, previous: SliceItem | undefined): SliceItem
   };
 }
 
+type UploadIdentity = Pick<Submission, 'bucket' | 'key' | 'versionId' | 'sequencer'>;
+
 /** The same object version: the same bucket, key, version and event, not merely the same bytes. */
-function isSameUpload(a: Submission, b: Submission): boolean {
+function isSameUpload(a: UploadIdentity, b: UploadIdentity): boolean {
   return a.bucket === b.bucket && a.key === b.key && a.versionId === b.versionId && a.sequencer === b.sequencer;
 }
 
@@ -252,6 +254,10 @@ export function dynamoObservationRepository(client: DynamoDBDocumentClient, tabl
       return { result: { outcome: 'committed', replaced: revision > 1 ? sliceOf(await revisionItem(submission.department, submission.period, revision - 1)) : null } };
     }
     if (rival && uploadedAfter(rival, submission)) return { result: { outcome: 'superseded', replaced: null } };
+    // The correction the reform office returned, delivered again, and anything older than it, is not held again.
+    const returned = record?.review.returnedCorrection;
+    if (returned && isSameUpload(returned, submission)) return { result: { outcome: 'duplicate', replaced: null } };
+    if (returned && uploadedAfter(returned, submission)) return { result: { outcome: 'superseded', replaced: null } };
     if (record && record.review.lockedAt !== null) return { result: { outcome: 'held', replaced: record.slice }, next: withCorrection(record, slice, warnings) };
     const revision = (record?.revision ?? 0) + 1;
     return {

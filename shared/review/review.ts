@@ -1,6 +1,6 @@
 import type { Period } from '../calendar.js';
 import { changesBetween } from '../ingest/changes.js';
-import type { Observation, Slice } from '../observation.js';
+import type { Observation, Slice, Submission } from '../observation.js';
 import type { Principal } from '../roles.js';
 
 /**
@@ -109,6 +109,11 @@ export interface Review {
   warnings: FigureWarning[];
   explanations: Record<string, Explanation>;
   correction: PendingCorrection | null;
+  /**
+   * The upload of the correction the reform office last returned: delivered again, or overtaken by an older upload
+   * arriving late, it is not held again.
+   */
+  returnedCorrection: Pick<Submission, 'bucket' | 'key' | 'versionId' | 'sequencer' | 'uploadedAt'> | null;
   audit: AuditEntry[];
   restatements: Restatement[];
 }
@@ -166,6 +171,7 @@ export function submittedReview(earlier: Review | undefined, slice: Slice, warni
     warnings,
     explanations: {},
     correction: null,
+    returnedCorrection: null,
     audit: [entry('submitted', submission.uploadedAt, uploaderOf(slice), null, revision)],
     restatements: earlier?.restatements ?? [],
   };
@@ -187,6 +193,14 @@ export function withCorrection(record: MonthRecord, slice: Slice, warnings: Figu
 function entry(action: AuditAction, at: string, by: string, reason: string | null, revision: number, indicator: string | null = null): AuditEntry {
   return { action, at, by, reason, revision, indicator };
 }
+
+const uploadOf = ({ bucket, key, versionId, sequencer, uploadedAt }: Submission): Review['returnedCorrection'] => ({
+  bucket,
+  key,
+  ...(versionId === undefined ? {} : { versionId }),
+  sequencer,
+  uploadedAt,
+});
 
 const uploaderOf = (slice: Slice) => slice.submission.uploader ?? 'S3';
 
@@ -269,7 +283,8 @@ export function explain(record: MonthRecord, texts: Record<string, string>, prin
   }
   unchangedSince(record, revision);
   const { review } = record;
-  if (review.lockedAt !== null && !review.correction) {
+  // A published month not yet signed off can still be explained, so that its head can approve it.
+  if (review.lockedAt !== null && !review.correction && review.state === 'approved') {
     throw new ReviewRefusal('month.locked', {
       zh: '该月已发布并锁定；如需更正，请上传更正后的报表。',
       en: 'The month is published and locked; to correct it, upload the corrected workbook.',
@@ -342,7 +357,15 @@ export function decide(record: MonthRecord, decision: Decision, reason: string |
     const why = checkedReason(reason, decision === 'approve' ? { zh: '批准更正', en: 'approving the correction' } : { zh: '退回更正', en: 'returning the correction' });
     if (decision === 'return') {
       return {
-        record: { ...record, review: { ...review, correction: null, audit: [...review.audit, entry('correction_returned', at, by, why, record.revision + 1)] } },
+        record: {
+          ...record,
+          review: {
+            ...review,
+            correction: null,
+            returnedCorrection: uploadOf(review.correction.slice.submission),
+            audit: [...review.audit, entry('correction_returned', at, by, why, record.revision + 1)],
+          },
+        },
         replaced: null,
       };
     }
@@ -360,6 +383,7 @@ export function decide(record: MonthRecord, decision: Decision, reason: string |
           warnings,
           explanations,
           correction: null,
+          returnedCorrection: null,
           // Like a fresh submission's, the new revision's audit starts with its own step: the published revision's
           // item keeps every step before, the correction's included, so that the trail lists each once.
           audit: [entry('restated', at, by, why, revisionNow)],

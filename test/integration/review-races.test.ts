@@ -291,6 +291,25 @@ describe("a locked month's correction approved by the reform office", () => {
   });
 });
 
+describe("a locked month's correction returned by the reform office", () => {
+  it('is not held again when its upload is delivered again, nor is an older upload arriving late; a newer one is', async () => {
+    const department = await submittedMonth('returned-correction');
+    await repository.update(department, PERIOD, (record) => decide(record, 'approve', undefined, headOf(department), NOW).record);
+    await repository.update(department, PERIOD, (record) => locked(record, new Date(LOCKED_AT)));
+    const older = upload(department, 2);
+    const returned = upload(department, 3);
+    expect((await repository.commit(returned, figuresOf(department, 5), [])).outcome).toBe('held');
+    await repository.update(department, PERIOD, (record) => decide(record, 'return', 'the wrong month', office, NOW).record);
+    const items = await itemsOf(department);
+
+    expect(await repository.commit(returned, figuresOf(department, 5), [])).toEqual({ outcome: 'duplicate', replaced: null });
+    expect(await repository.commit(older, figuresOf(department, 7), [])).toEqual({ outcome: 'superseded', replaced: null });
+    expect(await itemsOf(department)).toEqual(items);
+    expect((await repository.commit(upload(department, 4), figuresOf(department, 6), [])).outcome).toBe('held');
+    expect(stored(await rawItem(department, `submission#${PERIOD}`)).review.correction?.submission.sequencer).toBe('0A4');
+  });
+});
+
 describe("the copy of a month's revision made by an upload that loses its race", () => {
   it("never overwrites the copy the winner made after a decision: the approval stays in the revision's audit", async () => {
     const department = await submittedMonth('copy');

@@ -82,6 +82,7 @@ describe('a slice that becomes current', () => {
       warnings: [platformsWarning],
       explanations: {},
       correction: null,
+      returnedCorrection: null,
       audit: [submittedEntry],
       restatements: [],
     });
@@ -107,6 +108,7 @@ describe('a slice that becomes current', () => {
       warnings: [],
       explanations: {},
       correction: null,
+      returnedCorrection: null,
       audit: [{ ...submittedEntry, revision: 3 }],
       restatements: earlier.restatements,
     });
@@ -247,9 +249,16 @@ describe('explaining warned figures', () => {
 
   it.each([
     ['an approved month', withReview(submitted(), { state: 'approved' }), 'month.not_submitted'],
-    ['a locked month with no correction', withReview(submitted(), { lockedAt: LOCKED_AT }), 'month.locked'],
+    ['a locked month approved before its publication', withReview(submitted(), { state: 'approved', lockedAt: LOCKED_AT }), 'month.locked'],
   ])('refuses to explain %s', (_case, month, code) => {
     expect(refusalOf(() => explain(month, { 'sci.platforms': 'a new lab' }, clerk, NOW)).code).toBe(code);
+  });
+
+  it('explains a month published before its head signed it off, so that the head can still approve it', () => {
+    const month = withReview(submitted(), { lockedAt: LOCKED_AT });
+    const explained = explain(month, { 'sci.platforms': 'a new lab' }, clerk, NOW);
+    expect(explained.review.explanations['sci.platforms']?.text).toBe('a new lab');
+    expect(decide(explained, 'approve', undefined, head, NOW).record.review).toMatchObject({ state: 'approved', lockedAt: LOCKED_AT });
   });
 
   it("explains a locked month's pending correction against its own warnings, leaving the published figures' as they were", () => {
@@ -400,6 +409,7 @@ describe("the reform office's decision on a locked month's correction", () => {
           warnings: [warningOf('sci.city_average')],
           explanations: { 'sci.city_average': { text: 'the city revised it', by: 'clerk-li', at: AT, source: 'portal' } },
           correction: null,
+          returnedCorrection: null,
           // The steps before stay with the published revision: the trail reads them there.
           audit: [{ action: 'restated', at: approvedAt, by: 'office-sun', reason: 'the count missed two platforms', revision: 2, indicator: null }],
           restatements: [
@@ -418,7 +428,12 @@ describe("the reform office's decision on a locked month's correction", () => {
     expect(decide(month, 'return', 'wrong month', office, NOW)).toEqual({
       record: {
         ...month,
-        review: { ...month.review, correction: null, audit: [...month.review.audit, { action: 'correction_returned', at: AT, by: 'office-sun', reason: 'wrong month', revision: 2, indicator: null }] },
+        review: {
+          ...month.review,
+          correction: null,
+          returnedCorrection: { bucket: correction.submission.bucket, key: correction.submission.key, versionId: correction.submission.versionId, sequencer: correction.submission.sequencer, uploadedAt: correction.submission.uploadedAt },
+          audit: [...month.review.audit, { action: 'correction_returned', at: AT, by: 'office-sun', reason: 'wrong month', revision: 2, indicator: null }],
+        },
       },
       replaced: null,
     });

@@ -35,6 +35,15 @@ function row(fields: Partial<SnapshotIndicator>): SnapshotIndicator {
     projectedValue: 720,
     done: null,
     note: null,
+    revisionEffective: null,
+    revisionReason: null,
+    revisionDecidedBy: null,
+    originalComparison: null,
+    originalTargetValue: null,
+    originalDeadline: null,
+    originalProgress: null,
+    originalExpected: null,
+    originalStatus: null,
     ...fields,
   };
 }

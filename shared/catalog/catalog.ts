@@ -187,19 +187,20 @@ function revisionProblems(at: string, indicator: Indicator, indicators: Readonly
   if (revisions.length > 0 && !original) return [`${at}: targetRevisions revise no target: give the original target first`];
   if (!original) return [];
   const problems: string[] = [];
-  let revised: { target: Target; effective: string | null } = { target: original, effective: null };
+  // The target each revision revises: the original, then the revision before it.
+  let revising: { target: Target; effective: string | null } = { target: original, effective: null };
   for (const revision of revisions) {
     const here = `${at}, revision effective ${revision.effective}`;
     const { target } = revision;
     if (target.type !== original.type) problems.push(`${here}: a ${original.type} target cannot be revised to a ${target.type} target`);
     else problems.push(...targetProblems(here, indicator, target, indicators));
-    if (revised.effective !== null && revision.effective <= revised.effective) {
-      problems.push(`${here}: not after the revision effective ${revised.effective}; revisions are listed oldest first, one per date`);
+    if (revising.effective !== null && revision.effective <= revising.effective) {
+      problems.push(`${here}: not after the revision effective ${revising.effective}; revisions are listed oldest first, one per date`);
     }
     if (original.type === 'reach' && revision.effective <= original.baseline.date) {
       problems.push(`${here}: not after the baseline date ${original.baseline.date}`);
     }
-    const last = lastRevisionDate(revised.target);
+    const last = lastRevisionDate(revising.target);
     if (last !== undefined && revision.effective > last) problems.push(`${here}: after ${last}, the deadline of the target it revises`);
     if (original.type === 'reach' && target.type === 'reach' && !sameBaseline(original.baseline, target.baseline)) {
       problems.push(`${here}: a revision keeps the original's baseline (${original.baseline.value} at ${original.baseline.date})`);
@@ -207,7 +208,7 @@ function revisionProblems(at: string, indicator: Indicator, indicators: Readonly
     if (original.type === 'relative' && target.type === 'relative' && original.reference !== target.reference) {
       problems.push(`${here}: a revision keeps the original's reference "${original.reference}"`);
     }
-    revised = { target, effective: revision.effective };
+    revising = { target, effective: revision.effective };
   }
   return problems;
 }

@@ -292,21 +292,17 @@ const revised: Pick<Indicator, 'id' | 'target' | 'targetRevisions'> = {
 };
 
 describe('targetInForce', () => {
+  const holding = (value: number) => ({ ...HOLD_4000, value });
   it.each([
-    { period: '2026-06', value: 4000, why: 'before the first revision, the original' },
-    { period: '2026-07', value: 4500, why: 'a revision effective on the first day of the month' },
-    { period: '2026-08', value: 4500, why: 'the latest revision effective by the month' },
-    { period: '2026-09', value: 5000, why: 'a revision effective within the month judges the whole month' },
-    { period: '2027-01', value: 5000, why: 'the last revision stays in force' },
-  ])('in $period is $value: $why', ({ period, value }) => {
-    expect(targetInForce(revised, period)).toEqual({ ...HOLD_4000, value });
-  });
-
-  it.each([
-    { case: 'an indicator never revised', indicator: { target: HOLD_4000 }, target: HOLD_4000 },
-    { case: 'an indicator without a target', indicator: {}, target: undefined },
-  ])('is the original for $case', ({ indicator, target }) => {
-    expect(targetInForce(indicator, '2026-11')).toEqual(target);
+    { why: 'before the first revision, the original', indicator: revised, period: '2026-06', target: HOLD_4000 },
+    { why: 'a revision effective on the first day of the month', indicator: revised, period: '2026-07', target: holding(4500) },
+    { why: 'the latest revision effective by the month', indicator: revised, period: '2026-08', target: holding(4500) },
+    { why: 'a revision effective within the month judges the whole month', indicator: revised, period: '2026-09', target: holding(5000) },
+    { why: 'the last revision stays in force', indicator: revised, period: '2027-01', target: holding(5000) },
+    { why: 'an indicator never revised keeps its original', indicator: { target: HOLD_4000 }, period: '2026-11', target: HOLD_4000 },
+    { why: 'an indicator without a target has none', indicator: {}, period: '2026-11', target: undefined },
+  ])('in $period: $why', ({ indicator, period, target }) => {
+    expect(targetInForce(indicator, period)).toEqual(target);
   });
 });
 

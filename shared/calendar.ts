@@ -64,6 +64,13 @@ export function yearToDate(period: Period): Period[] {
 
 /** Chongqing keeps China Standard Time: UTC+8 all year, no daylight saving. The schedules run in it too. */
 export const DISTRICT_TIME_ZONE = 'Asia/Shanghai';
+/** The zone's one offset from UTC, which keeping no daylight saving makes a constant. */
+const DISTRICT_UTC_OFFSET = '+08:00';
+
+/** The instant a district date begins, in UTC: 2026-07-01 begins at 2026-06-30T16:00:00.000Z. */
+export function districtMidnight(isoDate: string): string {
+  return new Date(`${isoDate}T00:00:00${DISTRICT_UTC_OFFSET}`).toISOString();
+}
 
 // en-CA writes dates as YYYY-MM-DD. One formatter answers every question about the district's date; it is made
 // at first use because loading the time zone costs about 10 ms, which every function's cold start would pay.

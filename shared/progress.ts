@@ -1,4 +1,5 @@
-import type { CatalogData, Comparison, Indicator, Target } from './catalog/catalog.js';
+import type { CatalogData, Comparison, Indicator, Target, TargetRevision } from './catalog/catalog.js';
+import { revisionInForce } from './catalog/target-revisions.js';
 import type { Observation } from './observation.js';
 import { addMonths, monthsBetween, periodEnd, periodOfDate, type Period } from './calendar.js';
 
@@ -48,6 +49,21 @@ export interface RunRates {
   projectedValue: number | null;
 }
 
+/** Where the indicator stands against one target. */
+interface Standing {
+  progress: number | null;
+  status: ProgressStatus;
+}
+
+/** The original target, where a revision is in force: its terms, and where the figure stands against it. */
+export interface OriginalProgress extends TargetTerms, Standing {
+  expected: number | null;
+}
+
+/** The revision in force: when it took effect, why, and who decided it. */
+export type RevisionInForce = Omit<TargetRevision, 'target'>;
+
+/** The terms, rates, progress and status are those of the target in force: the latest revision, else the original. */
 export interface IndicatorProgress extends TargetTerms, RunRates {
   indicator: string;
   /** Stock and ratio: the latest level; flow: the cumulative level; milestone: done. */
@@ -60,6 +76,10 @@ export interface IndicatorProgress extends TargetTerms, RunRates {
   /** Where progress should be by the end of the month. */
   expected: number | null;
   status: ProgressStatus;
+  /** The revision in force in the month; null while the original is. */
+  revision: RevisionInForce | null;
+  /** The original target and the standing against it, beside a revision in force; null while the original is in force. */
+  original: OriginalProgress | null;
 }
 
 export interface ProgressOptions {
@@ -90,11 +110,6 @@ interface Reading {
 /** A numeric indicator's level and the month it is from. */
 interface Level extends Reading {
   value: number;
-}
-
-interface Standing {
-  progress: number | null;
-  status: ProgressStatus;
 }
 
 const NO_DATA: Standing = { progress: null, status: 'no_data' };
@@ -290,25 +305,32 @@ function referenceOf(target: Target | undefined, reading: Reading | undefined, r
  */
 export function progressOf(indicator: Indicator, period: Period, history: Observation[], options: ProgressOptions = {}): IndicatorProgress {
   const { referenceHistory = [], staleAfterMonths } = options;
-  const target = indicator.target;
   const reading = readingOf(indicator, period, history);
+  const inForce = revisionInForce(indicator, period);
+  const target = inForce?.target ?? indicator.target;
+  // A revision keeps the original's reference, so one reference figure serves both targets.
   const referenceValue = referenceOf(target, reading, referenceHistory);
-  const rates =
-    target?.type === 'reach' && typeof reading?.value === 'number'
-      ? runRates(indicator, target, history.filter(isNumber), period, reading.value)
-      : NO_RATES;
-  const standing = !reading ? NO_DATA : !target ? NO_TARGET : standOf(target, reading.value, period, referenceValue, rates.projectedValue);
   const stale = reading !== undefined && staleAfterMonths !== undefined && monthsBetween(reading.asOf, period) > staleAfterMonths;
+  const ratesAgainst = (judged: Target | undefined): RunRates =>
+    judged?.type === 'reach' && typeof reading?.value === 'number' ? runRates(indicator, judged, history.filter(isNumber), period, reading.value) : NO_RATES;
+  const judge = (judged: Target | undefined, projectedValue: number | null): OriginalProgress => {
+    const standing = !reading ? NO_DATA : !judged ? NO_TARGET : standOf(judged, reading.value, period, referenceValue, projectedValue);
+    return { ...termsOf(judged), progress: standing.progress, expected: judged ? expectedOf(judged, period) : null, status: stale ? 'stale' : standing.status };
+  };
+  const rates = ratesAgainst(target);
+  const { progress, expected, status, ...terms } = judge(target, rates.projectedValue);
   return {
     indicator: indicator.id,
     value: reading?.value ?? null,
     asOf: reading?.asOf ?? null,
-    ...termsOf(target),
+    ...terms,
     referenceValue,
-    progress: standing.progress,
-    expected: target ? expectedOf(target, period) : null,
+    progress,
+    expected,
     ...rates,
-    status: stale ? 'stale' : standing.status,
+    status,
+    revision: inForce ? { effective: inForce.effective, reason: inForce.reason, decidedBy: inForce.decidedBy } : null,
+    original: inForce ? judge(indicator.target, ratesAgainst(indicator.target).projectedValue) : null,
   };
 }
 

@@ -89,6 +89,23 @@ export const testInput: SnapshotInput = {
   submissions: [submission('science', PERIOD), submission('education', '2026-10')],
 };
 
+/** testInput with the platforms target lowered from 20 to 12 from July 2026, by a decision. */
+export const revisedTestInput: SnapshotInput = {
+  ...testInput,
+  catalog: loadCatalog({
+    ...testCatalog,
+    indicators: testCatalog.indicators.map((indicator) =>
+      indicator.id === 'sci.platforms' && indicator.target?.type === 'reach'
+        ? { ...indicator, targetRevisions: [{ effective: '2026-07-01', reason: '市级任务下调', decidedBy: '区政府常务会议纪要', target: { ...indicator.target, value: 12 } }] }
+        : indicator,
+    ),
+  }),
+};
+
+/** How the reports state the revised platforms target of revisedTestInput in November 2026. */
+export const REVISED_PLATFORMS_TARGET =
+  '现行 in force: 2027-12-31 前 ≥ 12 个 / ≥ 12 count by 2027-12-31（2026-07-01 调整 revised: 市级任务下调）；原目标 original: 2027-12-31 前 ≥ 20 个 / ≥ 20 count by 2027-12-31：按计划推进 on track';
+
 /**
  * A plausible year of figures for every indicator of a catalog, January to `to`: milestones done
  * from June, flows a steady monthly amount, levels climbing toward their target.

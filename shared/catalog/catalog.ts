@@ -53,6 +53,19 @@ const targetSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('milestone'), deadline: isoDate.optional() }),
 ]);
 
+/**
+ * A target revised by a decision: from `effective` on it is the target in force, and the catalog keeps the original
+ * beside it. A revision changes how much and by when, never what is measured: a reach target keeps its baseline and a
+ * relative one its reference, so that progress against the original and against the revision start from one point.
+ */
+const targetRevisionSchema = z.object({
+  effective: isoDate,
+  reason: z.string().trim().min(1, 'a revision needs its reason'),
+  /** The document or body that decided the revision (a meeting's minutes, the reform office). */
+  decidedBy: z.string().trim().min(1, 'a revision names who decided it'),
+  target: targetSchema,
+});
+
 const severitySchema = z.enum(SEVERITIES);
 
 /**
@@ -86,7 +99,10 @@ const indicatorSchema = z.object({
   unit: z.string().min(1),
   kind: z.enum(['stock', 'flow', 'ratio', 'milestone']),
   aliases: z.array(z.string().min(1)).default([]),
+  /** The target as first set; it stays when revised. */
   target: targetSchema.optional(),
+  /** Later decisions on the target, oldest first. */
+  targetRevisions: z.array(targetRevisionSchema).optional(),
   /** A figure older than this many months no longer describes the indicator; the catalog default applies when absent. */
   staleAfterMonths: z.number().int().positive().optional(),
   plausible: plausibleSchema.optional(),
@@ -107,6 +123,8 @@ const catalogSchema = z.object({
 export type Unit = z.infer<typeof unitSchema>;
 export type Department = z.infer<typeof departmentSchema>;
 export type Target = z.infer<typeof targetSchema>;
+type ReachBaseline = Extract<Target, { type: 'reach' }>['baseline'];
+export type TargetRevision = z.infer<typeof targetRevisionSchema>;
 export type Comparison = z.infer<typeof comparisonSchema>;
 export type IndicatorKind = Indicator['kind'];
 export type Indicator = z.infer<typeof indicatorSchema>;
@@ -126,6 +144,76 @@ export class CatalogError extends Error {
 function duplicates(ids: string[]): string[] {
   return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
 }
+
+/** A target's problems, the original's or a revision's: `at` names where it is, `indicator` whose it is. */
+function targetProblems(at: string, indicator: Indicator, target: Target, indicators: ReadonlyMap<string, Indicator>): string[] {
+  const problems: string[] = [];
+  if ((target.type === 'milestone') !== (indicator.kind === 'milestone')) {
+    problems.push(`${at}: a ${indicator.kind} indicator cannot have a ${target.type} target`);
+  }
+  if (target.type === 'reach' && target.baseline.date >= target.deadline) {
+    problems.push(`${at}: baseline date ${target.baseline.date} is not before deadline ${target.deadline}`);
+  }
+  if (target.type === 'relative') {
+    const reference = indicators.get(target.reference);
+    if (!reference) problems.push(`${at}: reference "${target.reference}" is not an indicator`);
+    else if (reference.unit !== indicator.unit) {
+      problems.push(`${at}: reference "${reference.id}" is in unit "${reference.unit}", not "${indicator.unit}"`);
+    }
+  }
+  return problems;
+}
+
+/** The last day a target can be revised: a deadline passed has been met or missed, and a revision then would rewrite the verdict. */
+function lastRevisionDate(target: Target): string | undefined {
+  switch (target.type) {
+    case 'reach':
+    case 'milestone':
+      return target.deadline;
+    case 'relative':
+      return target.until;
+    case 'hold':
+      return undefined;
+  }
+}
+
+/**
+ * A revision replaces the target in force on its date: the original's type, baseline and reference stay (what is
+ * measured, and from where), the effective dates follow one another, each after the baseline and not after the
+ * deadline of the target it revises.
+ */
+function revisionProblems(at: string, indicator: Indicator, indicators: ReadonlyMap<string, Indicator>): string[] {
+  const { target: original, targetRevisions: revisions = [] } = indicator;
+  if (revisions.length > 0 && !original) return [`${at}: targetRevisions revise no target: give the original target first`];
+  if (!original) return [];
+  const problems: string[] = [];
+  // The target each revision revises: the original, then the revision before it.
+  let revising: { target: Target; effective: string | null } = { target: original, effective: null };
+  for (const revision of revisions) {
+    const here = `${at}, revision effective ${revision.effective}`;
+    const { target } = revision;
+    if (target.type !== original.type) problems.push(`${here}: a ${original.type} target cannot be revised to a ${target.type} target`);
+    else problems.push(...targetProblems(here, indicator, target, indicators));
+    if (revising.effective !== null && revision.effective <= revising.effective) {
+      problems.push(`${here}: not after the revision effective ${revising.effective}; revisions are listed oldest first, one per date`);
+    }
+    if (original.type === 'reach' && revision.effective <= original.baseline.date) {
+      problems.push(`${here}: not after the baseline date ${original.baseline.date}`);
+    }
+    const last = lastRevisionDate(revising.target);
+    if (last !== undefined && revision.effective > last) problems.push(`${here}: after ${last}, the deadline of the target it revises`);
+    if (original.type === 'reach' && target.type === 'reach' && !sameBaseline(original.baseline, target.baseline)) {
+      problems.push(`${here}: a revision keeps the original's baseline (${original.baseline.value} at ${original.baseline.date})`);
+    }
+    if (original.type === 'relative' && target.type === 'relative' && original.reference !== target.reference) {
+      problems.push(`${here}: a revision keeps the original's reference "${original.reference}"`);
+    }
+    revising = { target, effective: revision.effective };
+  }
+  return problems;
+}
+
+const sameBaseline = (a: ReachBaseline, b: ReachBaseline) => a.value === b.value && a.date === b.date && a.assumed === b.assumed;
 
 /** The entry-level problems zod cannot see: references between entries. */
 function crossReferenceProblems(data: CatalogData): string[] {
@@ -149,20 +237,8 @@ function crossReferenceProblems(data: CatalogData): string[] {
       problems.push(`${at}: a ${indicator.kind} cannot be measured in unit "${unit.id}" (${unit.value})`);
     }
     if (indicator.neverFalls && indicator.kind !== 'stock') problems.push(`${at}: only a stock can be marked neverFalls`);
-    const target = indicator.target;
-    if (target && (target.type === 'milestone') !== (indicator.kind === 'milestone')) {
-      problems.push(`${at}: a ${indicator.kind} indicator cannot have a ${target.type} target`);
-    }
-    if (target?.type === 'reach' && target.baseline.date >= target.deadline) {
-      problems.push(`${at}: baseline date ${target.baseline.date} is not before deadline ${target.deadline}`);
-    }
-    if (target?.type === 'relative') {
-      const reference = indicators.get(target.reference);
-      if (!reference) problems.push(`${at}: reference "${target.reference}" is not an indicator`);
-      else if (reference.unit !== indicator.unit) {
-        problems.push(`${at}: reference "${reference.id}" is in unit "${reference.unit}", not "${indicator.unit}"`);
-      }
-    }
+    if (indicator.target) problems.push(...targetProblems(at, indicator, indicator.target, indicators));
+    problems.push(...revisionProblems(at, indicator, indicators));
   }
   return problems;
 }

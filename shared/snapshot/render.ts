@@ -42,6 +42,15 @@ const INDICATOR_FIELDS = {
   baselineDate: true,
   baselineAssumed: true,
   deadline: true,
+  revisionEffective: true,
+  revisionReason: true,
+  revisionDecidedBy: true,
+  originalComparison: true,
+  originalTargetValue: true,
+  originalDeadline: true,
+  originalProgress: true,
+  originalExpected: true,
+  originalStatus: true,
   note: true,
 } satisfies Record<keyof SnapshotIndicator, true>;
 

@@ -123,8 +123,10 @@ function quantity(x: number, unit: Bilingual): Bilingual {
 
 const COMPARISON_SYMBOL = { at_least: '≥', greater_than: '>' } as const;
 
-/** The target in a line, as the catalog states it, in words. */
-export function targetText(row: SnapshotIndicator, words: CatalogWords = SHIPPED_WORDS): string {
+type TargetTermsRow = Pick<SnapshotIndicator, 'targetType' | 'comparison' | 'targetValue' | 'reference' | 'deadline' | 'unit'>;
+
+/** A target's terms in a line, as the catalog states them, in words. */
+function termsText(row: TargetTermsRow, words: CatalogWords): string {
   const symbol = row.comparison ? COMPARISON_SYMBOL[row.comparison] : '';
   const unit = words.unit(row.unit);
   const goal = row.targetValue === null ? null : quantity(row.targetValue, unit);
@@ -142,6 +144,19 @@ export function targetText(row: SnapshotIndicator, words: CatalogWords = SHIPPED
     case null:
       return '–';
   }
+}
+
+/**
+ * The target in a line; a revised one as the target in force with the revision's date and reason, then the original
+ * and where the figure stands against it, so that a reader sees both the bar moved and the bar first set.
+ */
+export function targetText(row: SnapshotIndicator, words: CatalogWords = SHIPPED_WORDS): string {
+  const inForce = termsText(row, words);
+  // Asked of the type, not of null: a snapshot written before schema 5 has no revision fields at all.
+  if (typeof row.revisionEffective !== 'string' || row.originalStatus === null) return inForce;
+  const original = termsText({ ...row, comparison: row.originalComparison, targetValue: row.originalTargetValue, deadline: row.originalDeadline }, words);
+  const status = STATUS_LABELS[row.originalStatus];
+  return `现行 in force: ${inForce}（${row.revisionEffective} 调整 revised: ${row.revisionReason ?? '–'}）；原目标 original: ${original}：${status.zh} ${status.en}`;
 }
 
 export function valueText(row: SnapshotIndicator, words: CatalogWords = SHIPPED_WORDS): string {

@@ -97,6 +97,8 @@ export async function reportXlsx(report: Report): Promise<Uint8Array> {
       });
     }
     for (const key of ['progress', 'expected']) sheet.getColumn(key).numFmt = '0%';
+    // A revised target states the target in force, the revision and the original: too long for one line of the column.
+    sheet.getColumn('target').alignment = { wrapText: true };
     const status = sheet.getColumn('status').letter;
     // "Equal to" a status's words: a rule Excel and LibreOffice both apply (exceljs drops a containsText rule's text attribute).
     sheet.addConditionalFormatting({

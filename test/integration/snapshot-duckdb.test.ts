@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalog } from '../../shared/catalog/catalog.js';
+import catalogData from '../../shared/catalog/catalog.json' with { type: 'json' };
+import { loadCatalog } from '../../shared/catalog/catalog.js';
 import type { Period } from '../../shared/calendar.js';
 import type { Slice } from '../../shared/observation.js';
 import type { ObjectRef, ObjectStore, ObjectTooLarge, PeriodRange } from '../../shared/ports.js';
@@ -27,6 +28,17 @@ class FolderObjects implements ObjectStore {
     writeFileSync(file, body);
   }
 }
+
+/** A revision in force in every month read gives the revision and original columns values to read the types of. */
+const REVISED = 'sci.tech_contract_turnover';
+const catalog = loadCatalog({
+  ...catalogData,
+  indicators: catalogData.indicators.map((entry) =>
+    entry.id === REVISED && entry.target
+      ? { ...entry, targetRevisions: [{ effective: '2026-07-01', reason: '市级任务调整', decidedBy: '区政府常务会议纪要', target: { ...entry.target, value: 25, deadline: '2027-06-30' } }] }
+      : entry,
+  ),
+});
 
 const MONTHS: Period[] = ['2026-09', '2026-10', '2026-11'];
 const LAST_MONTH = '2026-11';
@@ -146,12 +158,20 @@ describe('the snapshot tree read with DuckDB, every month at once', () => {
 
   it('reads the same dates from Parquet, CSV and JSON', async () => {
     const query = (format: 'parquet' | 'csv') =>
-      rows(`SELECT indicator, strftime(deadline, '%Y-%m-%d') AS deadline, strftime(baseline_date, '%Y-%m-%d') AS baseline_date
+      rows(`SELECT indicator, strftime(deadline, '%Y-%m-%d') AS deadline, strftime(baseline_date, '%Y-%m-%d') AS baseline_date,
+                   strftime(revision_effective, '%Y-%m-%d') AS revision_effective, strftime(original_deadline, '%Y-%m-%d') AS original_deadline
             FROM ${allMonths(format, 'progress')} WHERE period = '${LAST_MONTH}' ORDER BY indicator`);
     const fromJson = monthJson(LAST_MONTH, 'progress.json')
-      .indicators.map(({ indicator, deadline, baselineDate }) => ({ indicator, deadline, baseline_date: baselineDate }))
+      .indicators.map(({ indicator, deadline, baselineDate, revisionEffective, originalDeadline }) => ({
+        indicator,
+        deadline,
+        baseline_date: baselineDate,
+        revision_effective: revisionEffective,
+        original_deadline: originalDeadline,
+      }))
       .sort((a, b) => byText(a.indicator, b.indicator));
     expect(fromJson.some((row) => row.deadline !== null)).toBe(true);
+    expect(fromJson.find((row) => row.indicator === REVISED)).toMatchObject({ deadline: '2027-06-30', revision_effective: '2026-07-01', original_deadline: '2027-12-31' });
     expect(await query('parquet')).toEqual(fromJson);
     expect(await query('csv')).toEqual(fromJson);
   });

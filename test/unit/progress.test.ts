@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Indicator, IndicatorKind, Target } from '../../shared/catalog/catalog.js';
+import type { Indicator, IndicatorKind, Target, TargetRevision } from '../../shared/catalog/catalog.js';
 import type { Observation } from '../../shared/observation.js';
 import { progressOf } from '../../shared/progress.js';
 import { observation } from '../fixtures.js';
@@ -7,8 +7,8 @@ import { observation } from '../fixtures.js';
 const ID = 'sci.subject';
 const REFERENCE = 'sci.city_average';
 
-function indicator(kind: IndicatorKind, target?: Target): Indicator {
-  return { id: ID, department: 'science', zh: '指标', en: 'Indicator', unit: 'count', kind, aliases: [], target };
+function indicator(kind: IndicatorKind, target?: Target, targetRevisions?: TargetRevision[]): Indicator {
+  return { id: ID, department: 'science', zh: '指标', en: 'Indicator', unit: 'count', kind, aliases: [], target, targetRevisions };
 }
 
 function figures(...entries: [period: string, value: number | boolean][]): Observation[] {
@@ -278,5 +278,99 @@ describe('progressOf: the worked example of the README', () => {
   ])('$case', ({ november, projectedValue, status }) => {
     const slower = [...history.slice(0, -1), ...figures(['2026-11', november])];
     expect(progressOf(indicator('flow', REACH_20), '2026-11', slower)).toMatchObject({ projectedValue, status });
+  });
+});
+
+describe('progressOf: a revised target', () => {
+  const decision = { reason: '市级任务下调', decidedBy: '区政府常务会议纪要〔2026〕12号' };
+  const revisedTo = (effective: string, target: Target): TargetRevision => ({ effective, ...decision, target });
+  const REACH_12: Target = { ...REACH_20, value: 12 };
+  const REACH_20_BY_2026: Target = { ...REACH_20, deadline: '2026-12-31' };
+  const lowered = indicator('flow', REACH_20, [revisedTo('2026-07-01', REACH_12)]);
+  // 1 a month from January: 6 by June, 12 by December.
+  const monthly = figures(...Array.from({ length: 12 }, (_, i): [string, number] => [`2026-${String(i + 1).padStart(2, '0')}`, 1]));
+
+  it.each([
+    {
+      case: 'before the revision takes effect, the original is in force and no other is reported',
+      period: '2026-06',
+      inForce: { targetValue: 20, progress: 0.3, status: 'on_track' },
+      revision: null,
+      original: null,
+    },
+    {
+      case: 'from its month on, the revision is in force and the original is judged beside it',
+      period: '2026-07',
+      inForce: { targetValue: 12, progress: 0.5833, expected: 0.2904, status: 'on_track', requiredRunRate: 0.2941176471 },
+      revision: { effective: '2026-07-01', ...decision },
+      original: { targetType: 'reach', targetValue: 20, baselineValue: 0, deadline: '2027-12-31', progress: 0.35, expected: 0.2904, status: 'on_track' },
+    },
+    {
+      case: 'met against the revision while still on the way to the original',
+      period: '2026-12',
+      inForce: { targetValue: 12, progress: 1, status: 'achieved' },
+      revision: { effective: '2026-07-01', ...decision },
+      original: { targetValue: 20, progress: 0.6, expected: 0.5, status: 'on_track' },
+    },
+  ])('$case', ({ period, inForce, revision, original }) => {
+    const result = progressOf(lowered, period, monthly);
+    expect(result).toMatchObject({ ...inForce, revision });
+    if (original === null) expect(result.original).toBeNull();
+    else expect(result.original).toMatchObject(original);
+  });
+
+  it.each([
+    {
+      case: 'an earlier deadline makes a target on the original line off track',
+      indicator: indicator('flow', REACH_20, [revisedTo('2026-03-01', REACH_20_BY_2026)]),
+      history: monthly,
+      period: '2026-11',
+      status: 'off_track',
+      original: { deadline: '2027-12-31', status: 'on_track' },
+    },
+    {
+      case: 'a later revision replaces an earlier one',
+      indicator: indicator('flow', REACH_20, [revisedTo('2026-03-01', REACH_20_BY_2026), revisedTo('2026-10-15', REACH_12)]),
+      history: monthly,
+      period: '2026-11',
+      status: 'on_track',
+      original: { targetValue: 20, deadline: '2027-12-31', status: 'on_track' },
+    },
+    {
+      case: 'a hold target raised is judged against both thresholds',
+      indicator: indicator('stock', HOLD_AT_LEAST, [revisedTo('2026-09-01', { ...HOLD_AT_LEAST, value: 4500 })]),
+      history: figures(['2026-11', 4200]),
+      period: '2026-11',
+      status: 'off_track',
+      original: { targetType: 'hold', targetValue: 4000, progress: 1.05, expected: 1, status: 'achieved' },
+    },
+    {
+      case: 'a milestone given a later deadline',
+      indicator: indicator('milestone', MILESTONE_BY_NOVEMBER, [revisedTo('2026-10-20', { type: 'milestone', deadline: '2027-06-30' })]),
+      history: figures(['2026-12', false]),
+      period: '2026-12',
+      status: 'on_track',
+      original: { deadline: '2026-11-30', progress: 0, expected: null, status: 'off_track' },
+    },
+    {
+      case: 'a stale figure is stale against both',
+      indicator: indicator('stock', HOLD_AT_LEAST, [revisedTo('2026-09-01', { ...HOLD_AT_LEAST, value: 4500 })]),
+      history: figures(['2026-01', 4200]),
+      period: '2026-11',
+      status: 'stale',
+      original: { status: 'stale' },
+    },
+    {
+      case: 'without a figure, no data against both',
+      indicator: indicator('stock', HOLD_AT_LEAST, [revisedTo('2026-09-01', { ...HOLD_AT_LEAST, value: 4500 })]),
+      history: [],
+      period: '2026-11',
+      status: 'no_data',
+      original: { progress: null, status: 'no_data' },
+    },
+  ])('$case', ({ indicator: revised, history, period, status, original }) => {
+    const result = progressOf(revised, period, history, { staleAfterMonths: 3 });
+    expect(result.status).toBe(status);
+    expect(result.original).toMatchObject(original);
   });
 });

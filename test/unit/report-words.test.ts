@@ -35,6 +35,15 @@ function row(fields: Partial<SnapshotIndicator>): SnapshotIndicator {
     projectedValue: 720,
     done: null,
     note: null,
+    revisionEffective: null,
+    revisionReason: null,
+    revisionDecidedBy: null,
+    originalComparison: null,
+    originalTargetValue: null,
+    originalDeadline: null,
+    originalProgress: null,
+    originalExpected: null,
+    originalStatus: null,
     ...fields,
   };
 }
@@ -61,6 +70,41 @@ describe('valueText and targetText', () => {
     { case: 'an undated milestone', fields: { targetType: 'milestone', deadline: null }, target: '完成 / done' },
     { case: 'a dated milestone', fields: { targetType: 'milestone', deadline: '2024-11-30' }, target: '2024-11-30 前完成 / done by 2024-11-30' },
   ] as const)('states $case in words', ({ fields, target }) => {
+    expect(targetText(row(fields), words)).toBe(target);
+  });
+
+  const revised = {
+    targetValue: 800,
+    revisionEffective: '2026-07-01',
+    revisionReason: '市级任务下调',
+    revisionDecidedBy: '区政府常务会议纪要',
+    originalComparison: 'at_least',
+    originalTargetValue: 1000,
+    originalDeadline: '2027-12-31',
+    originalProgress: 0.33,
+    originalExpected: 0.4575,
+    originalStatus: 'off_track',
+  } as const;
+
+  it.each([
+    {
+      case: 'a revised reach target: the target in force with its revision, then the original and the status against it',
+      fields: revised,
+      target:
+        '现行 in force: 2027-12-31 前 ≥ 800 人 / ≥ 800 persons by 2027-12-31（2026-07-01 调整 revised: 市级任务下调）；' +
+        '原目标 original: 2027-12-31 前 ≥ 1000 人 / ≥ 1000 persons by 2027-12-31：进度滞后 off track',
+    },
+    {
+      case: 'a milestone given a later deadline',
+      fields: { ...revised, targetType: 'milestone', deadline: '2027-06-30', originalDeadline: '2026-11-30', originalStatus: 'off_track' },
+      target: '现行 in force: 2027-06-30 前完成 / done by 2027-06-30（2026-07-01 调整 revised: 市级任务下调）；原目标 original: 2026-11-30 前完成 / done by 2026-11-30：进度滞后 off track',
+    },
+    {
+      case: 'a row of a snapshot before schema 5, without revision fields',
+      fields: { revisionEffective: undefined, originalStatus: undefined },
+      target: '2027-12-31 前 ≥ 1000 人 / ≥ 1000 persons by 2027-12-31',
+    },
+  ] as const)('states $case', ({ fields, target }) => {
     expect(targetText(row(fields), words)).toBe(target);
   });
 

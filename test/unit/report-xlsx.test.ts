@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { catalog } from '../../shared/catalog/catalog.js';
 import type { ProgressStatus } from '../../shared/progress.js';
 import { STATUS_LABELS } from '../../shared/snapshot/report-model.js';
-import { reportXlsx } from '../../shared/snapshot/index.js';
+import { buildReport, reportXlsx } from '../../shared/snapshot/index.js';
+import { REVISED_PLATFORMS_TARGET, revisedTestInput } from '../fixtures.js';
 import { REPORTING_DEPARTMENT, reportMonth } from '../report-month.js';
 
 interface ReadRule {
@@ -76,6 +77,14 @@ describe('reportXlsx', () => {
     const sheet = read.getWorksheet(catalog.department(first.department)?.zh ?? '');
     if (!sheet) throw new Error('no department sheet');
     expect(column(sheet, '进展说明 Progress note')[0]).toBe('新增两家，另一家待认定');
+  });
+
+  it('states a revised target with its revision, then the original and the status against it', async () => {
+    const read = new ExcelJS.Workbook();
+    await read.xlsx.load(Buffer.from(await reportXlsx(buildReport(revisedTestInput))) as unknown as ExcelJS.Buffer);
+    const sheet = read.getWorksheet('区科技局');
+    if (!sheet) throw new Error('no department sheet');
+    expect(column(sheet, '目标 Target')[0]).toBe(REVISED_PLATFORMS_TARGET);
   });
 
   it('holds no status code, boolean or true/false text in any cell', () => {

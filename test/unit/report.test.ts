@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { catalog, loadCatalog } from '../../shared/catalog/catalog.js';
 import { buildReport, buildSnapshot, reportHtml } from '../../shared/snapshot/index.js';
 import { sparkline } from '../../shared/snapshot/report-html.js';
-import { observation, PERIOD, testInput, yearOfFigures } from '../fixtures.js';
+import { observation, PERIOD, REVISED_PLATFORMS_TARGET, revisedTestInput, testInput, yearOfFigures } from '../fixtures.js';
 
 describe('buildReport', () => {
   it('is the month snapshot plus a 12-month trend of each numeric level', () => {
@@ -66,5 +66,14 @@ describe("the clerk's note in report.html", () => {
     const row = html.slice(html.indexOf('data-indicator="sci.platforms"'), html.indexOf('</tr>', html.indexOf('data-indicator="sci.platforms"')));
     expect(row).toContain('进展说明 <span class="en">Progress note</span>：两家平台 &lt;待认定&gt; &amp; 下月复核');
     expect(reportHtml(buildReport(testInput))).not.toContain('进展说明');
+  });
+});
+
+describe('a revised target in report.html', () => {
+  it('shows the target in force with its revision, then the original and the status against it', () => {
+    const html = reportHtml(buildReport(revisedTestInput));
+    const row = html.slice(html.indexOf('data-indicator="sci.platforms"'), html.indexOf('</tr>', html.indexOf('data-indicator="sci.platforms"')));
+    expect(row).toContain(`<td data-label="目标 Target">${REVISED_PLATFORMS_TARGET}</td>`);
+    expect(reportHtml(buildReport(testInput))).not.toContain('现行 in force');
   });
 });

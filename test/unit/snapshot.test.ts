@@ -90,7 +90,9 @@ describe('snapshotJson', () => {
     expect(Object.keys(parsed.indicators[0] ?? {})).toEqual([
       'indicator', 'department', 'zh', 'en', 'kind', 'unit', 'value', 'done', 'asOf', 'status', 'progress', 'expected',
       'runRate3m', 'runRate12m', 'requiredRunRate', 'projectedValue',
-      'targetType', 'comparison', 'targetValue', 'reference', 'referenceValue', 'baselineValue', 'baselineDate', 'baselineAssumed', 'deadline', 'note',
+      'targetType', 'comparison', 'targetValue', 'reference', 'referenceValue', 'baselineValue', 'baselineDate', 'baselineAssumed', 'deadline',
+      'revisionEffective', 'revisionReason', 'revisionDecidedBy', 'originalComparison', 'originalTargetValue', 'originalDeadline',
+      'originalProgress', 'originalExpected', 'originalStatus', 'note',
     ]);
     expect(Object.keys(parsed.departments[0] ?? {})).toEqual([
       'department', 'zh', 'en', 'reported', 'submittedAt', 'sourceKey', 'dueDate', 'onTime',

@@ -14,6 +14,9 @@ const departmentRoutes = (department: string): Partial<ApiRequest>[] => [
   { method: 'POST', path: `/api/departments/${department}/uploads`, body: JSON.stringify({ fileName: 'x.xlsx', size: 100 }) },
   { method: 'GET', path: `/api/departments/${department}/uploads` },
   { method: 'GET', path: `/api/departments/${department}/uploads/019ad000-0000-7000-8000-00000000000a` },
+  { method: 'GET', path: `/api/departments/${department}/months/2026-10` },
+  { method: 'PUT', path: `/api/departments/${department}/months/2026-10/explanations`, body: JSON.stringify({ 'sci.rd_intensity': 'x' }) },
+  { method: 'POST', path: `/api/departments/${department}/months/2026-10/review`, body: JSON.stringify({ decision: 'approve' }) },
 ];
 
 describe('who may call the API', () => {

@@ -8,7 +8,8 @@ import type { BucketDoor, PortalUpload, PortalUploads } from '../../shared/porta
 import type { Logger, MonthReviews, ObjectStore, ObservationRepository, PeriodRange } from '../../shared/ports.js';
 import type { AuditEntry, MonthRecord } from '../../shared/review/review.js';
 
-/** The portal's API over ports held in memory, as the unit tests of its routes call it. */
+// The portal's API over ports held in memory, as the unit tests of its routes call it.
+
 export const NOW = new Date('2026-11-20T04:00:00.000Z');
 export const signIn = new LocalSignIn();
 const users = new Map(localUsers(catalog.departments.map((d) => d.id)).map((user) => [user.id, user]));

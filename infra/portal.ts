@@ -137,7 +137,7 @@ function rolesOf(departments: readonly string[]): Role[] {
 export interface PortalProps {
   /** Catalog department ids: a clerks' and a heads' group each. */
   readonly departments: readonly string[];
-  /** The API records the uploads it grants here and reads the months' figures. */
+  /** The API records the uploads it grants here, reads the months' figures and writes their sign-off. */
   readonly observationsTable: SecureTable;
   /** Where browsers POST workbooks, under `incoming/`, and the API reads reports, under `reports/`. */
   readonly uploadBucket: SecureBucket;
@@ -317,7 +317,7 @@ export class Portal extends StackPart {
 
     this.function = new PipelineFunction(this, 'Api', {
       entry: 'functions/api/handler.ts',
-      description: 'Answers the portal API: who is signed in, months, uploads, reports and snapshots',
+      description: 'Answers the portal API: who is signed in, months and their sign-off, uploads, reports and snapshots',
       serviceName: props.serviceName ?? 'department-metrics-api',
       metricsNamespace: props.metricsNamespace,
       // It writes the template workbook in memory.

@@ -142,7 +142,10 @@ const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'] as const;
 const TABLE_ACTIONS = {
   read: TABLE_READ_ACTIONS,
   readWrite: [...TABLE_READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
-  /** Reads, and whole items put one at a time: what the portal's API does with the uploads it records. */
+  /**
+   * Reads, and whole items put one at a time: what the portal's API does with the uploads it records and with a month's
+   * sign-off, each step a PutItem conditional on the month item's version (and an approved correction's copy of the slice it replaces).
+   */
   readPut: [...TABLE_READ_ACTIONS, 'dynamodb:PutItem'],
   /** What Powertools idempotency does with its records. */
   idempotency: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],

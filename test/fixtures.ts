@@ -1,6 +1,7 @@
 import { loadCatalog, type Catalog } from '../shared/catalog/catalog.js';
 import type { Observation, Submission } from '../shared/observation.js';
 import type { Period } from '../shared/calendar.js';
+import { submittedReview, type FigureWarning, type MonthRecord } from '../shared/review/review.js';
 import { reportsFolder } from '../shared/s3-keys.js';
 import type { SnapshotInput } from '../shared/snapshot/index.js';
 
@@ -121,4 +122,10 @@ export function yearOfFigures(catalogData: Pick<Catalog, 'indicators'>, to: Peri
       return observation(indicator.id, period, value, indicator.department);
     }),
   );
+}
+
+/** A department's month just submitted with these figures and warnings: its first revision, awaiting the head. */
+export function submittedMonth(submitted: Submission, observations: Observation[] = [], warnings: FigureWarning[] = []): MonthRecord {
+  const slice = { submission: submitted, observations };
+  return { slice, revision: 1, review: submittedReview(undefined, slice, warnings, 1) };
 }

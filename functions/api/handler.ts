@@ -26,6 +26,7 @@ const api = makePortalApi({
   // API Gateway's authorizer has checked the token already; the function checks it again, and reads the roles from it.
   tokens: cognitoIdTokens({ userPoolId: config.userPoolId, clientId: config.userPoolClientId, jwks: config.userPoolJwks }),
   observations,
+  reviews: observations,
   uploads: dynamoPortalUploads(dynamo, config.observationsTable),
   objects: s3ObjectStore(s3),
   buckets: s3BucketDoor(s3),

@@ -4,15 +4,20 @@ import type { Catalog } from '../catalog/catalog.js';
 import { isPeriod, periodAt, periodOf, type Period } from '../calendar.js';
 import type { IdTokens } from '../aws/id-tokens.js';
 import type { ImportReport } from '../ingest/ingest.js';
-import type { Observation } from '../observation.js';
-import type { Clock, Logger, ObjectStore, ObservationRepository } from '../ports.js';
+import type { Observation, Slice, Submission } from '../observation.js';
+import type { Clock, Logger, MonthReviews, ObjectStore, ObservationRepository } from '../ports.js';
+import { decide, explain, explanationOf, monthStateOf, ReviewRefusal, revisionUnderReview, signOffOf, type MonthRecord, type Review } from '../review/review.js';
 import { mayRead, mayReadSnapshots, mayUpload, readableDepartments, roleName, type Principal } from '../roles.js';
-import { isReportKey, MANIFEST_FILE, newUploadId, portalUploadKey, snapshotKey, uploadReportsFolder, UPLOAD_ID } from '../s3-keys.js';
+import { fileNameOfKey, isReportKey, MANIFEST_FILE, newUploadId, portalUploadKey, snapshotKey, uploadIdOfKey, uploadReportsFolder, UPLOAD_ID } from '../s3-keys.js';
 import type { Manifest } from '../snapshot/make-snapshot.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type {
+  ExplanationsBody,
+  FiguresUnderReview,
   MeResponse,
+  MonthDetail,
   MonthsResponse,
+  ReviewBody,
   SnapshotResponse,
   UploadGrant,
   UploadRequestBody,
@@ -22,7 +27,7 @@ import type {
 import { API_ROUTES } from './contract.js';
 import { ApiError, bearerToken, jsonBody, validated, type ApiRequest, type ApiResponse } from './http.js';
 import type { BucketDoor, PortalUpload, PortalUploads } from './ports.js';
-import { monthsOf, statusWithoutReport, verdictOf } from './statuses.js';
+import { monthsOf, returnOf, statusWithoutReport, verdictOf } from './statuses.js';
 
 /** How long a presigned POST is accepted: long enough to send a workbook over a slow office line. */
 const POST_POLICY_SECONDS = 10 * 60;
@@ -41,7 +46,9 @@ const MAX_FILE_NAME_BYTES = 180;
 export interface PortalApiDependencies {
   catalog: Catalog;
   tokens: IdTokens;
-  observations: Pick<ObservationRepository, 'slicesIn'>;
+  observations: Pick<ObservationRepository, 'monthsIn'>;
+  /** The months' sign-off: read, explained and decided. */
+  reviews: MonthReviews;
   uploads: PortalUploads;
   objects: ObjectStore;
   buckets: BucketDoor;
@@ -85,6 +92,14 @@ const uploadRequestSchema = z.strictObject({
   size: z.number().int('must be a whole number of bytes').positive('must be more than 0'),
   period: periodSchema.optional(),
 }) satisfies z.ZodType<UploadRequestBody>;
+const explanationsSchema = z
+  .record(z.string(), z.string('must be the explanation as text'))
+  .refine((texts) => Object.keys(texts).length > 0, 'must explain at least one warned indicator') satisfies z.ZodType<ExplanationsBody>;
+const reviewSchema = z.strictObject({
+  decision: z.enum(['approve', 'return'], 'must be "approve" or "return"'),
+  reason: z.string('must be text').optional(),
+  revision: z.number('must be a number').int('must be a whole number').positive('must be the revision the month page showed').optional(),
+}) satisfies z.ZodType<ReviewBody>;
 const yearSchema = z.object({ year: z.coerce.number().int().min(2000).max(2099).optional() });
 const templateQuerySchema = z.object({ period: periodSchema });
 
@@ -127,6 +142,67 @@ export function makePortalApi(deps: PortalApiDependencies) {
     return { uploadId, department, fileName, size, period: report?.period ?? upload.period, user, requestedAt, status, report, annotatedUrl };
   }
 
+  /** The signed-in user who uploaded a workbook through the portal; else the S3 principal, as a direct drop has no other. */
+  async function uploaderOf(submission: Submission): Promise<string | null> {
+    const uploadId = uploadIdOfKey(submission.key);
+    const upload = uploadId === null ? undefined : await uploads.get(submission.department, uploadId);
+    return upload?.user ?? submission.uploader ?? null;
+  }
+
+  /** Figures under sign-off as the month page shows them, each warning with its explanation. */
+  async function underReviewOf(revision: number, { slice, warnings, explanations }: { slice: Slice } & Pick<Review, 'warnings' | 'explanations'>): Promise<FiguresUnderReview> {
+    const { submission } = slice;
+    return {
+      revision,
+      uploadedAt: submission.uploadedAt,
+      uploader: await uploaderOf(submission),
+      fileName: fileNameOfKey(submission.key),
+      figures: slice.observations.map(({ indicator, value, unit, note, lineage }) => ({ indicator, value, unit, note: note ?? null, sheet: lineage.sheet, cell: lineage.cell })),
+      warnings: warnings.map((warning) => ({ ...warning, explanation: explanationOf(warning.indicator, slice, explanations) })),
+    };
+  }
+
+  async function detailOf(principal: Principal, department: string, period: Period, record: MonthRecord | undefined): Promise<MonthDetail> {
+    if (!record) {
+      const nothing = { explain: false, approve: false, return: false };
+      return { department, period, state: monthStateOf(record), signOff: null, current: null, returned: null, lockedAt: null, correction: null, restatements: [], audit: [], may: nothing };
+    }
+    const { review } = record;
+    const [current, correction, audit] = await Promise.all([
+      underReviewOf(record.revision, { slice: record.slice, warnings: review.warnings, explanations: review.explanations }),
+      review.correction && underReviewOf(revisionUnderReview(record), review.correction),
+      deps.reviews.trail(department, period),
+    ]);
+    return {
+      department,
+      period,
+      state: monthStateOf(record),
+      signOff: signOffOf(review),
+      current,
+      returned: returnOf(record),
+      lockedAt: review.lockedAt,
+      correction,
+      restatements: review.restatements,
+      audit,
+      may: mayOf(record, principal, clock.now()),
+    };
+  }
+
+  /** The month named in the path, of a department the caller may read. */
+  function monthAt(principal: Principal, params: Record<string, string>): { department: string; period: Period } {
+    const department = readable(principal, params.department ?? '');
+    return { department, period: validated(periodSchema, params.period, { zh: '月份', en: 'month' }) };
+  }
+
+  /** The month after a step of review.ts, which refuses by throwing; `month.not_found` while the month has no figures. */
+  async function stepped(department: string, period: Period, step: (record: MonthRecord) => MonthRecord): Promise<MonthRecord> {
+    const record = await deps.reviews.update(department, period, step);
+    if (!record) {
+      throw new ApiError('month.not_found', { zh: `${department} 尚无 ${period} 已接收的报表。`, en: `No workbook of ${department} for ${period} has been accepted yet.` });
+    }
+    return record;
+  }
+
   async function viewsOf(department: string): Promise<UploadView[]> {
     const views = await Promise.all((await uploads.list(department, MAX_LISTED_UPLOADS)).map(viewOf));
     return views.filter((view): view is UploadView => view !== null);
@@ -152,11 +228,11 @@ export function makePortalApi(deps: PortalApiDependencies) {
       const department = readable(principal, params.department ?? '');
       const now = clock.now();
       const { year = Number(periodAt(now).slice(0, 4)) } = validated(yearSchema, request.query, { zh: '查询参数', en: 'query' });
-      const [slices, views] = await Promise.all([
-        deps.observations.slicesIn(department, { from: periodOf(year, 1), to: periodOf(year, 12) }),
+      const [records, views] = await Promise.all([
+        deps.observations.monthsIn(department, { from: periodOf(year, 1), to: periodOf(year, 12) }),
         viewsOf(department),
       ]);
-      const months = monthsOf({ year, dueDay: deps.dueDay, now, submissions: slices.map((slice) => slice.submission), uploads: views });
+      const months = monthsOf({ year, dueDay: deps.dueDay, now, months: records, uploads: views });
       const body: MonthsResponse = { department, year, months };
       return { status: 200, json: body };
     },
@@ -220,6 +296,30 @@ export function makePortalApi(deps: PortalApiDependencies) {
       return { status: 200, json: view };
     },
 
+    async month(principal, params) {
+      const { department, period } = monthAt(principal, params);
+      const body: MonthDetail = await detailOf(principal, department, period, await deps.reviews.month(department, period));
+      return { status: 200, json: body };
+    },
+
+    async explanations(principal, params, request) {
+      const { department, period } = monthAt(principal, params);
+      const texts = validated(explanationsSchema, jsonBody(request.body), { zh: '说明', en: 'explanations' });
+      const now = clock.now();
+      const record = await stepped(department, period, (month) => explain(month, texts, principal, now));
+      logger.info('month explained', { department, period, indicators: Object.keys(texts), user: principal.user, state: monthStateOf(record) });
+      return { status: 200, json: await detailOf(principal, department, period, record) };
+    },
+
+    async review(principal, params, request) {
+      const { department, period } = monthAt(principal, params);
+      const { decision, reason, revision } = validated(reviewSchema, jsonBody(request.body), { zh: '审核请求', en: 'review request' });
+      const now = clock.now();
+      const record = await stepped(department, period, (month) => decide(month, decision, reason, principal, now, revision).record);
+      logger.info('month reviewed', { department, period, decision, reason, revision: record.revision, user: principal.user, state: monthStateOf(record) });
+      return { status: 200, json: await detailOf(principal, department, period, record) };
+    },
+
     async snapshot(principal, params) {
       if (!mayReadSnapshots(principal)) throw forbidden();
       const period = validated(periodSchema, params.period, { zh: '月份', en: 'month' });
@@ -264,12 +364,38 @@ export function makePortalApi(deps: PortalApiDependencies) {
         throw notFound({ zh: `没有 ${request.method} ${request.path} 这个接口。`, en: `There is no route ${request.method} ${request.path}.` });
       }
       return await found.route.handle(principal, found.params, request);
-    } catch (error) {
+    } catch (thrown) {
+      // A step of review.ts refuses with the API's own code and words.
+      const error = thrown instanceof ReviewRefusal ? new ApiError(thrown.code, thrown.text) : thrown;
       if (error instanceof ApiError) return { status: error.status, json: error.body() };
       logger.error('portal request failed', { method: request.method, path: request.path, error });
       const fault = new ApiError('server.fault', { zh: '服务器出错，请稍后再试。', en: 'Something went wrong on our side; try again later.' });
       return { status: fault.status, json: fault.body() };
     }
+  };
+}
+
+/**
+ * What the user may do with the month now, by the rules of review.ts themselves: each step is tried on the record
+ * and its result thrown away. The reason stands in for the one the user will type; a month without warnings has
+ * nothing to explain.
+ */
+function mayOf(record: MonthRecord, principal: Principal, now: Date): MonthDetail['may'] {
+  const allowed = (step: () => unknown) => {
+    try {
+      step();
+      return true;
+    } catch (error) {
+      if (error instanceof ReviewRefusal) return false;
+      throw error;
+    }
+  };
+  const reason = 'may';
+  const warned = (record.review.correction ?? record.review).warnings.length > 0;
+  return {
+    explain: warned && allowed(() => explain(record, {}, principal, now)),
+    approve: allowed(() => decide(record, 'approve', reason, principal, now)),
+    return: allowed(() => decide(record, 'return', reason, principal, now)),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Period } from '../calendar.js';
 import type { ImportReport } from '../ingest/ingest.js';
+import type { Observation } from '../observation.js';
 import type { DepartmentReport } from '../snapshot/completeness.js';
 import type { SnapshotIndicator } from '../snapshot/snapshot.js';
 import type { AuditEntry, Decision, Explanation, FigureWarning, MonthState, Restatement, SignOff } from '../review/review.js';
@@ -88,6 +89,10 @@ export interface MonthView {
   onTime: boolean | null;
   /** The latest upload for the month, whatever became of it; null when there was none. */
   latestUpload: MonthUpload | null;
+  /** Where the month's sign-off stands. */
+  state: MonthState;
+  /** The head's reason while the month is returned; null otherwise. */
+  returnedReason: string | null;
 }
 
 /** A warned figure with its explanation: typed on the portal, the note in its workbook row, or none yet. */
@@ -98,7 +103,7 @@ export interface WarningView extends FigureWarning {
 /** A figure of the month as the month page shows it, with the cell it came from. */
 export interface MonthFigureView {
   indicator: string;
-  value: number | string;
+  value: Observation['value'];
   unit: string;
   note: string | null;
   sheet: string;

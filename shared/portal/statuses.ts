@@ -1,13 +1,14 @@
 import { dueDateOf, isOnTime, periodOf, type Period } from '../calendar.js';
 import type { ImportReport } from '../ingest/ingest.js';
 import type { Submission } from '../observation.js';
+import { monthStateOf, type MonthRecord } from '../review/review.js';
 import { fileNameOfKey, uploadIdOfKey } from '../s3-keys.js';
 import type { ProblemCode } from '../workbook/problems.js';
-import type { MonthStatus, MonthUpload, MonthView, UploadStatus, UploadView } from './contract.js';
+import type { MonthDetail, MonthStatus, MonthUpload, MonthView, UploadStatus, UploadView } from './contract.js';
 
 /**
  * Where uploads and months stand, from what the pipeline has written: the import reports, the current
- * submissions, and the uploads the portal granted. Pure, so that every rule is a row of a table test.
+ * months with their sign-off, and the uploads the portal granted. Pure, so that every rule is a row of a table test.
  */
 
 /** The problem of an upload that could not be checked for a fault on our side, not the clerk's. */
@@ -66,18 +67,19 @@ export interface MonthsInput {
   year: number;
   dueDay: number;
   now: Date;
-  /** The department's current submissions (any months; those of other years are ignored). */
-  submissions: readonly Submission[];
+  /** The department's months with their sign-off (any months; those of other years are ignored). */
+  months: readonly MonthRecord[];
   /** The department's portal uploads, with where each stands. */
   uploads: readonly UploadView[];
 }
 
 /** One row per month of the year, January first: its due date, where it stands, on time or not, its latest upload. */
-export function monthsOf({ year, dueDay, now, submissions, uploads }: MonthsInput): MonthView[] {
+export function monthsOf({ year, dueDay, now, months, uploads }: MonthsInput): MonthView[] {
   return Array.from({ length: 12 }, (_, index): MonthView => {
     const period: Period = periodOf(year, index + 1);
     const due = dueDateOf(period, dueDay);
-    const submission = submissions.find((s) => s.period === period);
+    const record = months.find((m) => m.slice.submission.period === period);
+    const submission = record?.slice.submission;
     const tried = uploads.filter((upload) => upload.period === period);
     const statusOfUploads = tried.reduce<MonthStatus>((found, upload) => {
       const status: MonthStatus = upload.status === 'processing' ? 'processing' : upload.status === 'accepted' ? 'accepted' : 'rejected';
@@ -93,6 +95,13 @@ export function monthsOf({ year, dueDay, now, submissions, uploads }: MonthsInpu
       : isOnTime(now.toISOString(), due)
         ? null
         : false;
-    return { period, due, status, onTime, latestUpload };
+    return { period, due, status, onTime, latestUpload, state: monthStateOf(record), returnedReason: returnOf(record)?.reason ?? null };
   });
+}
+
+/** The head's return of a month that waits to be submitted again: the latest `returned` step of its current figures. */
+export function returnOf(record: MonthRecord | undefined): MonthDetail['returned'] {
+  if (!record || monthStateOf(record) !== 'returned') return null;
+  const step = record.review.audit.findLast((entry) => entry.action === 'returned');
+  return step?.reason ? { reason: step.reason, by: step.by, at: step.at } : null;
 }

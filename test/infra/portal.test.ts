@@ -216,7 +216,7 @@ describe('API function', () => {
     expect(Object.keys(variables)).not.toContain(ENV.userPoolJwks);
   });
 
-  it('may put objects only under incoming/, read reports/ and snapshots/, list reports/, and get, query and put items', () => {
+  it('may put objects only under incoming/, read reports/ and snapshots/, list reports/, and get, query and put items (uploads and sign-off), no more', () => {
     const grants = new Map<string, { resource: unknown; condition?: unknown }[]>();
     for (const statement of apiStatements().filter((s) => s.Effect === 'Allow')) {
       for (const action of asArray(statement.Action).filter((a) => /^(s3|dynamodb):/.test(a))) {

@@ -6,9 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalPipeline, type LocalPipeline } from '../../cli/local/pipeline.js';
 import { startLocalPortal, type LocalPortal } from '../../cli/local/portal-server.js';
-import { sampleWorkbooks } from '../../cli/samples.js';
+import { fillTemplate, sampleWorkbooks } from '../../cli/samples.js';
+import type { Period } from '../../shared/calendar.js';
 import { catalog } from '../../shared/catalog/catalog.js';
-import type { MonthsResponse, UploadGrant, UploadView } from '../../shared/portal/contract.js';
+import type { MonthDetail, MonthsResponse, UploadGrant, UploadView } from '../../shared/portal/contract.js';
+import { uploadKey } from '../../shared/s3-keys.js';
 
 /** The portal's API as the page reaches it: the local server, the real API function, S3 and DynamoDB stand-ins. */
 let directory: string;
@@ -125,4 +127,62 @@ describe('the portal API on the local stores', () => {
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { message: string } }).error.message).toContain('science-clerk');
   });
+});
+
+/** Beyond the catalog's plausible 300 a month: accepted, with a warning to explain. */
+const IMPLAUSIBLE = { indicator: 'sci.st_commissioners', value: 400 };
+
+/** Science's sample workbook of the month, dropped into the upload bucket and imported, with these figures changed. */
+async function received(period: Period, figures: ReadonlyMap<string, number> = new Map()): Promise<void> {
+  const sample = (await sampleWorkbooks(catalog)).find((w) => w.department === 'science' && w.period === period);
+  if (!sample) throw new Error(`no science sample for ${period}`);
+  const [ingested] = await pipeline.upload(uploadKey('science', sample.fileName), await fillTemplate(sample.bytes, figures));
+  expect(ingested?.status).toBe('accepted');
+}
+
+const codeOf = async (response: Response) => ((await response.json()) as { error: { code: string } }).error.code;
+
+describe("a month's sign-off on the local stores", () => {
+  it('is approved by its head alone, once every warning is explained, and then counts as official', async () => {
+    await received('2026-08', new Map([[IMPLAUSIBLE.indicator, IMPLAUSIBLE.value]]));
+    const [clerk, head, otherHead] = await Promise.all([tokenOf('science-clerk'), tokenOf('science-head'), tokenOf('education-head')]);
+    const path = '/api/departments/science/months/2026-08';
+    const review = (token: string, body: unknown) => api(`${path}/review`, { token, method: 'POST', body });
+    const detail = (await (await api(path, { token: clerk })).json()) as MonthDetail;
+    expect(detail).toMatchObject({ state: 'submitted', signOff: 'provisional', current: { revision: 1 } });
+    expect(detail.current?.figures.length).toBeGreaterThan(0);
+    expect(detail.current?.figures.every((f) => f.sheet !== '' && /^[A-Z]+\d+$/.test(f.cell))).toBe(true);
+    expect(detail.current?.warnings).toMatchObject([{ indicator: IMPLAUSIBLE.indicator, code: 'value.implausible', explanation: null }]);
+    expect(detail.audit.map((entry) => entry.action)).toEqual(['submitted']);
+
+    for (const refused of [await review(clerk, { decision: 'approve' }), await review(otherHead, { decision: 'approve' })]) {
+      expect(refused.status).toBe(403);
+      expect(await codeOf(refused)).toBe('auth.forbidden');
+    }
+    expect(await codeOf(await review(head, { decision: 'approve', revision: 2 }))).toBe('month.changed');
+    expect(await codeOf(await review(head, { decision: 'approve', revision: 1 }))).toBe('month.unexplained_warnings');
+    const explained = await api(`${path}/explanations`, { token: clerk, method: 'PUT', body: { [IMPLAUSIBLE.indicator]: '本月新聘 100 名特派员' } });
+    expect(explained.status).toBe(200);
+    expect(((await explained.json()) as MonthDetail).current?.warnings[0]?.explanation).toMatchObject({ text: '本月新聘 100 名特派员', by: 'science-clerk', source: 'portal' });
+
+    const approved = await review(head, { decision: 'approve', revision: 1 });
+    expect(approved.status).toBe(200);
+    expect(await approved.json()).toMatchObject({ state: 'approved', signOff: 'official', may: { approve: false, return: false } });
+    // What the table now holds, read again.
+    const reread = (await (await api(path, { token: clerk })).json()) as MonthDetail;
+    expect(reread.state).toBe('approved');
+    expect(reread.audit.map((entry) => entry.action)).toEqual(['submitted', 'explained', 'approved']);
+  }, 60_000);
+
+  it("is returned with the head's reason, which the clerk's months show", async () => {
+    await received('2026-09');
+    const [clerk, head] = await Promise.all([tokenOf('science-clerk'), tokenOf('science-head')]);
+    const path = '/api/departments/science/months/2026-09/review';
+    expect(await codeOf(await api(path, { token: head, method: 'POST', body: { decision: 'return' } }))).toBe('request.invalid');
+    const returned = await api(path, { token: head, method: 'POST', body: { decision: 'return', reason: '请核对研发投入强度', revision: 1 } });
+    expect(returned.status).toBe(200);
+    expect(await returned.json()).toMatchObject({ state: 'returned', returned: { reason: '请核对研发投入强度', by: 'science-head' } });
+    const months = (await (await api('/api/departments/science/months?year=2026', { token: clerk })).json()) as MonthsResponse;
+    expect(months.months.find((m) => m.period === '2026-09')).toMatchObject({ status: 'accepted', state: 'returned', returnedReason: '请核对研发投入强度' });
+  }, 60_000);
 });

@@ -1,96 +1,11 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LOCAL_USER_POOL, LocalSignIn, localUsers, type LocalUser } from '../../cli/local/sign-in.js';
-import { cognitoIdTokens } from '../../shared/aws/id-tokens.js';
 import { catalog } from '../../shared/catalog/catalog.js';
-import type { Slice } from '../../shared/observation.js';
-import { makePortalApi } from '../../shared/portal/api.js';
 import type { MeResponse, MonthsResponse, SnapshotResponse, UploadGrant, UploadView } from '../../shared/portal/contract.js';
-import type { ApiRequest, ApiResponse } from '../../shared/portal/http.js';
-import type { BucketDoor, PortalUpload, PortalUploads } from '../../shared/portal/ports.js';
-import type { Logger, ObjectStore } from '../../shared/ports.js';
+import type { ApiRequest } from '../../shared/portal/http.js';
 import { MANIFEST_FILE, snapshotKey, uploadReportsFolder } from '../../shared/s3-keys.js';
-import { submission } from '../fixtures.js';
-
-const NOW = new Date('2026-11-20T04:00:00.000Z');
-const signIn = new LocalSignIn();
-const users = new Map(localUsers(catalog.departments.map((d) => d.id)).map((user) => [user.id, user]));
-const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-function userNamed(id: string): LocalUser {
-  const user = users.get(id);
-  if (!user) throw new Error(`no local user ${id}`);
-  return user;
-}
-
-/** The API over ports held in memory: objects by bucket and key, the granted uploads in a list. */
-function portal(options: { slices?: Slice[]; maxUploadBytes?: number } = {}) {
-  const objects = new Map<string, { bytes: Uint8Array; lastModified: string }>();
-  const granted: PortalUpload[] = [];
-  const at = (bucket: string, key: string) => `${bucket}/${key}`;
-  const store: ObjectStore = {
-    async get({ bucket, key }) {
-      const found = objects.get(at(bucket, key));
-      if (!found) throw new Error(`no object ${key}`);
-      return found.bytes;
-    },
-    async put({ bucket, key, body }) {
-      objects.set(at(bucket, key), { bytes: typeof body === 'string' ? new TextEncoder().encode(body) : body, lastModified: NOW.toISOString() });
-    },
-  };
-  const buckets: BucketDoor = {
-    async list(bucket, prefix) {
-      return [...objects.entries()].filter(([name]) => name.startsWith(at(bucket, prefix))).map(([name, { lastModified }]) => ({ key: name.slice(bucket.length + 1), lastModified }));
-    },
-    async exists({ bucket, key }) {
-      return objects.has(at(bucket, key));
-    },
-    async presignedPost({ bucket, key, maxBytes }) {
-      return { url: `https://${bucket}.s3.example/`, fields: { key, policy: `at most ${maxBytes}` } };
-    },
-    async downloadLink({ bucket, key }, fileName) {
-      return `https://${bucket}.s3.example/${key}?as=${encodeURIComponent(fileName)}`;
-    },
-  };
-  const uploads: PortalUploads = {
-    async record(upload) {
-      granted.push(upload);
-    },
-    async list(department, limit) {
-      return granted.filter((u) => u.department === department).reverse().slice(0, limit);
-    },
-    async get(department, uploadId) {
-      return granted.find((u) => u.department === department && u.uploadId === uploadId);
-    },
-  };
-  const api = makePortalApi({
-    catalog,
-    tokens: cognitoIdTokens({ ...LOCAL_USER_POOL, jwks: signIn.jwks }),
-    observations: { slicesIn: async (department) => (options.slices ?? []).filter((slice) => slice.submission.department === department) },
-    uploads,
-    objects: store,
-    buckets,
-    uploadBucket: 'uploads',
-    snapshotBucket: 'snapshots',
-    clock: { now: () => NOW },
-    logger: quiet,
-    dueDay: 10,
-    maxUploadBytes: 20 * 2 ** 20,
-    ...options,
-    template: async (department, period, previous) => ({ bytes: new TextEncoder().encode(`${department} ${period} ${previous.length}`), fileName: `${department}-${period}.xlsx` }),
-    templateFigures: async () => [],
-    random: (size) => new Uint8Array(size).fill(7),
-  });
-  const call = (request: Partial<ApiRequest> & { as?: string }): Promise<ApiResponse> => {
-    // Tokens are verified against the real time, whatever the API's clock says.
-    const token = request.as ? signIn.idToken(userNamed(request.as)) : undefined;
-    return api({ method: 'GET', path: '/api/me', query: {}, body: undefined, authorization: token && `Bearer ${token}`, ...request });
-  };
-  return { call, granted, store };
-}
-
-const jsonOf = (response: ApiResponse) => ('json' in response ? response.json : undefined);
-const errorCode = (response: ApiResponse) => (jsonOf(response) as { error?: { code: string } }).error?.code;
+import { submission, submittedMonth } from '../fixtures.js';
+import { errorCode, jsonOf, NOW, portal, signIn, userNamed } from './portal-fixture.js';
 
 /** Every route of a department, as a science clerk might try it on education's. */
 const departmentRoutes = (department: string): Partial<ApiRequest>[] => [
@@ -99,6 +14,9 @@ const departmentRoutes = (department: string): Partial<ApiRequest>[] => [
   { method: 'POST', path: `/api/departments/${department}/uploads`, body: JSON.stringify({ fileName: 'x.xlsx', size: 100 }) },
   { method: 'GET', path: `/api/departments/${department}/uploads` },
   { method: 'GET', path: `/api/departments/${department}/uploads/019ad000-0000-7000-8000-00000000000a` },
+  { method: 'GET', path: `/api/departments/${department}/months/2026-10` },
+  { method: 'PUT', path: `/api/departments/${department}/months/2026-10/explanations`, body: JSON.stringify({ 'sci.rd_intensity': 'x' }) },
+  { method: 'POST', path: `/api/departments/${department}/months/2026-10/review`, body: JSON.stringify({ decision: 'approve' }) },
 ];
 
 describe('who may call the API', () => {
@@ -244,11 +162,11 @@ describe('uploads through the portal', () => {
 });
 
 describe('the months and the template', () => {
-  it("shows an accepted month from the department's current slices", async () => {
-    const slices: Slice[] = [{ submission: { ...submission('science', '2026-10'), uploadedAt: '2026-11-08T01:00:00Z' }, observations: [] }];
-    const months = jsonOf(await portal({ slices }).call({ path: '/api/departments/science/months', query: { year: '2026' }, as: 'science-clerk' })) as MonthsResponse;
-    expect(months.months.find((m) => m.period === '2026-10')).toMatchObject({ status: 'accepted', onTime: true, due: '2026-11-10' });
-    expect(months.months.find((m) => m.period === '2026-09')).toMatchObject({ status: 'not_received', onTime: false });
+  it("shows an accepted month awaiting its head's sign-off, from the department's months", async () => {
+    const months = [submittedMonth({ ...submission('science', '2026-10'), uploadedAt: '2026-11-08T01:00:00Z' })];
+    const body = jsonOf(await portal({ months }).call({ path: '/api/departments/science/months', query: { year: '2026' }, as: 'science-clerk' })) as MonthsResponse;
+    expect(body.months.find((m) => m.period === '2026-10')).toMatchObject({ status: 'accepted', onTime: true, due: '2026-11-10', state: 'submitted', returnedReason: null });
+    expect(body.months.find((m) => m.period === '2026-09')).toMatchObject({ status: 'not_received', onTime: false, state: 'not_received', returnedReason: null });
   });
 
   it('answers the template workbook as a file, made with the figures the month shows for reference', async () => {

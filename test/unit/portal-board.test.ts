@@ -11,6 +11,8 @@ const month = (period: string, status: MonthView['status'], onTime: boolean | nu
   status,
   onTime,
   latestUpload: uploadedAt ? { uploadId: 'u1', fileName: 'science.xlsx', uploadedAt, user: 'science-clerk', status: 'accepted' } : null,
+  state: uploadedAt ? 'submitted' : 'not_received',
+  returnedReason: null,
 });
 
 describe('boardOf', () => {

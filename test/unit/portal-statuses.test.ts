@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../shared/ingest/ingest.js';
 import type { Submission } from '../../shared/observation.js';
 import type { MonthStatus, UploadStatus, UploadView } from '../../shared/portal/contract.js';
-import { monthsOf, statusWithoutReport, verdictOf, VERDICT_WINDOW_MS } from '../../shared/portal/statuses.js';
+import { monthsOf, returnOf, statusWithoutReport, verdictOf, VERDICT_WINDOW_MS } from '../../shared/portal/statuses.js';
+import { decide, type MonthRecord } from '../../shared/review/review.js';
 import { portalUploadKey } from '../../shared/s3-keys.js';
-import { submission } from '../fixtures.js';
+import { submission, submittedMonth } from '../fixtures.js';
 
 const UPLOAD_A = '019ad000-0000-7000-8000-00000000000a';
 const UPLOAD_B = '019ad000-0000-7000-8000-00000000000b';
@@ -48,7 +49,7 @@ describe('an upload without a report', () => {
 describe('the months of a department', () => {
   const now = new Date('2026-11-20T04:00:00Z');
   const accepted = (period: string, uploadedAt: string, firstUploadedAt = uploadedAt): Submission => ({ ...submission('science', period), uploadedAt, firstUploadedAt });
-  const months = (submissions: Submission[], uploads: UploadView[]) => monthsOf({ year: 2026, dueDay: 10, now, submissions, uploads });
+  const months = (submissions: Submission[], uploads: UploadView[]) => monthsOf({ year: 2026, dueDay: 10, now, months: submissions.map((s) => submittedMonth(s)), uploads });
   const statusOf = (submissions: Submission[], uploads: UploadView[], period: string) => months(submissions, uploads).find((m) => m.period === period);
 
   it('lists every month of the year, January first, each due on the due day of the month after', () => {
@@ -90,6 +91,17 @@ describe('the months of a department', () => {
     });
     const rejectedLater = [...views, upload(UPLOAD_B, '2026-10', 'rejected', '2026-11-07T01:00:00Z')];
     expect(statusOf([current], rejectedLater, '2026-10')).toMatchObject({ status: 'accepted', latestUpload: { uploadId: UPLOAD_B, status: 'rejected' } });
+  });
+
+  it("tells a returned month's sign-off and the head's reason, until it is submitted again", () => {
+    const head = { user: 'science-head', email: null, roles: [{ kind: 'head' as const, department: 'science' }] };
+    const submitted = submittedMonth(accepted('2026-10', '2026-11-06T01:00:00Z'));
+    const returned = decide(submitted, 'return', '  Figures of the wrong month  ', head, now).record;
+    const rowOf = (record: MonthRecord) => monthsOf({ year: 2026, dueDay: 10, now, months: [record], uploads: [] }).find((m) => m.period === '2026-10');
+    expect(rowOf(submitted)).toMatchObject({ state: 'submitted', returnedReason: null });
+    expect(rowOf(returned)).toMatchObject({ status: 'accepted', state: 'returned', returnedReason: 'Figures of the wrong month' });
+    expect(returnOf(returned)).toEqual({ reason: 'Figures of the wrong month', by: 'science-head', at: now.toISOString() });
+    expect(returnOf(decide(submitted, 'approve', undefined, head, now).record)).toBeNull();
   });
 
   it('names the S3 principal of a workbook dropped into the bucket directly', () => {

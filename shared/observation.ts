@@ -13,6 +13,11 @@ export interface Upload {
   uploadedAt: string;
   /** Who uploaded it, as S3 reports the principal. */
   uploader?: string;
+  /**
+   * The signed-in user who uploaded it through the portal, as the portal recorded the upload; absent for a direct
+   * drop. The S3 principal of a portal upload is the portal's own role, which signed the form, not the clerk.
+   */
+  submitter?: string;
 }
 
 /**

@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamo, dynamoClient, s3 } from '../../shared/aws/clients.js';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
+import { dynamoPortalUploads } from '../../shared/aws/portal-uploads.js';
 import { s3ObjectStore } from '../../shared/aws/s3-object-store.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { readConfig, readLimits } from '../../shared/config.js';
@@ -22,6 +23,7 @@ const ports = {
   catalog,
   objects: s3ObjectStore(s3),
   observations: dynamoObservationRepository(dynamo, config.observationsTable),
+  portalUploads: dynamoPortalUploads(dynamo, config.observationsTable),
   clock: systemClock,
   options: { limits: readLimits() },
 };

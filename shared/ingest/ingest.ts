@@ -4,13 +4,14 @@ import { noteField, type Observation, type Submission, type Upload, type UploadR
 import { periodAt, type Period } from '../calendar.js';
 import type { Clock, CommitOutcome, Logger, ObjectStore, ObservationRepository } from '../ports.js';
 import { firstMonthNeeded } from '../progress.js';
-import { annotatedKeyOf, fileNameOfKey, reportFolderOf, reportKeyOf } from '../s3-keys.js';
+import { annotatedKeyOf, departmentOfKey, fileNameOfKey, reportFolderOf, reportKeyOf, uploadIdOfKey } from '../s3-keys.js';
 import { beyondLimit, DEFAULT_READ_LIMITS, type ReadLimits } from '../workbook/limits.js';
 import { problemAt } from '../workbook/problems.js';
 import { assessmentJson, assessWorkbook, problemOf, refusedUpload, type Assessment, type ImportSummary } from './assess.js';
 import { annotation, DEFAULT_MAX_ANNOTATED_BYTES, markedWorkbook, whyNotAnnotated, type Annotation } from './annotation.js';
 import { changesBetween, type Change } from './changes.js';
 import { figureWarnings, type FigureWarning } from '../review/review.js';
+import type { PortalUploads } from '../portal/ports.js';
 
 /** What an accepted upload did to one department-month. */
 export interface SliceReport {
@@ -91,6 +92,8 @@ export function makeIngest(ports: {
   observations: Pick<ObservationRepository, 'commit' | 'slicesIn'>;
   clock: Clock;
   logger: Logger;
+  /** The portal's record of each upload it granted, which names the signed-in user; none where there is no portal. */
+  portalUploads?: Pick<PortalUploads, 'get'>;
   /** Each option not given takes its default. */
   options?: Partial<IngestOptions>;
 }) {
@@ -140,6 +143,7 @@ export function makeIngest(ports: {
         sequencer: upload.sequencer,
         uploadedAt: upload.uploadedAt,
         uploader: upload.uploader,
+        submitter: upload.submitter,
         contentSha256,
         indicators: month.map((o) => o.indicator),
         reportKey,
@@ -194,7 +198,17 @@ export function makeIngest(ports: {
     await objects.put({ bucket: report.source.bucket, key: report.reportKey, body: `${JSON.stringify(report, null, 2)}\n`, contentType: MEDIA_TYPES.json });
   }
 
-  return async function ingest(upload: Upload): Promise<ImportReport> {
+  /** The upload with the portal user who sent it, when the portal granted it and the event does not say so already. */
+  async function withSubmitter(upload: Upload): Promise<Upload> {
+    const uploadId = uploadIdOfKey(upload.key);
+    const department = departmentOfKey(upload.key);
+    if (upload.submitter !== undefined || !ports.portalUploads || uploadId === null || department === null) return upload;
+    const granted = await ports.portalUploads.get(department, uploadId);
+    return granted ? { ...upload, submitter: granted.user } : upload;
+  }
+
+  return async function ingest(received: Upload): Promise<ImportReport> {
+    const upload = await withSubmitter(received);
     const folder = reportFolderOf(upload.key);
     const reportKey = reportKeyOf(upload, folder);
     const { bytes, assessment } = await read(upload, folder);

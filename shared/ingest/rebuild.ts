@@ -47,6 +47,7 @@ const reportedSourceSchema = z.object({
     sequencer: z.string(),
     uploadedAt: z.iso.datetime({ offset: true }),
     uploader: z.string().optional(),
+    submitter: z.string().optional(),
   }),
 });
 

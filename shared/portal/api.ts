@@ -144,6 +144,8 @@ export function makePortalApi(deps: PortalApiDependencies) {
 
   /** The signed-in user who uploaded a workbook through the portal; else the S3 principal, as a direct drop has no other. */
   async function uploaderOf(submission: Submission): Promise<string | null> {
+    // The ingest names the portal user; a month stored before it did is looked up in the portal's records.
+    if (submission.submitter !== undefined) return submission.submitter;
     const uploadId = uploadIdOfKey(submission.key);
     const upload = uploadId === null ? undefined : await uploads.get(submission.department, uploadId);
     return upload?.user ?? submission.uploader ?? null;
@@ -391,9 +393,9 @@ function mayOf(record: MonthRecord, principal: Principal, now: Date): MonthDetai
     }
   };
   const reason = 'may';
-  const warned = (record.review.correction ?? record.review).warnings.length > 0;
+  const [warning] = (record.review.correction ?? record.review).warnings;
   return {
-    explain: warned && allowed(() => explain(record, {}, principal, now)),
+    explain: warning !== undefined && allowed(() => explain(record, { [warning.indicator]: reason }, principal, now)),
     approve: allowed(() => decide(record, 'approve', reason, principal, now)),
     return: allowed(() => decide(record, 'return', reason, principal, now)),
   };

@@ -202,7 +202,8 @@ const uploadOf = ({ bucket, key, versionId, sequencer, uploadedAt }: Submission)
   uploadedAt,
 });
 
-const uploaderOf = (slice: Slice) => slice.submission.uploader ?? 'S3';
+/** Who submitted the figures: the portal user, else the S3 principal of a direct drop. */
+const uploaderOf = ({ submission }: Slice) => submission.submitter ?? submission.uploader ?? 'S3';
 
 /** A flow's cumulative that is not the sum of its months questions a figure, whatever the catalog's rules say. */
 const CUMULATIVE_MISMATCH = 'value.cumulative_mismatch';
@@ -299,8 +300,12 @@ export function explain(record: MonthRecord, texts: Record<string, string>, prin
   const reviewed = underReview(record);
   const warned = new Set(reviewed.warnings.map((w) => w.indicator));
   const unknown = Object.keys(texts).filter((indicator) => !warned.has(indicator));
+  const list = [...warned].join(', ') || '–';
+  if (Object.keys(texts).length === 0) {
+    // Explaining nothing would submit a returned month again with nothing in its trail to say why.
+    throw new ReviewRefusal('request.invalid', { zh: `请至少说明一条警告；需要说明的指标：${list}`, en: `Explain at least one warning; the warned indicators are ${list}` });
+  }
   if (unknown.length > 0) {
-    const list = [...warned].join(', ') || '–';
     throw new ReviewRefusal('request.invalid', {
       zh: `${unknown.join(', ')} 没有需要说明的警告；需要说明的指标：${list}`,
       en: `${unknown.join(', ')} has no warning to explain; the warned indicators are ${list}`,

@@ -9,6 +9,7 @@ import type { Catalog } from '../../shared/catalog/catalog.js';
 import type { CommitResult, ObservationRepository, PeriodRange } from '../../shared/ports.js';
 import { EXPANDING_SHEETS, withSheetXml } from './sheet-xml.js';
 import { MemoryObjects } from '../memory-objects.js';
+import type { PortalUpload } from '../../shared/portal/ports.js';
 
 /** Takes every commit; the table's own rules run against dynalite in test/integration. */
 class RecordingObservations implements Pick<ObservationRepository, 'commit' | 'slicesIn'> {
@@ -39,6 +40,15 @@ async function progressSheet(): Promise<Uint8Array> {
   return new Uint8Array(await workbook.xlsx.writeBuffer());
 }
 
+/** The portal's record of one upload it granted, to science's clerk. */
+const PORTAL_UPLOAD_ID = '0192f5a8-1c3e-7a4b-8c2d-3e4f5a6b7c8d';
+const portalUploads = {
+  get: async (department: string, uploadId: string): Promise<PortalUpload | undefined> =>
+    department === 'science' && uploadId === PORTAL_UPLOAD_ID
+      ? { uploadId, department, fileName: '进度.xlsx', size: 1, period: null, user: 'science-clerk', email: null, requestedAt: '', expiresAt: '', key: '' }
+      : undefined,
+};
+
 function setUp(options?: Partial<IngestOptions>, checking: Catalog = catalog) {
   const objects = new MemoryObjects();
   const observations = new RecordingObservations();
@@ -49,7 +59,7 @@ function setUp(options?: Partial<IngestOptions>, checking: Catalog = catalog) {
     warn: (message: string) => logged.push(message),
     error: (message: string, ...extra: Record<string, unknown>[]) => errors.push({ message, ...Object.assign({}, ...extra) }),
   };
-  const ingest = makeIngest({ catalog: checking, objects, observations, clock: { now: () => new Date('2026-12-02T09:00:00+08:00') }, logger, options });
+  const ingest = makeIngest({ catalog: checking, objects, observations, portalUploads, clock: { now: () => new Date('2026-12-02T09:00:00+08:00') }, logger, options });
   return { objects, observations, logged, errors, ingest };
 }
 
@@ -76,6 +86,20 @@ describe('the ingest use case', () => {
       { period: '2026-09', outcome: 'committed', replaced: null, changes: 2 },
       { period: '2026-10', outcome: 'committed', replaced: null, changes: 2 },
     ]);
+  });
+
+  it.each([
+    ['a portal upload is submitted by the signed-in user the portal granted it to', `incoming/science/${PORTAL_UPLOAD_ID}/进度.xlsx`, 'science-clerk'],
+    ['a direct drop names no portal user', 'incoming/science/进度.xlsx', undefined],
+    ['an upload the portal has no record of names no portal user', 'incoming/science/0192f5a8-1c3e-7a4b-8c2d-000000000000/进度.xlsx', undefined],
+  ])('%s, in the month it commits and the report', async (_case, key, submitter) => {
+    const { objects, observations, ingest } = setUp();
+    await objects.put({ bucket: 'uploads', key, body: await progressSheet(), contentType: 'application/octet-stream' });
+
+    const report = await ingest(upload(key));
+
+    expect(observations.commits.map(({ submission }) => submission.submitter)).toEqual([submitter, submitter]);
+    expect(report.source.submitter).toBe(submitter);
   });
 
   it('writes the summary and the annotated workbook under reports/<department>/, naming both in the summary', async () => {

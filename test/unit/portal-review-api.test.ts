@@ -191,12 +191,12 @@ describe('signing off a month', () => {
     expect(errorCode(await explain('science-clerk', { 'sci.rd_intensity': 'x' }))).toBe('month.not_found');
   });
 
-  it('refuses an explanation of a figure without a warning, and one of a locked month without a correction', async () => {
+  it('refuses an explanation of a figure without a warning, and one of a locked month already approved', async () => {
     const { explain } = withMonths(october());
     const response = await explain('science-clerk', { 'sci.new_innovation_platforms': 'Nothing to explain' });
     expect(response.status).toBe(400);
     expect((jsonOf(response) as { error: { message: string } }).error.message).toContain('sci.new_innovation_platforms');
-    const published = locked(october(), NOW);
+    const published = locked({ ...october(), review: { ...october().review, state: 'approved' } }, NOW);
     if (!published) throw new Error('October was already locked');
     expect(errorCode(await withMonths(published).explain('science-clerk', { 'sci.rd_intensity': 'Late' }))).toBe('month.locked');
   });

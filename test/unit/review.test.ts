@@ -242,6 +242,11 @@ describe('explaining warned figures', () => {
     expect(refusalOf(() => explain(submitted(), { 'sci.platforms': text }, clerk, NOW)).code).toBe('request.invalid');
   });
 
+  it('refuses explanations of nothing, which would submit a returned month again unexplained', () => {
+    const returned = withReview(submitted(), { state: 'returned' });
+    expect(refusalOf(() => explain(returned, {}, clerk, NOW))).toEqual({ code: 'request.invalid', en: 'Explain at least one warning; the warned indicators are sci.platforms' });
+  });
+
   it('takes an explanation as long as a workbook note', () => {
     const text = 'x'.repeat(REASON_LENGTH);
     expect(explain(submitted(), { 'sci.platforms': text }, clerk, NOW).review.explanations['sci.platforms']?.text).toBe(text);

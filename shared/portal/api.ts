@@ -99,6 +99,7 @@ const reviewSchema = z.strictObject({
   decision: z.enum(['approve', 'return'], 'must be "approve" or "return"'),
   reason: z.string('must be text').optional(),
   revision: z.number('must be a number').int('must be a whole number').positive('must be the revision the month page showed').optional(),
+  contentSha256: z.string('must be text').regex(/^[0-9a-f]{64}$/, 'must be the hash the month page showed').optional(),
 }) satisfies z.ZodType<ReviewBody>;
 const yearSchema = z.object({ year: z.coerce.number().int().min(2000).max(2099).optional() });
 const templateQuerySchema = z.object({ period: periodSchema });
@@ -156,6 +157,7 @@ export function makePortalApi(deps: PortalApiDependencies) {
     const { submission } = slice;
     return {
       revision,
+      contentSha256: submission.contentSha256,
       uploadedAt: submission.uploadedAt,
       uploader: await uploaderOf(submission),
       fileName: fileNameOfKey(submission.key),
@@ -315,9 +317,9 @@ export function makePortalApi(deps: PortalApiDependencies) {
 
     async review(principal, params, request) {
       const { department, period } = monthAt(principal, params);
-      const { decision, reason, revision } = validated(reviewSchema, jsonBody(request.body), { zh: '审核请求', en: 'review request' });
+      const { decision, reason, revision, contentSha256 } = validated(reviewSchema, jsonBody(request.body), { zh: '审核请求', en: 'review request' });
       const now = clock.now();
-      const record = await stepped(department, period, (month) => decide(month, decision, reason, principal, now, revision).record);
+      const record = await stepped(department, period, (month) => decide(month, decision, reason, principal, now, revision, contentSha256).record);
       logger.info('month reviewed', { department, period, decision, reason, revision: record.revision, user: principal.user, state: monthStateOf(record) });
       return { status: 200, json: await detailOf(principal, department, period, record) };
     },

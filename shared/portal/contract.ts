@@ -114,6 +114,8 @@ export interface MonthFigureView {
 export interface FiguresUnderReview {
   /** What a review decides on: send it back as `revision` so that a newer upload meanwhile is not signed off unseen. */
   revision: number;
+  /** SHA-256 of the workbook under review: send it back as `contentSha256`, as a locked month's corrections share one revision. */
+  contentSha256: string;
   uploadedAt: string;
   /** The signed-in user who uploaded it; the S3 principal for a direct drop. */
   uploader: string | null;
@@ -154,6 +156,8 @@ export interface ReviewBody {
   reason?: string;
   /** The revision the reviewer saw (`current.revision`, or `correction.revision`). */
   revision?: number;
+  /** The hash of the workbook the reviewer saw (`current.contentSha256`, or `correction.contentSha256`). */
+  contentSha256?: string;
 }
 
 export interface MonthsResponse {

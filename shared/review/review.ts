@@ -262,13 +262,22 @@ function checkedReason(reason: string | undefined, what: { zh: string; en: strin
   return text;
 }
 
-/** The record as seen by a step that began at a revision: a newer upload since means the step decided on other figures. */
-function unchangedSince(record: MonthRecord, revision: number | undefined): void {
-  const seen = record.review.correction ? record.revision + 1 : record.revision;
+/**
+ * The record as seen by a step that began at a revision and on a file: a newer upload since means the step decided on
+ * other figures. The file's hash tells a locked month's corrections apart, which all wait as the same next revision.
+ */
+function unchangedSince(record: MonthRecord, revision: number | undefined, contentSha256: string | undefined): void {
+  const seen = revisionUnderReview(record);
   if (revision !== undefined && revision !== seen) {
     throw new ReviewRefusal('month.changed', {
       zh: `该月数据已更新（第 ${seen} 版，您看到的是第 ${revision} 版）；请刷新后重新审核。`,
       en: `The month's figures changed (revision ${seen}; you saw revision ${revision}); reload and review them again.`,
+    });
+  }
+  if (contentSha256 !== undefined && contentSha256 !== underReview(record).slice.submission.contentSha256) {
+    throw new ReviewRefusal('month.changed', {
+      zh: '待审的报表已被更新的上传替换；请刷新后重新审核。',
+      en: 'The workbook under review was replaced by a newer upload; reload and review it again.',
     });
   }
 }
@@ -277,12 +286,12 @@ function unchangedSince(record: MonthRecord, revision: number | undefined): void
 export const revisionUnderReview = (record: MonthRecord) => (record.review.correction ? record.revision + 1 : record.revision);
 
 /** The clerk's (or head's) explanations of warned figures; explaining a returned month submits it again. */
-export function explain(record: MonthRecord, texts: Record<string, string>, principal: Principal, now: Date, revision?: number): MonthRecord {
+export function explain(record: MonthRecord, texts: Record<string, string>, principal: Principal, now: Date, revision?: number, contentSha256?: string): MonthRecord {
   const { department } = record.slice.submission;
   if (!ofDepartment(principal, 'clerk', department) && !ofDepartment(principal, 'head', department)) {
     throw forbidden({ zh: '只有本部门的填报人或负责人可以填写说明。', en: "Only the department's clerks and head explain its figures." });
   }
-  unchangedSince(record, revision);
+  unchangedSince(record, revision, contentSha256);
   const { review } = record;
   // A published month not yet signed off can still be explained, so that its head can approve it.
   if (review.lockedAt !== null && !review.correction && review.state === 'approved') {
@@ -338,12 +347,20 @@ export interface ReviewOutcome {
  * The head's decision on the month, or the reform office's on a locked month's correction. Approving needs every
  * warning explained; returning needs a reason, and so does approving a correction: it is the restatement's why.
  */
-export function decide(record: MonthRecord, decision: Decision, reason: string | undefined, principal: Principal, now: Date, revision?: number): ReviewOutcome {
+export function decide(
+  record: MonthRecord,
+  decision: Decision,
+  reason: string | undefined,
+  principal: Principal,
+  now: Date,
+  revision?: number,
+  contentSha256?: string,
+): ReviewOutcome {
   const { department } = record.slice.submission;
   const { review } = record;
   const at = now.toISOString();
   const by = principal.user;
-  unchangedSince(record, revision);
+  unchangedSince(record, revision, contentSha256);
   const reviewed = underReview(record);
   const requireExplained = () => {
     const missing = unexplainedWarnings(reviewed.slice, reviewed.warnings, reviewed.explanations);

@@ -179,10 +179,15 @@ describe('signing off a month', () => {
     expect(resubmitted.audit.map((entry) => entry.action)).toEqual(['submitted', 'returned', 'explained']);
   });
 
-  it('refuses a decision on a revision the reviewer did not see with 409 month.changed', async () => {
-    const response = await withMonths(lockedWithCorrection()).review('office', { decision: 'return', reason: 'Wrong file', revision: 1 });
+  it('refuses a decision on a revision, or a workbook, the reviewer did not see with 409 month.changed', async () => {
+    const { review, get } = withMonths(lockedWithCorrection());
+    const response = await review('office', { decision: 'return', reason: 'Wrong file', revision: 1 });
     expect(response.status).toBe(409);
     expect(errorCode(response)).toBe('month.changed');
+    const correction = (await get('office')).correction;
+    expect(correction?.contentSha256).toMatch(/^[0-9a-f]{64}$|^sha/);
+    expect(errorCode(await review('office', { decision: 'return', reason: 'Wrong file', revision: 2, contentSha256: '0'.repeat(64) }))).toBe('month.changed');
+    expect((await review('office', { decision: 'return', reason: 'Wrong file', revision: 2, contentSha256: correction?.contentSha256 })).status).toBe(200);
   });
 
   it('answers 404 month.not_found for a month with no accepted workbook', async () => {

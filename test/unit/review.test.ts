@@ -428,6 +428,17 @@ describe("the reform office's decision on a locked month's correction", () => {
     });
   });
 
+  it('refuses to approve a correction another upload replaced since the office saw it, though both wait as the same revision', () => {
+    const month = pending();
+    const newer = slice([figure('sci.platforms', 999)], { sequencer: '0C', contentSha256: 'sha-3', uploadedAt: '2026-12-16T00:00:00.000Z' });
+    const replaced = withCorrection(month, newer, []);
+    expect(refusalOf(() => decide(replaced, 'approve', 'seen', office, NOW, 2, 'sha-2'))).toEqual({
+      code: 'month.changed',
+      en: 'The workbook under review was replaced by a newer upload; reload and review it again.',
+    });
+    expect(decide(replaced, 'approve', 'seen', office, NOW, 2, 'sha-3').record.slice).toEqual(newer);
+  });
+
   it('returns the correction with its reason: the published figures stay current, the correction is dropped', () => {
     const month = pending();
     expect(decide(month, 'return', 'wrong month', office, NOW)).toEqual({

@@ -468,7 +468,7 @@ describe('function bundles', () => {
 
 describe('schedules', () => {
   it.each([
-    ['snapshot', 'cron(0 2 1 * ? *)'],
+    ['snapshot', 'cron(0 2 15 * ? *)'],
     ['deadlines', 'cron(0 9 * * ? *)'],
   ] as const)('%s runs on %s, Asia/Shanghai time, retried and dead-lettered', (name, expression) => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {

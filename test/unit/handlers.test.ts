@@ -321,8 +321,9 @@ describe('the snapshot handler', () => {
 describe('the deadline check handler', () => {
   it.each([
     ['the 1st: nothing is due yet', '2026-12-01T09:00:00+08:00', false, { SnapshotMissing: 0, LateDepartments: 0 }],
-    ['the 2nd, no snapshot: it is missing', '2026-12-02T09:00:00+08:00', false, { SnapshotMissing: 1, LateDepartments: 0 }],
-    ['the 10th, snapshot there, nobody reported: every department is late', '2026-12-10T09:00:00+08:00', true, { SnapshotMissing: 0, LateDepartments: 3 }],
+    ['the 10th, nobody reported: every department is late, the snapshot is not due yet', '2026-12-10T09:00:00+08:00', false, { SnapshotMissing: 0, LateDepartments: 3 }],
+    ['the 16th, no snapshot: it is missing', '2026-12-16T09:00:00+08:00', false, { SnapshotMissing: 1, LateDepartments: 3 }],
+    ['the 16th, snapshot there', '2026-12-16T09:00:00+08:00', true, { SnapshotMissing: 0, LateDepartments: 3 }],
   ])('on %s', async (_, now, snapshotThere, expected) => {
     vi.setSystemTime(new Date(now));
     dynamo.on(GetCommand).resolves({});

@@ -28,6 +28,14 @@ const districtDateTimeCell = (instant: string | null) =>
 /** A milestone's done/not done in words; a number stays a number, its unit in a column of its own. */
 const valueCell = (row: SnapshotIndicator, words: CatalogWords) => (typeof row.value === 'number' ? row.value : valueText(row, words));
 
+/** A sheet of one table: its columns, the header row in bold, printed one page wide. */
+function tableSheet(workbook: ExcelJS.Workbook, name: string, columns: Partial<ExcelJS.Column>[]): ExcelJS.Worksheet {
+  const sheet = workbook.addWorksheet(name, { pageSetup: PRINT_ONE_PAGE_WIDE });
+  sheet.columns = columns;
+  sheet.getRow(1).font = { bold: true };
+  return sheet;
+}
+
 /**
  * report.xlsx: the report as a workbook, summary sheet first, one sheet per department, status
  * cells coloured by conditional formatting so a filtered or edited sheet keeps its colours.
@@ -69,8 +77,7 @@ export async function reportXlsx(report: Report): Promise<Uint8Array> {
   summary.getColumn(6).numFmt = 'yyyy-mm-dd hh:mm';
 
   for (const department of snapshot.departments) {
-    const sheet = workbook.addWorksheet(department.zh, { pageSetup: PRINT_ONE_PAGE_WIDE });
-    sheet.columns = [
+    const sheet = tableSheet(workbook, department.zh, [
       { header: '指标 Indicator', key: 'indicator', width: 34 },
       { header: '名称 Name', key: 'name', width: 40 },
       { header: '数值 Value', key: 'value', width: 14 },
@@ -83,8 +90,7 @@ export async function reportXlsx(report: Report): Promise<Uint8Array> {
       { header: '进展说明 Progress note', key: 'note', width: 48 },
       { header: '数据性质 Sign-off', key: 'signOff', width: 16 },
       { header: '情况说明 Explanation of the warning', key: 'explanation', width: 48 },
-    ];
-    sheet.getRow(1).font = { bold: true };
+    ]);
     const rows = snapshot.indicators.filter((row) => row.department === department.department);
     for (const row of rows) {
       const unit = words.unit(row.unit);
@@ -118,8 +124,7 @@ export async function reportXlsx(report: Report): Promise<Uint8Array> {
     });
   }
   if (snapshot.restatements.length > 0) {
-    const sheet = workbook.addWorksheet('更正 Restatements', { pageSetup: PRINT_ONE_PAGE_WIDE });
-    sheet.columns = [
+    const sheet = tableSheet(workbook, '更正 Restatements', [
       { header: '部门 Department', key: 'department', width: 24 },
       { header: '指标 Indicator', key: 'indicator', width: 40 },
       { header: '月份 Month', key: 'period', width: 10 },
@@ -127,8 +132,7 @@ export async function reportXlsx(report: Report): Promise<Uint8Array> {
       { header: '批准时间（北京时间）Approved at (China time)', key: 'approvedAt', width: 22 },
       { header: '理由 Why', key: 'reason', width: 48 },
       { header: '批准人 Approved by', key: 'approvedBy', width: 20 },
-    ];
-    sheet.getRow(1).font = { bold: true };
+    ]);
     const departmentName = new Map(snapshot.departments.map((d) => [d.department, `${d.zh} ${d.en}`]));
     for (const r of snapshot.restatements) {
       sheet.addRow({

@@ -172,3 +172,26 @@ describe('a correction of the published month', () => {
     expect(rowOf(await progressOf(OCTOBER), PLATFORMS)).toMatchObject({ value: 5, signOff: 'official' });
   });
 });
+
+describe('an upload racing the lock', () => {
+  const AUGUST: Period = '2026-08';
+  const COVERAGE = 'edu.group_schooling_coverage';
+
+  it('ends in one consistent state: committed before the lock and published, or held after it beside the published figure', async () => {
+    await commit('education', AUGUST, [[COVERAGE, 60]]);
+    const later = { key: 'incoming/education/education-2026-08-again.xlsx', uploadedAt: '2026-09-09T02:00:00.000Z', contentSha256: 'd'.repeat(64) };
+    const [{ outcome }] = await Promise.all([commit('education', AUGUST, [[COVERAGE, 75]], later), pipeline.snapshot(AUGUST)]);
+    const month = await repository.month('education', AUGUST);
+    const published = rowOf(await progressOf(AUGUST), COVERAGE)?.value;
+    expect(month?.review.lockedAt).toEqual(expect.any(String));
+    expect(published).toBe(month?.slice.observations[0]?.value);
+    if (outcome === 'held') {
+      expect(published).toBe(60);
+      expect(month?.review.correction?.slice.observations.map((o) => o.value)).toEqual([75]);
+    } else {
+      expect(outcome).toBe('committed');
+      expect(published).toBe(75);
+      expect(month?.review.correction).toBeNull();
+    }
+  });
+});

@@ -329,6 +329,17 @@ describe('the snapshot handler', () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
+  it('rewrites a published month on a rebuild, logging the reason and who asked at warn level', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(GetCommand).resolves({});
+    s3.on(PutObjectCommand).resolves({});
+    const result = await snapshot({ period: '2026-11', rebuild: true, reason: 'the template changed', requestedBy: 'ops-wang' }, localContext('snapshot'));
+    expect(result).toMatchObject({ outcome: 'written' });
+    // A rebuild does not ask whether the month is published: it rewrites it.
+    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(0);
+    expect(logged.find((l) => l.level === 'WARN')).toMatchObject({ message: 'rebuilding a published snapshot', reason: 'the template changed', requestedBy: 'ops-wang', period: '2026-11' });
+  });
+
   it.each([
     { case: 'without a reason', event: { period: '2026-11', rebuild: true } },
     { case: 'with an empty reason', event: { period: '2026-11', rebuild: true, reason: '  ' } },

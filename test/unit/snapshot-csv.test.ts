@@ -43,6 +43,7 @@ describe('csvCell', () => {
 });
 
 describe('snapshotCsv', () => {
+  // The test months have no review: every figure is provisional.
   const csv = snapshotCsv(buildSnapshot(testInput));
   const lines = csv.slice(1).split('\r\n');
 
@@ -58,7 +59,7 @@ describe('snapshotCsv', () => {
   it('has the fixed header row and one row per catalog indicator', () => {
     expect(lines[0]).toBe(
       'period,catalog_version,department,department_reported,indicator,zh,en,kind,unit,value,done,as_of,status,' +
-        'progress,expected,run_rate_3m,run_rate_12m,required_run_rate,projected_value,target_type,comparison,target_value,reference,reference_value,baseline_value,baseline_date,baseline_assumed,deadline,note',
+        'progress,expected,run_rate_3m,run_rate_12m,required_run_rate,projected_value,target_type,comparison,target_value,reference,reference_value,baseline_value,baseline_date,baseline_assumed,deadline,note,sign_off,explanation',
     );
     expect(lines[0]).toBe(PROGRESS_COLUMNS.map((column) => column.name).join(','));
     expect(lines.slice(1, -1)).toHaveLength(testCatalog.indicators.length);
@@ -68,14 +69,14 @@ describe('snapshotCsv', () => {
   it.each([
     {
       row: 'a reach target',
-      line: '2026-11,vtest.1,science,true,sci.platforms,新增平台,New platforms,flow,count,7.0,,2026-11,on_track,0.35,0.4575,2.3333333333,0.5833333333,1.0,37.3333333333,reach,at_least,20.0,,,0.0,2025-12-31,false,2027-12-31,',
+      line: '2026-11,vtest.1,science,true,sci.platforms,新增平台,New platforms,flow,count,7.0,,2026-11,on_track,0.35,0.4575,2.3333333333,0.5833333333,1.0,37.3333333333,reach,at_least,20.0,,,0.0,2025-12-31,false,2027-12-31,,provisional,',
     },
     {
       row: 'a relative target',
-      line: '2026-11,vtest.1,science,true,sci.rd_intensity,研发投入强度,R&D intensity,ratio,percent,2.5,,2026-11,achieved,1.0417,1.0,,,,,relative,greater_than,,sci.city_average,2.4,,,,2027-12-31,',
+      line: '2026-11,vtest.1,science,true,sci.rd_intensity,研发投入强度,R&D intensity,ratio,percent,2.5,,2026-11,achieved,1.0417,1.0,,,,,relative,greater_than,,sci.city_average,2.4,,,,2027-12-31,,provisional,',
     },
-    { row: 'a reference value', line: '2026-11,vtest.1,science,true,sci.city_average,全市平均,City average,ratio,percent,2.4,,2026-11,no_target,,,,,,,,,,,,,,,,' },
-    { row: 'a milestone of a department that has not reported', line: '2026-11,vtest.1,education,false,edu.designation,创建,Designation,milestone,done,,false,2026-09,at_risk,0.0,,,,,,milestone,,,,,,,,,' },
+    { row: 'a reference value', line: '2026-11,vtest.1,science,true,sci.city_average,全市平均,City average,ratio,percent,2.4,,2026-11,no_target,,,,,,,,,,,,,,,,,provisional,' },
+    { row: 'a milestone of a department that has not reported', line: '2026-11,vtest.1,education,false,edu.designation,创建,Designation,milestone,done,,false,2026-09,at_risk,0.0,,,,,,milestone,,,,,,,,,,provisional,' },
   ])('writes $row with booleans as true/false, decimals with a fraction and nulls empty', ({ line }) => {
     expect(lines).toContain(line);
   });
@@ -88,6 +89,6 @@ describe('snapshotCsv', () => {
       indicators: [{ id: 'sci.hostile', department: 'science', zh: '=SUM(A1)', en: 'Platforms, "new"', unit: 'count', kind: 'stock' }],
     });
     const row = snapshotCsv(buildSnapshot({ catalog: hostile, period: '2026-11', observations: [], submissions: [] })).split('\r\n')[1];
-    expect(row).toBe(`2026-11,"v=1,2",science,false,sci.hostile,"'=SUM(A1)","Platforms, ""new""",stock,count,,,,no_data,,,,,,,,,,,,,,,,`);
+    expect(row).toBe(`2026-11,"v=1,2",science,false,sci.hostile,"'=SUM(A1)","Platforms, ""new""",stock,count,,,,no_data,,,,,,,,,,,,,,,,,,`);
   });
 });

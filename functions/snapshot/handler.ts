@@ -26,6 +26,7 @@ async function listed({ bucket, key }: ObjectRef): Promise<boolean> {
   const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
   return Contents.some((object) => object.Key === key);
 }
+
 // The snapshot and its renderers (exceljs for report.xlsx, the Parquet writer: half the bundle) are a chunk of
 // their own, read at the first run rather than at every cold start (BUNDLING, bench/cold-start.ts).
 const snapshot = lazily(async () => {

@@ -88,7 +88,7 @@ async function measure(months: number, corrections: number): Promise<{ snapshot:
     }
 
     meter.items = 0;
-    await makeSnapshot({ catalog, observations, objects: nowhere, bucket: LOCAL_RESOURCES.snapshotBucket })(last);
+    await makeSnapshot({ catalog, observations, objects: nowhere, exists: async () => false, bucket: LOCAL_RESOURCES.snapshotBucket })(last);
     const snapshot = meter.items;
 
     // The science clerk uploads the month just ended, as a correction of a month already reported.

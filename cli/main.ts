@@ -18,10 +18,12 @@ const USAGE = `department metrics pipeline
       validate a workbook; without --dry-run, upload it to the local upload bucket
       and let the ingest function process it; --out writes the workbook with its
       problems marked
-  npm run cli -- snapshot --period YYYY-MM
-      run the snapshot function for a month on the local stores
+  npm run cli -- snapshot --period YYYY-MM [--rebuild --reason TEXT]
+      run the snapshot function for a month on the local stores: it publishes
+      and locks the month once; a published month is left as it is unless
+      --rebuild rewrites its files, which needs a --reason (logged)
   npm run cli -- snapshot --from YYYY-MM --to YYYY-MM
-      rebuild a range of months, oldest first
+      publish a range of months, oldest first, leaving published ones as they are
   npm run cli -- replay DEAD_LETTER_QUEUE_ARN
       on AWS: move every message of a dead-letter queue back to the ingest queue
       (stack output IngestDeadLetterQueueArn), and wait until the move ends
@@ -65,6 +67,8 @@ function parse(argv: string[]) {
       bucket: { type: 'string' },
       table: { type: 'string' },
       region: { type: 'string' },
+      rebuild: { type: 'boolean' },
+      reason: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

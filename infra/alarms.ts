@@ -29,7 +29,7 @@ export class Alarms extends StackPart {
   readonly ingestDeadLetters: cloudwatch.Alarm;
   readonly snapshotDeadLetters: cloudwatch.Alarm;
   readonly scheduleDeadLetters: cloudwatch.Alarm;
-  /** Last month's snapshot not written by the 2nd, or the daily check not running at all. */
+  /** Last month's snapshot not written by the day after its scheduled run, or the daily check not running at all. */
   readonly snapshotMissing: cloudwatch.Alarm;
   readonly lateDepartments: cloudwatch.Alarm;
   /** An upload the ingest function could not check for a fault of its own: the clerk was told so, an operator must look. */
@@ -70,7 +70,7 @@ export class Alarms extends StackPart {
     this.snapshotDeadLetters = this.queueAlarm('SnapshotDeadLettersAlarm', queues.snapshot, 'A snapshot or deadline check failed all its retries');
     this.scheduleDeadLetters = this.queueAlarm('ScheduleDeadLettersAlarm', queues.schedule, 'The scheduler could not invoke a function');
     // Emitted every day by the check: a day without it means the check itself did not run.
-    this.snapshotMissing = this.alarm('SnapshotMissingAlarm', dailyCheck(METRIC.snapshotMissing), BREACHING, "Last month's snapshot was not written by the 2nd");
+    this.snapshotMissing = this.alarm('SnapshotMissingAlarm', dailyCheck(METRIC.snapshotMissing), BREACHING, "Last month's snapshot was not written by the day after its scheduled run");
     this.lateDepartments = this.alarm('LateDepartmentsAlarm', dailyCheck(METRIC.lateDepartments), NOT_BREACHING, 'A department has not reported last month by the due day');
     const checksFailed = new cloudwatch.Metric({
       namespace: props.metricsNamespace,

@@ -23,7 +23,7 @@ export interface DeadlineWatchProps {
 }
 
 /**
- * A daily check that last month's snapshot exists from the 2nd and that every department has reported
+ * A daily check that last month's snapshot exists from the day after its scheduled run and that every department has reported
  * by the due day. It emits both metrics every run, so the alarms on them can tell a silent day.
  */
 export class DeadlineWatch extends StackPart {

@@ -4,11 +4,11 @@ import type { Construct } from 'constructs';
 import { MONTHLY_SNAPSHOT_RUN } from '../shared/calendar.js';
 import { ENV } from '../shared/config.js';
 import { LATEST_PREFIX, SNAPSHOTS_PREFIX } from '../shared/s3-keys.js';
-import { PipelineFunction, PipelineSchedule, SecureQueue, type SecureBucket, type SecureTable } from './secure-defaults.js';
+import { allowObjects, PipelineFunction, PipelineSchedule, SecureQueue, type SecureBucket, type SecureTable } from './secure-defaults.js';
 import { StackPart } from './stack-part.js';
 
 export interface MonthlySnapshotProps {
-  /** Read only: a snapshot never changes the figures. */
+  /** Read, and the month's items put back locked: a snapshot never changes a figure. */
   readonly observationsTable: SecureTable;
   /** Where the month's files go, under `snapshots/`, and the latest month's copy, under `latest/`. */
   readonly snapshotBucket: SecureBucket;
@@ -48,8 +48,12 @@ export class MonthlySnapshot extends StackPart {
       deadLetterQueue: this.deadLetterQueue,
       settings: { [ENV.dueDay]: String(props.dueDay) },
     });
-    this.function.useTable(props.observationsTable, { access: 'read', envVar: ENV.observationsTable });
-    this.function.useBucket(props.snapshotBucket, { write: SNAPSHOTS_PREFIX, envVar: ENV.snapshotBucket });
+    // Publishing locks the month: one conditional PutItem per department, nothing else written.
+    this.function.useTable(props.observationsTable, { access: 'readPut', envVar: ENV.observationsTable });
+    this.function.useBucket(props.snapshotBucket, { write: SNAPSHOTS_PREFIX, list: SNAPSHOTS_PREFIX, envVar: ENV.snapshotBucket });
+    // A published month's manifest is found by listing snapshots/ and read to answer `already published`: the current
+    // version only, so no GetObjectVersion.
+    allowObjects(this.function.role, props.snapshotBucket, SNAPSHOTS_PREFIX, ['s3:GetObject']);
     this.function.useBucket(props.snapshotBucket, { write: LATEST_PREFIX });
 
     this.scheduleDeadLetterQueue = new SecureQueue(this, 'ScheduleDeadLetterQueue', { encryptionKey: props.messagesKey });

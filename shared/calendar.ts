@@ -136,8 +136,12 @@ export function isOnTime(uploadedAt: string, dueDate: string): boolean {
 
 // ── Monthly deadlines ────────────────────────────────────────────────────────────────────────────
 
-/** When the scheduled snapshot of the month just ended runs: 02:00 on the 1st, district time. */
-export const MONTHLY_SNAPSHOT_RUN = { day: 1, hour: 2 } as const;
+/**
+ * When the scheduled snapshot of the month just ended runs, publishing the month and locking it: 02:00 on the 15th,
+ * district time. Not the 1st: a lock then would come before the workbooks are due (the 10th by default) and before
+ * the heads have signed them off; the five days after the default due day are theirs to review and return.
+ */
+export const MONTHLY_SNAPSHOT_RUN = { day: 15, hour: 2 } as const;
 /** The day after its run, a month's snapshot is overdue. */
 const SNAPSHOT_DUE_DAY = MONTHLY_SNAPSHOT_RUN.day + 1;
 
@@ -148,7 +152,7 @@ export interface Deadlines {
   reportingDue: boolean;
 }
 
-/** Which of last month's deadlines have passed at `now`: its snapshot by the 2nd, its workbooks by `dueDay`. */
+/** Which of last month's deadlines have passed at `now`: its snapshot by the day after publication, its workbooks by `dueDay`. */
 export function deadlinesAt(now: Date, dueDay: number): Deadlines {
   const day = Number(districtDateAt(now).slice(8));
   return { period: previousPeriod(now), snapshotDue: day >= SNAPSHOT_DUE_DAY, reportingDue: day >= checkDueDay(dueDay) };

@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { addMonths, monthsBetween, type Period } from '../../shared/calendar.js';
 import { REPORT_FILE } from '../../shared/s3-keys.js';
@@ -7,9 +8,19 @@ import { startLocalPipeline, type LocalPipeline } from '../local/pipeline.js';
 import { snapshotTable, terminalText } from '../print.js';
 import { requirePeriod, UsageError } from '../usage.js';
 
-/** Runs the real snapshot function for a month and copies its files to `<data>/snapshot-bucket/`; returns where they went. */
-async function runSnapshot(pipeline: LocalPipeline, period: Period, dataDirectory: string): Promise<{ copies: Map<string, string>; snapshot: Snapshot }> {
-  const { bucket, files } = await pipeline.snapshot(period);
+type Rebuild = Parameters<LocalPipeline['snapshot']>[1];
+
+/**
+ * Runs the real snapshot function for a month and copies its files (those it wrote, or a published month's as they
+ * were published) to `<data>/snapshot-bucket/`; returns where they went.
+ */
+async function runSnapshot(
+  pipeline: LocalPipeline,
+  period: Period,
+  dataDirectory: string,
+  rebuild?: Rebuild,
+): Promise<{ copies: Map<string, string>; snapshot: Snapshot; published: boolean }> {
+  const { bucket, outcome, files } = await pipeline.snapshot(period, rebuild);
   const copies = new Map<string, string>();
   let snapshot: Snapshot | undefined;
   for (const { key } of files) {
@@ -21,7 +32,7 @@ async function runSnapshot(pipeline: LocalPipeline, period: Period, dataDirector
     if (key.endsWith('/progress.json')) snapshot = JSON.parse(new TextDecoder().decode(bytes)) as Snapshot;
   }
   if (!snapshot) throw new Error('the snapshot function wrote no progress.json');
-  return { copies, snapshot };
+  return { copies, snapshot, published: outcome === 'already_published' };
 }
 
 function reportPath(copies: Map<string, string>): string {
@@ -34,10 +45,11 @@ function reportPath(copies: Map<string, string>): string {
  * Runs the real snapshot function for a month, prints the progress it wrote (read back from the
  * bucket) and the files, and ends with the path of the month's report.html.
  */
-export async function printSnapshot(pipeline: LocalPipeline, period: string, dataDirectory: string): Promise<void> {
-  const { copies, snapshot } = await runSnapshot(pipeline, period, dataDirectory);
+export async function printSnapshot(pipeline: LocalPipeline, period: string, dataDirectory: string, rebuild?: Rebuild): Promise<void> {
+  const { copies, snapshot, published } = await runSnapshot(pipeline, period, dataDirectory, rebuild);
+  if (published) console.log(`${period} is already published: its files stay as they were. To rewrite them: snapshot --period ${period} --rebuild --reason "…"\n`);
   console.log(snapshotTable(snapshot));
-  console.log(`\nFiles written:\n${[...copies].map(([s3, copy]) => `  ${terminalText(s3)}\n    → ${terminalText(copy)}`).join('\n')}`);
+  console.log(`\n${published ? 'Files as published' : 'Files written'}:\n${[...copies].map(([s3, copy]) => `  ${terminalText(s3)}\n    → ${terminalText(copy)}`).join('\n')}`);
   console.log(`\nReport ${period}: ${terminalText(reportPath(copies))}`);
 }
 
@@ -52,9 +64,9 @@ export function periodRange(from: Period, to: Period): Period[] {
 async function backfill(pipeline: LocalPipeline, periods: Period[], dataDirectory: string): Promise<void> {
   let last = '';
   for (const period of periods) {
-    const { copies, snapshot } = await runSnapshot(pipeline, period, dataDirectory);
+    const { copies, snapshot, published } = await runSnapshot(pipeline, period, dataDirectory);
     const reported = snapshot.departments.filter((d) => d.reported).length;
-    console.log(`${period}  ${copies.size} files  ${reported}/${snapshot.departments.length} departments reported`);
+    console.log(`${period}  ${published ? 'already published' : `${copies.size} files`}  ${reported}/${snapshot.departments.length} departments reported`);
     last = reportPath(copies);
   }
   console.log(`\nReport ${periods.at(-1)}: ${terminalText(last)}`);
@@ -62,7 +74,7 @@ async function backfill(pipeline: LocalPipeline, periods: Period[], dataDirector
 
 /** What the snapshot command reads of the command line. */
 export interface SnapshotArgs {
-  values: { period?: string; from?: string; to?: string; data: string };
+  values: { period?: string; from?: string; to?: string; data: string; rebuild?: boolean; reason?: string };
 }
 
 export async function snapshotCommand({ values }: SnapshotArgs): Promise<number> {
@@ -70,9 +82,14 @@ export async function snapshotCommand({ values }: SnapshotArgs): Promise<number>
   if (range && values.period !== undefined) throw new UsageError('give either --period or --from and --to');
   const periods = range ? periodRange(requirePeriod(values.from, '--from'), requirePeriod(values.to, '--to')) : [];
   const period = range ? undefined : requirePeriod(values.period);
+  const reason = values.reason?.trim();
+  if (values.rebuild && range) throw new UsageError('--rebuild rewrites one month: give --period');
+  if (values.rebuild && !reason) throw new UsageError('--rebuild needs a --reason: why the published month is rewritten');
+  if (!values.rebuild && values.reason !== undefined) throw new UsageError('--reason goes with --rebuild');
+  const rebuild = values.rebuild && reason ? { reason, requestedBy: `cli (${userInfo().username})` } : undefined;
   const pipeline = await startLocalPipeline(values.data);
   try {
-    if (period) await printSnapshot(pipeline, period, values.data);
+    if (period) await printSnapshot(pipeline, period, values.data, rebuild);
     else await backfill(pipeline, periods, values.data);
     return 0;
   } finally {

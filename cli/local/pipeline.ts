@@ -50,7 +50,8 @@ export interface LocalPipeline {
   upload(key: string, body: Uint8Array): Promise<IngestedUpload[]>;
   /** What the ingest function reported for each upload an S3 notification announced, read from its import reports. */
   reportsOf(event: S3Event): Promise<IngestedUpload[]>;
-  snapshot(period: Period): Promise<{ period: Period; bucket: string; files: { key: string }[] }>;
+  /** Publishes the month once; a rebuild, with its reason and who asks, rewrites a published month. */
+  snapshot(period: Period, rebuild?: { reason: string; requestedBy: string }): Promise<{ period: Period; bucket: string; outcome: 'written' | 'already_published'; files: { key: string }[] }>;
   read(bucket: string, key: string): Promise<Uint8Array>;
 }
 
@@ -107,7 +108,7 @@ export async function startLocalPipeline(directory: string): Promise<LocalPipeli
       return (await Promise.all(events.map(reportsOf))).flat();
     },
     reportsOf,
-    snapshot: (period) => snapshot.handler({ period }, localContext('snapshot')),
+    snapshot: (period, rebuild) => snapshot.handler(rebuild ? { period, rebuild: true, ...rebuild } : { period }, localContext('snapshot')),
     read,
     close: () => stores.close(),
   };

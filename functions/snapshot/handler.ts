@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
@@ -13,9 +14,19 @@ import { readConfig } from '../../shared/config.js';
 import { lazily } from '../../shared/lazily.js';
 import { logger } from '../../shared/observability/logger.js';
 import { METRIC, metrics } from '../../shared/observability/metrics.js';
-import { systemClock } from '../../shared/ports.js';
+import { systemClock, type ObjectRef } from '../../shared/ports.js';
 
 const config = readConfig(['observationsTable', 'snapshotBucket', 'dueDay']);
+
+/**
+ * Whether an object is there, asked by listing its key: the function may list snapshots/ only, and S3 answers a
+ * HEAD of a missing key with 403, not 404, to a caller that may not list the whole bucket.
+ */
+async function listed({ bucket, key }: ObjectRef): Promise<boolean> {
+  const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
+  return Contents.some((object) => object.Key === key);
+}
+
 // The snapshot and its renderers (exceljs for report.xlsx, the Parquet writer: half the bundle) are a chunk of
 // their own, read at the first run rather than at every cold start (BUNDLING, bench/cold-start.ts).
 const snapshot = lazily(async () => {
@@ -24,28 +35,45 @@ const snapshot = lazily(async () => {
     catalog,
     observations: dynamoObservationRepository(dynamo, config.observationsTable),
     objects: s3ObjectStore(s3),
+    exists: listed,
     bucket: config.snapshotBucket,
     dueDay: config.dueDay,
   });
 });
 
-/** The schedule sends `{}` (the month just ended); an operator may ask for `{"period":"2026-11"}`. */
-const snapshotRequest = z.object({
-  period: z.string().refine(isPeriod, 'period must be a month written YYYY-MM').optional(),
-});
+/**
+ * The schedule sends `{}` (the month just ended); an operator may ask for `{"period":"2026-11"}`. Either publishes
+ * the month once. Rewriting a published month is asked for by name: `{"period":…,"rebuild":true,"reason":…}`.
+ */
+const snapshotRequest = z
+  .object({
+    period: z.string().refine(isPeriod, 'period must be a month written YYYY-MM').optional(),
+    rebuild: z.boolean().default(false),
+    reason: z.string().trim().min(1, 'reason must not be empty').optional(),
+    /** Who asks for the rebuild (the CLI sends its user); logged with the reason. */
+    requestedBy: z.string().trim().min(1).optional(),
+  })
+  .refine((r) => !r.rebuild || (r.period !== undefined && r.reason !== undefined), 'a rebuild names its period and gives a reason');
 
 export const handler = middy(async (event: unknown) => {
   const request = snapshotRequest.parse(event ?? {});
   const period = request.period ?? previousPeriod(systemClock.now());
   logger.appendKeys({ period });
+  const rebuild = request.rebuild && request.reason !== undefined ? { reason: request.reason } : undefined;
+  // Rewriting what leaders were shown is the exception: logged at warn level, with why and who asked.
+  if (rebuild) logger.warn('rebuilding a published snapshot', { reason: rebuild.reason, requestedBy: request.requestedBy ?? 'a direct invocation' });
   const writeSnapshot = await snapshot();
   const started = performance.now();
-  const { files } = await writeSnapshot(period);
-  // The alarm on a missing snapshot watches the daily deadline check; these describe each run.
-  metrics.addMetric(METRIC.snapshotDuration, MetricUnit.Milliseconds, performance.now() - started);
-  metrics.addMetric(METRIC.snapshotsWritten, MetricUnit.Count, 1);
-  logger.info('snapshot written', { files });
-  return { period, bucket: config.snapshotBucket, files };
+  const { outcome, files } = await writeSnapshot(period, rebuild);
+  if (outcome === 'already_published') {
+    logger.info('already published', { files: files.map((f) => f.key) });
+  } else {
+    // The alarm on a missing snapshot watches the daily deadline check; these describe each run.
+    metrics.addMetric(METRIC.snapshotDuration, MetricUnit.Milliseconds, performance.now() - started);
+    metrics.addMetric(METRIC.snapshotsWritten, MetricUnit.Count, 1);
+    logger.info('snapshot written', { files });
+  }
+  return { period, bucket: config.snapshotBucket, outcome, files };
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }));

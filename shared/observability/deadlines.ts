@@ -4,14 +4,14 @@ import type { ObservationRepository } from '../ports.js';
 
 export interface DeadlineCheck {
   period: Period;
-  /** Whether the month's snapshot is due and absent; false before the 2nd. */
+  /** Whether the month's snapshot is due and absent; false until the day after its scheduled run. */
   snapshotMissing: boolean;
   /** The departments with no accepted workbook for the month once it is due; none before the due day. */
   lateDepartments: string[];
 }
 
 /**
- * The daily check behind two alarms: last month's snapshot not written by the 2nd, and a department
+ * The daily check behind two alarms: last month's snapshot not written by the day after its run, and a department
  * that has not reported by the due day. It reads only the submission items and one object's presence.
  */
 export function makeDeadlineCheck(ports: {

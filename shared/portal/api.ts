@@ -345,6 +345,8 @@ export function makePortalApi(deps: PortalApiDependencies) {
         catalogVersion: manifest.catalogVersion,
         progress: progress.indicators,
         completeness: progress.departments,
+        // A snapshot written before schema 5 has no restatements field.
+        restatements: progress.restatements ?? [],
         files,
       };
       return { status: 200, json: body };

@@ -219,8 +219,11 @@ export interface SnapshotResponse {
   /** When the snapshot was written (its manifest's time). */
   generatedAt: string;
   catalogVersion: string;
+  /** Each figure marked `signOff`: official, or provisional while its month awaits the head's approval. */
   progress: SnapshotIndicator[];
   completeness: DepartmentReport[];
+  /** Figures of earlier, published months the reform office approved corrections of since the last snapshot; none before schema 5. */
+  restatements: Restatement[];
   /** report.html, report.xlsx and the data files. */
   files: SnapshotFileLink[];
 }

@@ -1,4 +1,5 @@
 import type { CsvCell } from './csv.js';
+import type { Restatement } from '../review/review.js';
 import type { DepartmentReport } from './completeness.js';
 import type { Snapshot, SnapshotIndicator } from './snapshot.js';
 
@@ -6,7 +7,7 @@ import type { Snapshot, SnapshotIndicator } from './snapshot.js';
  * The columns of the flat files (CSV and Parquet) and of the Glue tables, one list per dataset,
  * documented in docs/snapshot-schema.md. Changing a column is a new schema version. A column is named as its
  * JSON field, in snake_case (`asOf` → `as_of`); the few flat-only columns (`department_reported`,
- * `empty_count`) say so in their meaning.
+ * `empty_count`, a restatement's `restated_period` and its figures split by type) say so in their meaning.
  */
 
 /** month is YYYY-MM text; date is YYYY-MM-DD; timestamp is an ISO 8601 instant in UTC (2026-11-28T09:51:00.000Z). */
@@ -82,6 +83,13 @@ export const PROGRESS_COLUMNS: readonly Column<SnapshotIndicator>[] = [
   { name: 'original_expected', type: 'decimal', description: "where progress against the original target should be by the end of the month", cell: (r) => r.originalExpected },
   { name: 'original_status', type: 'text', description: 'status against the original target', cell: (r) => r.originalStatus },
   { name: 'note', type: 'text', description: "the clerk's note on the month's figure (备注, 进展说明), at most 1,000 characters", cell: (r) => r.note },
+  {
+    name: 'sign_off',
+    type: 'text',
+    description: "official when every month the figure draws on is approved by its department's head, provisional when one is not; empty without a figure",
+    cell: (r) => r.signOff,
+  },
+  { name: 'explanation', type: 'text', description: "why the month's warned figure is right after all, as the month was explained; empty when not warned", cell: (r) => r.explanation },
 ];
 
 /** One row per catalog department. */
@@ -92,6 +100,8 @@ export const COMPLETENESS_COLUMNS: readonly Column<DepartmentReport>[] = [
   { name: 'zh', type: 'text', description: 'department name, Chinese', cell: (r) => r.zh },
   { name: 'en', type: 'text', description: 'department name, English', cell: (r) => r.en },
   { name: 'reported', type: 'boolean', description: "the month's workbook was accepted", cell: (r) => r.reported },
+  { name: 'review_state', type: 'text', description: "the head's sign-off of the month: submitted, returned or approved; empty when not reported", cell: (r) => r.reviewState },
+  { name: 'sign_off', type: 'text', description: 'official once approved, provisional until then; empty when not reported', cell: (r) => r.signOff },
   { name: 'submitted_at', type: 'timestamp', description: "upload time of the month's current workbook", cell: (r) => r.submittedAt },
   { name: 'source_key', type: 'text', description: "upload bucket key of the month's current workbook", cell: (r) => r.sourceKey },
   { name: 'due_date', type: 'date', description: 'last day the report is on time (district time)', cell: (r) => r.dueDate },
@@ -104,5 +114,29 @@ export const COMPLETENESS_COLUMNS: readonly Column<DepartmentReport>[] = [
   { name: 'empty_count', type: 'integer', description: 'how many indicators were left empty (flat files only)', cell: (r) => r.emptyIndicators.length },
 ];
 
+/** A restated figure in the flat files: a number in `…_value`, a milestone's done or not in `…_done`, as progress has them. */
+const figureCell = (figure: Restatement['from'], want: 'number' | 'boolean') => (typeof figure === want ? figure : null);
+
+/** One row per figure of an earlier month restated since the previous snapshot. */
+export const RESTATEMENT_COLUMNS: readonly Column<Restatement>[] = [
+  { name: 'period', type: 'month', description: 'reporting month of the snapshot that lists the restatement', cell: (_, s) => s.period },
+  { name: 'catalog_version', type: 'text', description: `indicator catalog of the snapshot: ${CATALOG_VERSION_MEANING}`, cell: (_, s) => catalogVersionCell(s) },
+  { name: 'department', type: 'text', description: 'department id', cell: (r) => r.department },
+  { name: 'restated_period', type: 'month', description: "the published month whose figure changed (flat files only: JSON's `restatements[].period`)", cell: (r) => r.period },
+  { name: 'indicator', type: 'text', description: 'indicator id', cell: (r) => r.indicator },
+  { name: 'unit', type: 'text', description: 'catalog unit id of the figures', cell: (r) => r.unit },
+  { name: 'from_value', type: 'decimal', description: "the published number (flat files only: JSON's `from`); empty for a milestone or a figure the correction added", cell: (r) => figureCell(r.from, 'number') },
+  { name: 'from_done', type: 'boolean', description: "the published milestone (flat files only: JSON's `from`); empty otherwise", cell: (r) => figureCell(r.from, 'boolean') },
+  { name: 'to_value', type: 'decimal', description: "the restated number (flat files only: JSON's `to`); empty for a milestone or a figure the correction removed", cell: (r) => figureCell(r.to, 'number') },
+  { name: 'to_done', type: 'boolean', description: "the restated milestone (flat files only: JSON's `to`); empty otherwise", cell: (r) => figureCell(r.to, 'boolean') },
+  { name: 'requested_at', type: 'timestamp', description: 'upload time of the correcting workbook', cell: (r) => r.requestedAt },
+  { name: 'requested_by', type: 'text', description: 'who uploaded it, when known', cell: (r) => r.requestedBy },
+  { name: 'approved_at', type: 'timestamp', description: "time of the reform office's approval", cell: (r) => r.approvedAt },
+  { name: 'approved_by', type: 'text', description: 'the reform office user who approved it', cell: (r) => r.approvedBy },
+  { name: 'reason', type: 'text', description: 'why the published figure was corrected, as the approval gives it', cell: (r) => r.reason },
+  { name: 'source_key', type: 'text', description: 'upload bucket key of the correcting workbook', cell: (r) => r.sourceKey },
+];
+
 export const PROGRESS_DATASET: Dataset<SnapshotIndicator> = { name: 'progress', columns: PROGRESS_COLUMNS, rows: (s) => s.indicators };
 export const COMPLETENESS_DATASET: Dataset<DepartmentReport> = { name: 'completeness', columns: COMPLETENESS_COLUMNS, rows: (s) => s.departments };
+export const RESTATEMENTS_DATASET: Dataset<Restatement> = { name: 'restatements', columns: RESTATEMENT_COLUMNS, rows: (s) => s.restatements };

@@ -1,6 +1,7 @@
 import type { Department } from '../catalog/catalog.js';
 import type { Submission } from '../observation.js';
 import { dueDateOf, isOnTime, yearToDate, type Period } from '../calendar.js';
+import { signOffOf, type Review, type ReviewState, type SignOff } from '../review/review.js';
 
 /**
  * Whether a department reports, and on time: its month's report, the year so far, and the
@@ -12,6 +13,10 @@ export interface DepartmentReport {
   en: string;
   /** The month's workbook was accepted. */
   reported: boolean;
+  /** Where the head's sign-off of the month stands: submitted, returned or approved; null when not reported. */
+  reviewState: ReviewState | null;
+  /** Official once the head approved the month, provisional until then (reported-provisional); null when not reported. */
+  signOff: SignOff | null;
   /** Upload time of the month's current workbook. */
   submittedAt: string | null;
   sourceKey: string | null;
@@ -35,23 +40,28 @@ export interface DepartmentReportInput {
   indicators: string[];
   /** The department's current submissions of any months. */
   submissions: Submission[];
+  /** The sign-off of the department's month; a month reported without one is submitted, as one stored before sign-off is. */
+  review: Pick<Review, 'state'> | undefined;
   period: Period;
   dueDay: number;
 }
 
-export function departmentReport({ department, indicators, submissions, period, dueDay }: DepartmentReportInput): DepartmentReport {
+export function departmentReport({ department, indicators, submissions, review, period, dueDay }: DepartmentReportInput): DepartmentReport {
   const months = new Set(yearToDate(period));
   const year = submissions.filter((s) => months.has(s.period));
   // Judged by the month's first report: a correction after the due day does not make it late.
   const onTime = (s: Submission) => isOnTime(s.firstUploadedAt ?? s.uploadedAt, dueDateOf(s.period, dueDay));
   const current = year.find((s) => s.period === period);
   const reported = new Set(current?.indicators);
+  const reviewState = current ? (review?.state ?? 'submitted') : null;
   const latest = year.reduce<string | null>((found, s) => (found === null || Date.parse(s.uploadedAt) > Date.parse(found) ? s.uploadedAt : found), null);
   return {
     department: department.id,
     zh: department.zh,
     en: department.en,
     reported: current !== undefined,
+    reviewState,
+    signOff: reviewState && signOffOf({ state: reviewState }),
     submittedAt: current?.uploadedAt ?? null,
     sourceKey: current?.key ?? null,
     dueDate: dueDateOf(period, dueDay),

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Observation, Slice } from '../observation.js';
+import type { Observation } from '../observation.js';
 import { checkDueDay, DEFAULT_DUE_DAY, isPeriod, previousPeriod, yearToDate, type Period } from '../calendar.js';
-import { systemClock, type Clock, type ObjectStore, type ObservationRepository } from '../ports.js';
+import { systemClock, type Clock, type MonthReviews, type ObjectRef, type ObjectStore, type ObservationRepository } from '../ports.js';
 import { firstMonthNeeded } from '../progress.js';
+import { locked, type MonthRecord } from '../review/review.js';
 import { latestKey, MANIFEST_FILE, parquetFile, REPORT_FILE, snapshotKey } from '../s3-keys.js';
-import { COMPLETENESS_DATASET, PROGRESS_DATASET } from './columns.js';
+import { COMPLETENESS_DATASET, PROGRESS_DATASET, RESTATEMENTS_DATASET } from './columns.js';
 import { datasetParquet } from './parquet.js';
-import { completenessCsv, completenessJson, snapshotCsv, snapshotJson } from './render.js';
+import { completenessCsv, completenessJson, restatementsCsv, restatementsJson, snapshotCsv, snapshotJson } from './render.js';
 import { reportHtml } from './report-html.js';
 import { buildReport, type Report } from './report-model.js';
 import { reportXlsx } from './report-xlsx.js';
@@ -28,6 +29,9 @@ const SNAPSHOT_FILES: readonly FileRenderer[] = [
   { file: 'completeness.json', contentType: 'application/json', render: text(completenessJson) },
   { file: 'completeness.csv', contentType: 'text/csv; charset=utf-8', render: text(completenessCsv) },
   { file: parquetFile('completeness'), contentType: 'application/vnd.apache.parquet', render: (r) => datasetParquet(COMPLETENESS_DATASET, r.snapshot) },
+  { file: 'restatements.json', contentType: 'application/json', render: text(restatementsJson) },
+  { file: 'restatements.csv', contentType: 'text/csv; charset=utf-8', render: text(restatementsCsv) },
+  { file: parquetFile('restatements'), contentType: 'application/vnd.apache.parquet', render: (r) => datasetParquet(RESTATEMENTS_DATASET, r.snapshot) },
   { file: REPORT_FILE, contentType: 'text/html; charset=utf-8', render: (r) => new TextEncoder().encode(reportHtml(r)) },
   { file: 'report.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', render: reportXlsx },
 ];
@@ -57,19 +61,34 @@ export interface Manifest {
   files: SnapshotFile[];
 }
 
-export interface SnapshotResult {
-  snapshot: Snapshot;
-  /** The month's files, manifest last. */
-  files: SnapshotFile[];
-  /** Whether `latest/` now holds this month. */
-  latest: boolean;
+export type SnapshotResult =
+  | {
+      outcome: 'written';
+      snapshot: Snapshot;
+      /** The month's files, manifest last. */
+      files: SnapshotFile[];
+      /** Whether `latest/` now holds this month. */
+      latest: boolean;
+    }
+  | {
+      /** The month's manifest was there: nothing was locked, read or written. */
+      outcome: 'already_published';
+      /** The files as the manifest lists them, the manifest last. */
+      files: SnapshotFile[];
+    };
+
+/** An explicit rewrite of a published month's files: why, which the caller logs. */
+export interface Rebuild {
+  reason: string;
 }
 
 export interface SnapshotDependencies {
   catalog: SnapshotCatalog;
-  /** Only reads: a snapshot never changes the figures. */
-  observations: Pick<ObservationRepository, 'slicesIn'>;
+  /** Reads the months with their sign-off; the only write is the lock of the month it publishes, never a figure. */
+  observations: Pick<ObservationRepository, 'monthsIn'> & Pick<MonthReviews, 'update'>;
   objects: ObjectStore;
+  /** Whether an object exists: a month whose manifest exists is published. */
+  exists(ref: ObjectRef): Promise<boolean>;
   bucket: string;
   clock?: Clock;
   /** Day of the following month by which a month's report is on time. */
@@ -88,21 +107,35 @@ function inputsOf(observations: Observation[]): ManifestInput[] {
 
 const sha256 = (body: Uint8Array) => createHash('sha256').update(body).digest('hex');
 
+/** A manifest lists a dozen files and each input once: far below this. */
+const MANIFEST_MAX_BYTES = 1_000_000;
+
 /**
- * Builds a month's snapshot from each department's current figures and submissions of the year
- * and writes its files under `snapshots/period=YYYY-MM/`. The data files depend on the data only,
- * so re-running a month overwrites them with the same bytes; the manifest adds the time of the run.
- * `latest/` gets a copy when the month is the one just ended or later, so a backfill of
- * old months never moves it back.
+ * Publishes a month: locks every department's month that has figures, then builds the snapshot from what is locked
+ * (each department's current figures, submissions and sign-off of the year) and writes its files under
+ * `snapshots/period=YYYY-MM/`. An upload racing the lock either commits first and is published provisional, or
+ * comes after and is held as a correction. A published month (its manifest exists) is never written again but by
+ * an explicit rebuild, so the month's report stays as it was published. The data files depend on the data only;
+ * the manifest adds the time of the run. `latest/` gets a copy when the month is the one just ended or later, so a
+ * backfill of old months never moves it back.
  */
-export function makeSnapshot({ catalog, observations, objects, bucket, clock = systemClock, dueDay = DEFAULT_DUE_DAY }: SnapshotDependencies) {
+export function makeSnapshot({ catalog, observations, objects, exists, bucket, clock = systemClock, dueDay = DEFAULT_DUE_DAY }: SnapshotDependencies) {
   checkDueDay(dueDay);
 
   /** One read per department: every month the progress maths and the year's completeness need, and nothing corrected away. */
-  function departmentSlices(department: string, period: Period): Promise<Slice[]> {
+  function departmentMonths(department: string, period: Period): Promise<MonthRecord[]> {
     const needed = firstMonthNeeded(catalog.indicators, period);
     const january = yearToDate(period)[0] ?? period;
-    return observations.slicesIn(department, { from: january < needed ? january : needed, to: period });
+    return observations.monthsIn(department, { from: january < needed ? january : needed, to: period });
+  }
+
+  /** The files a published month's manifest lists, and the manifest itself. */
+  async function publishedFiles(period: Period): Promise<SnapshotFile[]> {
+    const key = snapshotKey(period, MANIFEST_FILE);
+    const body = await objects.get({ bucket, key }, { maxBytes: MANIFEST_MAX_BYTES });
+    if (!(body instanceof Uint8Array)) throw new Error(`s3://${bucket}/${key} is larger than ${MANIFEST_MAX_BYTES} bytes`);
+    const manifest = JSON.parse(new TextDecoder().decode(body)) as Manifest;
+    return [...manifest.files, { key, contentType: 'application/json', bytes: body.byteLength, sha256: sha256(body) }];
   }
 
   async function put(key: string, contentType: string, body: Uint8Array): Promise<SnapshotFile> {
@@ -110,12 +143,25 @@ export function makeSnapshot({ catalog, observations, objects, bucket, clock = s
     return { key, contentType, bytes: body.byteLength, sha256: sha256(body) };
   }
 
-  return async (period: Period): Promise<SnapshotResult> => {
+  return async (period: Period, rebuild?: Rebuild): Promise<SnapshotResult> => {
     if (!isPeriod(period)) throw new RangeError(`"${period}" is not a period (YYYY-MM)`);
+    if (rebuild !== undefined && rebuild.reason.trim() === '') throw new RangeError('a rebuild of a published month needs a reason');
+    if (!rebuild && (await exists({ bucket, key: snapshotKey(period, MANIFEST_FILE) }))) {
+      return { outcome: 'already_published', files: await publishedFiles(period) };
+    }
     const now = clock.now();
-    const slices = (await Promise.all(catalog.departments.map((d) => departmentSlices(d.id, period)))).flat();
-    const used = slices.flatMap((slice) => slice.observations);
-    const report = buildReport({ catalog, period, observations: used, submissions: slices.map((slice) => slice.submission), dueDay });
+    // Locked before read, each month by a conditional write that re-reads on conflict: what is published is what is locked.
+    await Promise.all(catalog.departments.map((d) => observations.update(d.id, period, (record) => locked(record, now))));
+    const months = (await Promise.all(catalog.departments.map((d) => departmentMonths(d.id, period)))).flat();
+    const used = months.flatMap((month) => month.slice.observations);
+    const report = buildReport({
+      catalog,
+      period,
+      observations: used,
+      submissions: months.map((month) => month.slice.submission),
+      reviews: months.map(({ slice: { submission }, review }) => ({ department: submission.department, period: submission.period, review })),
+      dueDay,
+    });
     const latest = period >= previousPeriod(now);
     const files: SnapshotFile[] = [];
     const rendered: [string, string, Uint8Array][] = [];
@@ -137,6 +183,6 @@ export function makeSnapshot({ catalog, observations, objects, bucket, clock = s
     rendered.push([MANIFEST_FILE, 'application/json', manifestBody]);
     files.push(await put(snapshotKey(period, MANIFEST_FILE), 'application/json', manifestBody));
     if (latest) for (const [file, contentType, body] of rendered) await put(latestKey(file), contentType, body);
-    return { snapshot: report.snapshot, files, latest };
+    return { outcome: 'written', snapshot: report.snapshot, files, latest };
   };
 }

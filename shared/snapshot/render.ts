@@ -1,5 +1,6 @@
 import { csvDocument } from './csv.js';
-import { COMPLETENESS_DATASET, PROGRESS_DATASET, type Dataset } from './columns.js';
+import type { Restatement } from '../review/review.js';
+import { COMPLETENESS_DATASET, PROGRESS_DATASET, RESTATEMENTS_DATASET, type Dataset } from './columns.js';
 import type { DepartmentReport } from './completeness.js';
 import type { Snapshot, SnapshotIndicator } from './snapshot.js';
 
@@ -14,6 +15,7 @@ const SNAPSHOT_FIELDS = {
   catalogVersion: true,
   indicators: true,
   departments: true,
+  restatements: true,
 } satisfies Record<keyof Snapshot, true>;
 
 const INDICATOR_FIELDS = {
@@ -52,6 +54,8 @@ const INDICATOR_FIELDS = {
   originalExpected: true,
   originalStatus: true,
   note: true,
+  signOff: true,
+  explanation: true,
 } satisfies Record<keyof SnapshotIndicator, true>;
 
 const DEPARTMENT_FIELDS = {
@@ -59,6 +63,8 @@ const DEPARTMENT_FIELDS = {
   zh: true,
   en: true,
   reported: true,
+  reviewState: true,
+  signOff: true,
   submittedAt: true,
   sourceKey: true,
   dueDate: true,
@@ -70,19 +76,38 @@ const DEPARTMENT_FIELDS = {
   emptyIndicators: true,
 } satisfies Record<keyof DepartmentReport, true>;
 
+const RESTATEMENT_FIELDS = {
+  department: true,
+  period: true,
+  indicator: true,
+  unit: true,
+  from: true,
+  to: true,
+  requestedAt: true,
+  requestedBy: true,
+  approvedAt: true,
+  approvedBy: true,
+  reason: true,
+  sourceKey: true,
+} satisfies Record<keyof Restatement, true>;
+
 const JSON_KEY_ORDER = [
-  ...new Set([...Object.keys(SNAPSHOT_FIELDS), ...Object.keys(INDICATOR_FIELDS), ...Object.keys(DEPARTMENT_FIELDS)]),
+  ...new Set([...Object.keys(SNAPSHOT_FIELDS), ...Object.keys(INDICATOR_FIELDS), ...Object.keys(DEPARTMENT_FIELDS), ...Object.keys(RESTATEMENT_FIELDS)]),
 ];
 
-/** The whole month: progress rows under `indicators`, completeness rows under `departments`. */
+/** The whole month: progress rows under `indicators`, completeness rows under `departments`, restated figures under `restatements`. */
 export function snapshotJson(snapshot: Snapshot): string {
   return `${JSON.stringify(snapshot, JSON_KEY_ORDER, 2)}\n`;
 }
 
-/** The month's completeness alone, for tools that want only that. */
-export function completenessJson({ schemaVersion, period, catalogVersion, departments }: Snapshot): string {
-  return `${JSON.stringify({ schemaVersion, period, catalogVersion, departments }, JSON_KEY_ORDER, 2)}\n`;
-}
+/** One part of the month alone (its completeness, its restatements), for tools that want only that. */
+const partJson =
+  (part: 'departments' | 'restatements') =>
+  ({ schemaVersion, period, catalogVersion, ...snapshot }: Snapshot): string =>
+    `${JSON.stringify({ schemaVersion, period, catalogVersion, [part]: snapshot[part] }, JSON_KEY_ORDER, 2)}\n`;
+
+export const completenessJson = partJson('departments');
+export const restatementsJson = partJson('restatements');
 
 export function datasetCsv<Row>(dataset: Dataset<Row>, snapshot: Snapshot): string {
   return csvDocument(
@@ -93,3 +118,4 @@ export function datasetCsv<Row>(dataset: Dataset<Row>, snapshot: Snapshot): stri
 
 export const snapshotCsv = (snapshot: Snapshot) => datasetCsv(PROGRESS_DATASET, snapshot);
 export const completenessCsv = (snapshot: Snapshot) => datasetCsv(COMPLETENESS_DATASET, snapshot);
+export const restatementsCsv = (snapshot: Snapshot) => datasetCsv(RESTATEMENTS_DATASET, snapshot);

@@ -2,6 +2,7 @@ import { addMonths, type Period } from '../calendar.js';
 // The catalog's data, not its checked loader: the portal reads these words and carries no validation library.
 import shippedCatalog from '../catalog/catalog.json' with { type: 'json' };
 import type { ProgressStatus } from '../progress.js';
+import type { Restatement, ReviewState, SignOff } from '../review/review.js';
 import type { BilingualText as Bilingual } from '../workbook/problems.js';
 import type { DepartmentReport } from './completeness.js';
 import { buildSnapshot, type Snapshot, type SnapshotIndicator, type SnapshotInput } from './snapshot.js';
@@ -70,6 +71,19 @@ export const STATUS_LABELS: Record<ProgressStatus, { zh: string; en: string; col
   no_target: { zh: '参考值', en: 'reference value', colour: '#495057' },
 };
 
+/** Whether a figure counts: the words every output marks a row with. */
+export const SIGN_OFF_LABELS: Record<SignOff, Bilingual> = {
+  official: { zh: '正式', en: 'official' },
+  provisional: { zh: '暂定', en: 'provisional' },
+};
+
+/** The head's sign-off of a department's month, in words. */
+export const REVIEW_STATE_LABELS: Record<ReviewState, Bilingual> = {
+  submitted: { zh: '待审核', en: 'awaiting sign-off' },
+  returned: { zh: '已退回', en: 'returned' },
+  approved: { zh: '已审核', en: 'approved' },
+};
+
 /** The badge of a figure carried from an earlier month by a department that has not reported this one. */
 export const NOT_REPORTED_LABEL = { zh: '本月未报送', en: 'not reported', colour: '#343a40' } as const;
 
@@ -80,25 +94,36 @@ export interface Headline {
   good: number;
   /** Targets at risk or off track. */
   behind: number;
-  /** Indicators with a target of the departments that reported the month. */
+  /** Official targets: of the departments whose month is approved, each figure signed off. */
   targets: number;
   counts: Map<ProgressStatus, number>;
+  /** Targets of departments that reported the month, left out because the month or a figure is not yet approved. */
+  provisional: number;
   /** Indicators with a target left out because their department has not reported the month. */
   carried: number;
 }
 
 /**
- * The headline counts only the departments that reported the month: a department that has not
- * reported has only older figures, which say nothing of this month.
+ * The headline counts official figures only: the targets of the departments whose month their head approved, but
+ * for a figure drawing on an earlier month not yet approved. A department that has not reported has only older
+ * figures, which say nothing of this month; a provisional month may still change.
  */
 export function headline(snapshot: Snapshot): Headline {
-  const reported = new Set(snapshot.departments.filter((d) => d.reported).map((d) => d.department));
+  const departmentOf = new Map(snapshot.departments.map((d) => [d.department, d]));
   const withTarget = snapshot.indicators.filter((row) => row.targetType !== null);
-  const counted = withTarget.filter((row) => reported.has(row.department));
+  const reported = withTarget.filter((row) => departmentOf.get(row.department)?.reported);
+  const counted = reported.filter((row) => departmentOf.get(row.department)?.signOff === 'official' && row.signOff !== 'provisional');
   const counts = new Map<ProgressStatus, number>();
   for (const row of counted) counts.set(row.status, (counts.get(row.status) ?? 0) + 1);
   const count = (statuses: readonly ProgressStatus[]) => statuses.reduce((sum, status) => sum + (counts.get(status) ?? 0), 0);
-  return { good: count(['achieved', 'on_track']), behind: count(BEHIND), targets: counted.length, counts, carried: withTarget.length - counted.length };
+  return {
+    good: count(['achieved', 'on_track']),
+    behind: count(BEHIND),
+    targets: counted.length,
+    counts,
+    provisional: reported.length - counted.length,
+    carried: withTarget.length - reported.length,
+  };
 }
 
 /**
@@ -159,12 +184,20 @@ export function targetText(row: SnapshotIndicator, words: CatalogWords = SHIPPED
   return `现行 in force: ${inForce}（${row.revisionEffective} 调整 revised: ${row.revisionReason ?? '–'}）；原目标 original: ${original}：${status.zh} ${status.en}`;
 }
 
+/** A figure in words: a milestone's done or not, a number with its unit, – for none. */
+export function figureText(figure: number | boolean | null, unit: string, words: CatalogWords = SHIPPED_WORDS): string {
+  if (typeof figure === 'boolean') return figure ? '是 done' : '否 not done';
+  if (figure === null) return '–';
+  return bilingualLine(quantity(figure, words.unit(unit)));
+}
+
 export function valueText(row: SnapshotIndicator, words: CatalogWords = SHIPPED_WORDS): string {
   // Asked of the type, not of null: a snapshot written before schema 4 has no `done` at all.
-  if (typeof row.done === 'boolean') return row.done ? '是 done' : '否 not done';
-  if (row.value === null) return '–';
-  return bilingualLine(quantity(row.value, words.unit(row.unit)));
+  return figureText(typeof row.done === 'boolean' ? row.done : row.value, row.unit, words);
 }
+
+/** A restated figure, old → new. */
+export const restatedText = (r: Restatement, words: CatalogWords = SHIPPED_WORDS) => `${figureText(r.from, r.unit, words)} → ${figureText(r.to, r.unit, words)}`;
 
 export const percentText = (share: number | null) => (share === null ? '–' : `${(share * 100).toFixed(0)}%`);
 

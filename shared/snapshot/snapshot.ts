@@ -1,8 +1,10 @@
 import type { CatalogData, Comparison, IndicatorKind } from '../catalog/catalog.js';
 import type { Observation, Submission } from '../observation.js';
-import { DEFAULT_DUE_DAY, type Period } from '../calendar.js';
+import { DEFAULT_DUE_DAY, periodOfDate, type Period } from '../calendar.js';
 import { catalogProgress, historiesByIndicator, type IndicatorProgress, type ProgressStatus } from '../progress.js';
+import { explanationOf, signOffOf, type Restatement, type Review, type SignOff } from '../review/review.js';
 import { departmentReport, type DepartmentReport } from './completeness.js';
+import { restatementsPublished } from './restatements.js';
 
 /** Raised whenever a field changes meaning or disappears (docs/snapshot-schema.md), so readers never break silently. */
 export const SCHEMA_VERSION = 5;
@@ -19,6 +21,8 @@ export interface Snapshot {
   indicators: SnapshotIndicator[];
   /** One row per catalog department, in catalog order. */
   departments: DepartmentReport[];
+  /** Figures of earlier, published months changed by a correction the reform office approved since the last snapshot. */
+  restatements: Restatement[];
 }
 
 /**
@@ -37,6 +41,20 @@ export interface SnapshotIndicator extends Omit<IndicatorProgress, 'value' | 're
   unit: string;
   /** The clerk's note on the indicator's figure of the month itself (备注, 进展说明); null when there is none. */
   note: string | null;
+  /**
+   * Official when every month the figure draws on (a level's month, each month a flow sums) is signed off by its
+   * head; provisional when one is not; null without a figure.
+   */
+  signOff: SignOff | null;
+  /** Why the month's warned figure is right after all: the explanation the month was approved with; null when unwarned. */
+  explanation: string | null;
+}
+
+/** A department-month's sign-off, beside its figures. */
+export interface MonthReview {
+  department: string;
+  period: Period;
+  review: Review;
 }
 
 /**
@@ -80,16 +98,46 @@ export interface SnapshotInput {
   observations: Observation[];
   /** Current submissions of any months; completeness counts those of the year up to `period`. */
   submissions: Submission[];
+  /**
+   * The sign-off of the months the figures come from. A month with figures and no review here counts as submitted,
+   * as a month stored before sign-off does: provisional.
+   */
+  reviews?: readonly MonthReview[];
   /** Day of the following month by which a month's report is on time; the 10th by default. */
   dueDay?: number;
 }
 
-export function buildSnapshot({ catalog, period, observations, submissions, dueDay = DEFAULT_DUE_DAY }: SnapshotInput): Snapshot {
+/** The months a row's figure draws on: a level's or a milestone's own month, or every month a flow sums since its baseline. */
+function monthsDrawnOn(row: Pick<SnapshotIndicator, 'kind' | 'asOf' | 'baselineDate'>, history: readonly Observation[]): Period[] {
+  const { asOf } = row;
+  if (asOf === null) return [];
+  if (row.kind !== 'flow') return [asOf];
+  const baselineMonth = row.baselineDate === null ? null : periodOfDate(row.baselineDate);
+  return history.filter((o) => o.period <= asOf && (baselineMonth === null || o.period > baselineMonth)).map((o) => o.period);
+}
+
+export function buildSnapshot({ catalog, period, observations, submissions, reviews = [], dueDay = DEFAULT_DUE_DAY }: SnapshotInput): Snapshot {
   const historyOf = historiesByIndicator(observations);
-  const indicators = catalog.indicators.map(
-    (indicator): SnapshotIndicator => {
-      const { value, revision, original, ...progress } = catalogProgress(catalog, indicator, period, historyOf);
-      return {
+  const monthKey = (department: string, month: Period) => `${department}#${month}`;
+  const reviewOf = new Map(reviews.map((r) => [monthKey(r.department, r.period), r.review]));
+  const monthSignOff = (department: string, month: Period): SignOff => {
+    const review = reviewOf.get(monthKey(department, month));
+    return review ? signOffOf(review) : 'provisional';
+  };
+  const rowSignOff = (department: string, months: Period[]): SignOff | null =>
+    months.length === 0 ? null : months.every((month) => monthSignOff(department, month) === 'official') ? 'official' : 'provisional';
+  /** The explanation of a figure of the month that a warning questioned. */
+  const explanationOfMonth = (department: string, indicator: string): string | null => {
+    const review = reviewOf.get(monthKey(department, period));
+    const submission = submissions.find((s) => s.department === department && s.period === period);
+    if (!review || !submission || !review.warnings.some((w) => w.indicator === indicator)) return null;
+    const slice = { submission, observations: historyOf(indicator).filter((o) => o.department === department && o.period === period) };
+    return explanationOf(indicator, slice, review.explanations)?.text ?? null;
+  };
+  const indicators = catalog.indicators.map((indicator): SnapshotIndicator => {
+    const { value, revision, original, ...progress } = catalogProgress(catalog, indicator, period, historyOf);
+    const history = historyOf(indicator.id);
+    return {
       ...progress,
       ...revisedTarget({ revision, original }),
       value: typeof value === 'number' ? value : null,
@@ -99,18 +147,20 @@ export function buildSnapshot({ catalog, period, observations, submissions, dueD
       en: indicator.en,
       kind: indicator.kind,
       unit: indicator.unit,
-      note: historyOf(indicator.id).find((o) => o.period === period)?.note ?? null,
-      };
-    },
-  );
+      note: history.find((o) => o.period === period)?.note ?? null,
+      signOff: rowSignOff(indicator.department, monthsDrawnOn({ kind: indicator.kind, ...progress }, history)),
+      explanation: explanationOfMonth(indicator.department, indicator.id),
+    };
+  });
   const departments = catalog.departments.map((department) =>
     departmentReport({
       department,
       indicators: catalog.indicators.filter((i) => i.department === department.id).map((i) => i.id),
       submissions: submissions.filter((s) => s.department === department.id),
+      review: reviewOf.get(monthKey(department.id, period)),
       period,
       dueDay,
     }),
   );
-  return { schemaVersion: SCHEMA_VERSION, period, catalogVersion: catalog.version, indicators, departments };
+  return { schemaVersion: SCHEMA_VERSION, period, catalogVersion: catalog.version, indicators, departments, restatements: restatementsPublished(reviews, period) };
 }

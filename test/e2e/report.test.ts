@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { buildReport, reportHtml } from '../../shared/snapshot/index.js';
 import { headline, NOT_REPORTED_LABEL, STATUS_LABELS } from '../../shared/snapshot/report-model.js';
+import { yearToDate } from '../../shared/calendar.js';
 import { submission, yearOfFigures } from '../fixtures.js';
+import { monthReview } from '../unit/review-fixtures.js';
 import { glyphPrints, launchBrowser, NO_GLYPH } from './browser.js';
 
 const PERIOD = '2026-11';
@@ -19,6 +21,8 @@ const report = buildReport({
   period: PERIOD,
   observations: yearOfFigures(catalog, PERIOD),
   submissions: [submission('science', PERIOD, catalog.indicatorsOf('science').map((i) => i.id)), submission('education', '2026-10')],
+  // Every month signed off, so that the headline counts the reporting department's targets: the page's layout is the subject here.
+  reviews: ['science', 'education'].flatMap((department) => yearToDate(PERIOD).map((period) => monthReview(department, period, 'approved'))),
 });
 
 /** The browser globals the test reads; the project compiles without the DOM library. */

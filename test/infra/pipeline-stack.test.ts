@@ -209,7 +209,7 @@ describe('grants of the data key', () => {
 
   it.each([
     ['ingest', () => [stack.observationsTable, stack.idempotencyTable], ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']],
-    ['snapshot', () => [stack.observationsTable], ['kms:Decrypt']],
+    ['snapshot', () => [stack.observationsTable], ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']],
     ['deadlines', () => [stack.observationsTable], ['kms:Decrypt']],
   ] as const)('%s uses the data key for its tables only through DynamoDB, for each table by name', (name, tables, actions) => {
     const throughDynamoDb = keyStatementsOf(stack.functions[name].role, stack.dataKey).filter((s) => JSON.stringify(s.Condition).includes('dynamodb'));
@@ -468,7 +468,7 @@ describe('function bundles', () => {
 
 describe('schedules', () => {
   it.each([
-    ['snapshot', 'cron(0 2 1 * ? *)'],
+    ['snapshot', 'cron(0 2 15 * ? *)'],
     ['deadlines', 'cron(0 9 * * ? *)'],
   ] as const)('%s runs on %s, Asia/Shanghai time, retried and dead-lettered', (name, expression) => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -535,11 +535,26 @@ describe('least privilege', () => {
     expect(grants.get('s3:PutObject')).toEqual([objectsUnder('reports/')]);
   });
 
-  it('snapshot may only read the table and write snapshots/* and latest/*; the deadline check only read snapshots/* and the table', () => {
+  it('snapshot may only read the table and put its items (the lock), list, read and write snapshots/* and write latest/*; the deadline check only read snapshots/* and the table', () => {
     const snapshots = resolve(stack.snapshotBucket.arnForObjects('snapshots/*'));
     const snapshot = grantsOf(stack.functions.snapshot.role);
-    expect(actionsOf(stack.functions.snapshot.role).filter((a) => /^(dynamodb|s3):/.test(a))).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 's3:PutObject']);
+    expect(actionsOf(stack.functions.snapshot.role).filter((a) => /^(dynamodb|s3):/.test(a))).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+    ]);
+    expect(snapshot.get('dynamodb:PutItem')).toEqual([resolve(stack.observationsTable.tableArn)]);
     expect(snapshot.get('s3:PutObject')).toEqual([resolve(stack.snapshotBucket.arnForObjects('latest/*')), snapshots]);
+    expect(snapshot.get('s3:GetObject')).toEqual([snapshots]);
+    expect(statementsOf(stack.functions.snapshot.role).find((s) => s.Action === 's3:ListBucket')).toEqual({
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: resolve(stack.snapshotBucket.bucketArn),
+      Condition: { StringLike: { 's3:prefix': ['snapshots/*'] } },
+    });
     const deadlines = grantsOf(stack.functions.deadlines.role);
     expect(actionsOf(stack.functions.deadlines.role).filter((a) => /^(dynamodb|s3):/.test(a))).toEqual([
       'dynamodb:GetItem',

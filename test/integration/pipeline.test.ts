@@ -160,7 +160,7 @@ describe('the monthly snapshot', () => {
     const first = await snapshotOf('2026-10');
     const second = await snapshotOf('2026-10');
     expect(dataFiles(second)).toEqual(dataFiles(first));
-    expect(dataFiles(first)).toHaveLength(8);
+    expect(dataFiles(first)).toHaveLength(11);
   });
 });
 

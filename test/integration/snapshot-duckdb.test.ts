@@ -1,16 +1,25 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import catalogData from '../../shared/catalog/catalog.json' with { type: 'json' };
 import { loadCatalog } from '../../shared/catalog/catalog.js';
-import type { Period } from '../../shared/calendar.js';
-import type { Slice } from '../../shared/observation.js';
+import { addMonths, type Period } from '../../shared/calendar.js';
 import type { ObjectRef, ObjectStore, ObjectTooLarge, PeriodRange } from '../../shared/ports.js';
+import type { MonthRecord } from '../../shared/review/review.js';
 import { latestKey, MANIFEST_FILE, parquetFolder, SNAPSHOTS_PREFIX } from '../../shared/s3-keys.js';
-import { COMPLETENESS_DATASET, makeSnapshot, PROGRESS_DATASET, type ColumnType, type Dataset, type Snapshot } from '../../shared/snapshot/index.js';
+import {
+  COMPLETENESS_DATASET,
+  makeSnapshot,
+  PROGRESS_DATASET,
+  RESTATEMENTS_DATASET,
+  type ColumnType,
+  type Dataset,
+  type Snapshot,
+} from '../../shared/snapshot/index.js';
 import { submission, yearOfFigures } from '../fixtures.js';
+import { monthReview, restatement, warning } from '../unit/review-fixtures.js';
 
 /** A bucket laid out as folders, so that DuckDB globs it as analysts glob a synced copy of the snapshot bucket. */
 class FolderObjects implements ObjectStore {
@@ -20,6 +29,10 @@ class FolderObjects implements ObjectStore {
     const file = path.join(this.root, key);
     const { size } = statSync(file);
     return size > maxBytes ? { tooLarge: true, size } : new Uint8Array(readFileSync(file));
+  }
+
+  async exists({ key }: ObjectRef): Promise<boolean> {
+    return existsSync(path.join(this.root, key));
   }
 
   async put({ key, body }: { key: string; body: string | Uint8Array }): Promise<void> {
@@ -46,15 +59,44 @@ const LAST_MONTH = '2026-11';
 const uploadedAt = (period: Period) => `${period}-27T17:51:00.000Z`;
 /** The last department sends nothing for the last month, so its upload times are empty there. */
 const silentDepartment = catalog.departments.at(-1)?.id;
+/** The first department's last month is approved with an explained warning and lists a restatement; the second's is still submitted. */
+const [explainedDepartment, provisionalDepartment] = catalog.departments.map((d) => d.id);
+const explainedIndicator = catalog.indicators.find((i) => i.department === explainedDepartment)?.id ?? '';
 const figures = yearOfFigures(catalog, LAST_MONTH);
+/** Approved after September's publication (October 15th), before October's (November 15th). */
+const restated = restatement(explainedDepartment ?? '', '2026-09', explainedIndicator, '2026-11-01T03:00:00.000Z');
 
+function recordOf(department: string, period: Period): MonthRecord {
+  const last = period === LAST_MONTH;
+  const { review } = monthReview(department, period, last && department === provisionalDepartment ? 'submitted' : 'approved', {
+    ...(last && department === explainedDepartment
+      ? { warnings: [warning(explainedIndicator)], explanations: { [explainedIndicator]: { text: '口径调整 a change of definition', by: 'clerk', at: uploadedAt(period), source: 'portal' } } }
+      : {}),
+    ...(period === '2026-09' && department === explainedDepartment ? { restatements: [restated] } : {}),
+  });
+  return {
+    slice: { submission: { ...submission(department, period), uploadedAt: uploadedAt(period) }, observations: figures.filter((o) => o.department === department && o.period === period) },
+    revision: 1,
+    review,
+  };
+}
+
+const records = new Map(
+  catalog.departments.flatMap(({ id }) =>
+    [...new Set(figures.map((o) => o.period))].filter((p) => !(id === silentDepartment && p === LAST_MONTH)).map((p) => [`${id}#${p}`, recordOf(id, p)] as const),
+  ),
+);
+
+/** The months as the table holds them, locked as the snapshot locks them. */
 const observations = {
-  async slicesIn(department: string, { from, to }: PeriodRange): Promise<Slice[]> {
-    const months = [...new Set(figures.map((o) => o.period))].filter((p) => p >= from && p <= to && !(department === silentDepartment && p === LAST_MONTH));
-    return months.map((period) => ({
-      submission: { ...submission(department, period), uploadedAt: uploadedAt(period) },
-      observations: figures.filter((o) => o.department === department && o.period === period),
-    }));
+  async monthsIn(department: string, { from, to }: PeriodRange): Promise<MonthRecord[]> {
+    return [...records.values()].filter(({ slice: { submission: s } }) => s.department === department && s.period >= from && s.period <= to).sort((a, b) => byText(a.slice.submission.period, b.slice.submission.period));
+  },
+  async update(department: string, period: Period, step: (record: MonthRecord) => MonthRecord | null): Promise<MonthRecord | undefined> {
+    const record = records.get(`${department}#${period}`);
+    const next = record && step(record);
+    if (next) records.set(`${department}#${period}`, next);
+    return next ?? record;
   },
 };
 
@@ -75,6 +117,8 @@ const DATASETS = [
   { dataset: PROGRESS_DATASET as Dataset<unknown>, rowsPerMonth: catalog.indicators.length },
   { dataset: COMPLETENESS_DATASET as Dataset<unknown>, rowsPerMonth: catalog.departments.length },
 ];
+/** Publication on the 15th of the month after. */
+const publishedAt = (period: Period) => new Date(`${addMonths(period, 1)}-15T02:00:00+08:00`);
 
 let root: string;
 let connection: DuckDBConnection;
@@ -99,8 +143,10 @@ const monthJson = (period: Period, file: string) => JSON.parse(readFileSync(path
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'snapshot-duckdb-'));
-  const snapshot = makeSnapshot({ catalog, observations, objects: new FolderObjects(root), bucket: 'snapshots', clock: { now: () => new Date('2026-12-03T02:00:00Z') } });
-  for (const period of MONTHS) await snapshot(period);
+  const objects = new FolderObjects(root);
+  for (const period of MONTHS) {
+    await makeSnapshot({ catalog, observations, objects, exists: (ref) => objects.exists(ref), bucket: 'snapshots', clock: { now: () => publishedAt(period) } })(period);
+  }
   instance = await DuckDBInstance.create(':memory:');
   connection = await instance.connect();
   await connection.run(`SET TimeZone = 'Asia/Shanghai'`);
@@ -154,6 +200,53 @@ describe('the snapshot tree read with DuckDB, every month at once', () => {
     // 17:51 UTC on the 27th is 01:51 on the 28th in the district.
     expect(instants.find((row) => row.period === '2026-10')?.district_time).toBe('2026-10-28 01:51');
     expect(instants.filter((row) => row.submitted === null).map((row) => [row.period, row.department])).toEqual([[LAST_MONTH, silentDepartment]]);
+  });
+
+  it('reads the sign-off of every row and the explanation of the warned figure', async () => {
+    const query = (format: 'parquet' | 'csv') =>
+      rows(`SELECT department, sign_off, count(*)::INTEGER AS n, max(explanation) AS explanation FROM ${allMonths(format, 'progress')}
+            WHERE period = '${LAST_MONTH}' AND department IN ('${explainedDepartment}', '${provisionalDepartment}') AND sign_off IS NOT NULL
+            GROUP BY department, sign_off ORDER BY department, sign_off`);
+    const fromJson = monthJson(LAST_MONTH, 'progress.json').indicators.filter((r) => r.signOff !== null && (r.department === explainedDepartment || r.department === provisionalDepartment));
+    const expected = [...new Set(fromJson.map((r) => `${r.department} ${r.signOff}`))].sort(byText).map((key) => {
+      const group = fromJson.filter((r) => `${r.department} ${r.signOff}` === key);
+      return { department: group[0]?.department, sign_off: group[0]?.signOff, n: group.length, explanation: group.find((r) => r.explanation !== null)?.explanation ?? null };
+    });
+    expect(expected.map((g) => [g.department, g.sign_off])).toEqual(
+      [[explainedDepartment, 'official'], [provisionalDepartment, 'provisional']].sort((a, b) => byText(String(a[0]), String(b[0]))),
+    );
+    expect(expected.find((g) => g.department === explainedDepartment)?.explanation).toBe('口径调整 a change of definition');
+    expect(await query('parquet')).toEqual(expected);
+    expect(await query('csv')).toEqual(expected);
+    const completeness = await rows(`SELECT department, review_state, sign_off FROM ${allMonths('parquet', 'completeness')} WHERE period = '${LAST_MONTH}' ORDER BY department`);
+    expect(completeness.find((d) => d.department === provisionalDepartment)).toEqual({ department: provisionalDepartment, review_state: 'submitted', sign_off: 'provisional' });
+    expect(completeness.find((d) => d.department === silentDepartment)).toEqual({ department: silentDepartment, review_state: null, sign_off: null });
+  });
+
+  it('reads the restatements in their documented types, listed by the month published after their approval', async () => {
+    const described = await rows(`DESCRIBE SELECT * FROM ${allMonths('parquet', 'restatements')}`);
+    expect(described.map((c) => ({ name: c.column_name, type: c.column_type }))).toEqual(
+      RESTATEMENTS_DATASET.columns.map((column) => ({ name: column.name, type: PARQUET_TYPES[column.type] })),
+    );
+    const listed = await rows(
+      `SELECT period, department, restated_period, indicator, from_value, to_value, epoch_ms(approved_at)::DOUBLE AS approved, approved_by, reason FROM ${allMonths('parquet', 'restatements')}`,
+    );
+    expect(listed).toEqual([
+      {
+        period: '2026-10',
+        department: restated.department,
+        restated_period: '2026-09',
+        indicator: restated.indicator,
+        from_value: restated.from,
+        to_value: restated.to,
+        approved: Date.parse(restated.approvedAt),
+        approved_by: restated.approvedBy,
+        reason: restated.reason,
+      },
+    ]);
+    const csv = await rows(`SELECT restated_period, indicator, reason FROM read_csv('${path.join(root, SNAPSHOTS_PREFIX, 'period=2026-10', 'restatements.csv')}')`);
+    expect(csv).toEqual([{ restated_period: '2026-09', indicator: restated.indicator, reason: restated.reason }]);
+    expect(monthJson('2026-10', 'restatements.json').restatements).toEqual([restated]);
   });
 
   it('reads the same dates from Parquet, CSV and JSON', async () => {

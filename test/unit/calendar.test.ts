@@ -118,13 +118,13 @@ describe('previousPeriod', () => {
 
 describe('deadlinesAt', () => {
   it.each([
-    // The district's day, not UTC's: 23:30 UTC on the 1st is already the 2nd in Chongqing.
-    ['2026-12-01T23:30:00Z', 10, { period: '2026-11', snapshotDue: true, reportingDue: false }],
-    ['2026-12-01T15:59:00Z', 10, { period: '2026-11', snapshotDue: false, reportingDue: false }],
-    ['2026-12-09T12:00:00+08:00', 10, { period: '2026-11', snapshotDue: true, reportingDue: false }],
-    ['2026-12-10T00:00:00+08:00', 10, { period: '2026-11', snapshotDue: true, reportingDue: true }],
-    ['2027-01-05T09:00:00+08:00', 5, { period: '2026-12', snapshotDue: true, reportingDue: true }],
-    ['2027-01-01T09:00:00+08:00', 1, { period: '2026-12', snapshotDue: false, reportingDue: true }],
+    // The district's day, not UTC's: 23:30 UTC on the 15th is already the 16th in Chongqing.
+    ['2026-12-15T23:30:00Z', 10, { period: '2026-11', snapshotDue: true, reportingDue: true }],
+    ['2026-12-15T15:59:00Z', 10, { period: '2026-11', snapshotDue: false, reportingDue: true }],
+    ['2026-12-09T12:00:00+08:00', 10, { period: '2026-11', snapshotDue: false, reportingDue: false }],
+    ['2026-12-10T00:00:00+08:00', 10, { period: '2026-11', snapshotDue: false, reportingDue: true }],
+    ['2027-01-05T09:00:00+08:00', 5, { period: '2026-12', snapshotDue: false, reportingDue: true }],
+    ['2027-01-16T09:00:00+08:00', 1, { period: '2026-12', snapshotDue: true, reportingDue: true }],
   ])('at %s with due day %i: %o', (now, dueDay, expected) => {
     expect(deadlinesAt(new Date(now), dueDay)).toEqual(expected);
   });

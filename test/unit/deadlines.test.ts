@@ -18,9 +18,10 @@ describe('the deadline check', () => {
 
   it.each([
     ['the 1st', '2026-12-01T09:00:00+08:00', [], { period: '2026-11', snapshotMissing: false, lateDepartments: [] }],
-    ['the 2nd without a snapshot', '2026-12-02T09:00:00+08:00', [], { period: '2026-11', snapshotMissing: true, lateDepartments: [] }],
-    ['the 2nd with it', '2026-12-02T09:00:00+08:00', ['2026-11'], { period: '2026-11', snapshotMissing: false, lateDepartments: [] }],
-    ['the due day', '2026-12-10T09:00:00+08:00', ['2026-11'], { period: '2026-11', snapshotMissing: false, lateDepartments: ['science', 'vocational'] }],
+    ['the due day, before publication', '2026-12-10T09:00:00+08:00', [], { period: '2026-11', snapshotMissing: false, lateDepartments: ['science', 'vocational'] }],
+    ['the publication day itself', '2026-12-15T09:00:00+08:00', [], { period: '2026-11', snapshotMissing: false, lateDepartments: ['science', 'vocational'] }],
+    ['the day after publication without a snapshot', '2026-12-16T09:00:00+08:00', [], { period: '2026-11', snapshotMissing: true, lateDepartments: ['science', 'vocational'] }],
+    ['the day after publication with it', '2026-12-16T09:00:00+08:00', ['2026-11'], { period: '2026-11', snapshotMissing: false, lateDepartments: ['science', 'vocational'] }],
   ] as const)('on %s', async (_, now, snapshots, expected) => {
     expect(await check([...snapshots])(new Date(now))).toEqual(expected);
   });

@@ -1,5 +1,5 @@
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { S3Event, SQSEvent } from 'aws-lambda';
 import { Readable } from 'node:stream';
@@ -302,9 +302,11 @@ describe('the snapshot handler', () => {
   it('reports on the month just ended when the schedule sends an empty event', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [] });
     dynamo.on(GetCommand).resolves({});
+    s3.on(ListObjectsV2Command).resolves({ KeyCount: 0 });
     s3.on(PutObjectCommand).resolves({});
     const result = await snapshot({}, localContext('snapshot'));
-    expect(result.period).toBe('2026-11');
+    expect(result).toMatchObject({ period: '2026-11', outcome: 'written' });
+    expect(s3.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toMatchObject({ Bucket: 'snapshots', Prefix: 'snapshots/period=2026-11/manifest.json' });
     const json = s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key?.endsWith('.json'))?.args[0].input;
     expect(json?.Bucket).toBe('snapshots');
     const written = JSON.parse(new TextDecoder().decode(json?.Body as Uint8Array)) as Snapshot;
@@ -316,13 +318,45 @@ describe('the snapshot handler', () => {
     await expect(snapshot({ period: '2026-13' }, localContext('snapshot'))).rejects.toThrow('period must be a month written YYYY-MM');
     expect(dynamo.calls()).toHaveLength(0);
   });
+
+  it('leaves a published month as it is: no lock, no read of the table, no write', async () => {
+    const manifest = { files: [{ key: 'snapshots/period=2026-11/progress.json', contentType: 'application/json', bytes: 2, sha256: 'x' }] };
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'snapshots/period=2026-11/manifest.json' }] });
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: Readable.from([Buffer.from(JSON.stringify(manifest))]) }));
+    const result = await snapshot({ period: '2026-11' }, localContext('snapshot'));
+    expect(result).toMatchObject({ outcome: 'already_published', files: [manifest.files[0], expect.objectContaining({ key: 'snapshots/period=2026-11/manifest.json' })] });
+    expect(dynamo.calls()).toHaveLength(0);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('rewrites a published month on a rebuild, logging the reason and who asked at warn level', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(GetCommand).resolves({});
+    s3.on(PutObjectCommand).resolves({});
+    const result = await snapshot({ period: '2026-11', rebuild: true, reason: 'the template changed', requestedBy: 'ops-wang' }, localContext('snapshot'));
+    expect(result).toMatchObject({ outcome: 'written' });
+    // A rebuild does not ask whether the month is published: it rewrites it.
+    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(0);
+    expect(logged.find((l) => l.level === 'WARN')).toMatchObject({ message: 'rebuilding a published snapshot', reason: 'the template changed', requestedBy: 'ops-wang', period: '2026-11' });
+  });
+
+  it.each([
+    { case: 'without a reason', event: { period: '2026-11', rebuild: true } },
+    { case: 'with an empty reason', event: { period: '2026-11', rebuild: true, reason: '  ' } },
+    { case: 'without naming the month', event: { rebuild: true, reason: 'the template changed' } },
+  ])('refuses a rebuild $case before touching anything', async ({ event }) => {
+    await expect(snapshot(event, localContext('snapshot'))).rejects.toThrow();
+    expect(dynamo.calls()).toHaveLength(0);
+    expect(s3.calls()).toHaveLength(0);
+  });
 });
 
 describe('the deadline check handler', () => {
   it.each([
     ['the 1st: nothing is due yet', '2026-12-01T09:00:00+08:00', false, { SnapshotMissing: 0, LateDepartments: 0 }],
-    ['the 2nd, no snapshot: it is missing', '2026-12-02T09:00:00+08:00', false, { SnapshotMissing: 1, LateDepartments: 0 }],
-    ['the 10th, snapshot there, nobody reported: every department is late', '2026-12-10T09:00:00+08:00', true, { SnapshotMissing: 0, LateDepartments: 3 }],
+    ['the 10th, nobody reported: every department is late, the snapshot is not due yet', '2026-12-10T09:00:00+08:00', false, { SnapshotMissing: 0, LateDepartments: 3 }],
+    ['the 16th, no snapshot: it is missing', '2026-12-16T09:00:00+08:00', false, { SnapshotMissing: 1, LateDepartments: 3 }],
+    ['the 16th, snapshot there', '2026-12-16T09:00:00+08:00', true, { SnapshotMissing: 0, LateDepartments: 3 }],
   ])('on %s', async (_, now, snapshotThere, expected) => {
     vi.setSystemTime(new Date(now));
     dynamo.on(GetCommand).resolves({});

@@ -12,6 +12,7 @@ const response: SnapshotResponse = {
   catalogVersion: snapshot.catalogVersion,
   progress: snapshot.indicators,
   completeness: snapshot.departments,
+  restatements: snapshot.restatements,
   files: [{ file: 'report.html', url: 'https://snapshots.example/report.html?sig=1' }],
 };
 

@@ -3,6 +3,7 @@ import { catalog } from '../../shared/catalog/catalog.js';
 import { catalogWords, gapLines, headline, notReported, notReportedText, statusReason, targetText, valueText } from '../../shared/snapshot/report-model.js';
 import { buildSnapshot, type SnapshotIndicator } from '../../shared/snapshot/snapshot.js';
 import { testInput } from '../fixtures.js';
+import { monthReview } from './review-fixtures.js';
 
 const words = catalogWords(catalog);
 
@@ -44,6 +45,8 @@ function row(fields: Partial<SnapshotIndicator>): SnapshotIndicator {
     originalProgress: null,
     originalExpected: null,
     originalStatus: null,
+    signOff: 'official',
+    explanation: null,
     ...fields,
   };
 }
@@ -164,8 +167,8 @@ describe('statusReason', () => {
 });
 
 describe('notReported and the headline', () => {
-  // The test input has science reporting the month and education only the month before.
-  const snapshot = buildSnapshot(testInput);
+  // The test input has science reporting the month, approved with the month before, and education only the month before.
+  const snapshot = buildSnapshot({ ...testInput, reviews: [monthReview('science', '2026-10', 'approved'), monthReview('science', '2026-11', 'approved')] });
 
   it('lists the departments without the month report, each with its due date', () => {
     expect(notReported(snapshot).map(notReportedText)).toEqual(['区教委 Education Commission：应于 2026-12-10 前报送 / due by 2026-12-10']);

@@ -20,6 +20,10 @@ describe('snapshotCommand', () => {
     { case: 'a period and a range at once', values: { period: '2026-11', from: '2026-01', to: '2026-11' }, message: 'give either --period or --from and --to' },
     { case: 'a range without its end', values: { from: '2026-01' }, message: '--to must be a month written YYYY-MM, e.g. 2026-11' },
     { case: 'a malformed start', values: { from: '2026-1', to: '2026-11' }, message: '--from must be a month written YYYY-MM, e.g. 2026-11' },
+    { case: 'a rebuild without a reason', values: { period: '2026-11', rebuild: true }, message: '--rebuild needs a --reason: why the published month is rewritten' },
+    { case: 'a rebuild with a blank reason', values: { period: '2026-11', rebuild: true, reason: '  ' }, message: '--rebuild needs a --reason: why the published month is rewritten' },
+    { case: 'a rebuild of a range', values: { from: '2026-01', to: '2026-11', rebuild: true, reason: 'x' }, message: '--rebuild rewrites one month: give --period' },
+    { case: 'a reason without a rebuild', values: { period: '2026-11', reason: 'x' }, message: '--reason goes with --rebuild' },
   ])('refuses $case before starting the local stores', async ({ values, message }) => {
     await expect(snapshotCommand({ values: { ...values, data: '/nonexistent' } })).rejects.toThrow(new UsageError(message));
   });

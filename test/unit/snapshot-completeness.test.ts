@@ -10,7 +10,7 @@ const uploadedAt = (period: string, iso: string) => ({ ...submission('science', 
 
 describe('departmentReport', () => {
   const report = (submissions: ReturnType<typeof uploadedAt>[], period = '2026-03') =>
-    departmentReport({ department: SCIENCE, indicators: INDICATORS, submissions, period, dueDay: 10 });
+    departmentReport({ department: SCIENCE, indicators: INDICATORS, submissions, review: undefined, period, dueDay: 10 });
 
   it('counts the months of the year received and received on time, and the latest upload', () => {
     const result = report([
@@ -24,6 +24,8 @@ describe('departmentReport', () => {
       zh: '区科技局',
       en: 'Science & Technology Bureau',
       reported: true,
+      reviewState: 'submitted',
+      signOff: 'provisional',
       submittedAt: '2026-04-02T01:00:00Z',
       sourceKey: 'science/2026-03.xlsx',
       dueDate: '2026-04-10',

@@ -43,6 +43,7 @@ describe('csvCell', () => {
 });
 
 describe('snapshotCsv', () => {
+  // The test months have no review: every figure is provisional.
   const csv = snapshotCsv(buildSnapshot(testInput));
   const lines = csv.slice(1).split('\r\n');
 
@@ -59,7 +60,7 @@ describe('snapshotCsv', () => {
     expect(lines[0]).toBe(
       'period,catalog_version,department,department_reported,indicator,zh,en,kind,unit,value,done,as_of,status,' +
         'progress,expected,run_rate_3m,run_rate_12m,required_run_rate,projected_value,target_type,comparison,target_value,reference,reference_value,baseline_value,baseline_date,baseline_assumed,deadline,' +
-        'revision_effective,revision_reason,revision_decided_by,original_comparison,original_target_value,original_deadline,original_progress,original_expected,original_status,note',
+        'revision_effective,revision_reason,revision_decided_by,original_comparison,original_target_value,original_deadline,original_progress,original_expected,original_status,note,sign_off,explanation',
     );
     expect(lines[0]).toBe(PROGRESS_COLUMNS.map((column) => column.name).join(','));
     expect(lines.slice(1, -1)).toHaveLength(testCatalog.indicators.length);
@@ -69,14 +70,14 @@ describe('snapshotCsv', () => {
   it.each([
     {
       row: 'a reach target',
-      line: '2026-11,vtest.1,science,true,sci.platforms,新增平台,New platforms,flow,count,7.0,,2026-11,on_track,0.35,0.4575,2.3333333333,0.5833333333,1.0,37.3333333333,reach,at_least,20.0,,,0.0,2025-12-31,false,2027-12-31,,,,,,,,,,',
+      line: '2026-11,vtest.1,science,true,sci.platforms,新增平台,New platforms,flow,count,7.0,,2026-11,on_track,0.35,0.4575,2.3333333333,0.5833333333,1.0,37.3333333333,reach,at_least,20.0,,,0.0,2025-12-31,false,2027-12-31,,,,,,,,,,,provisional,',
     },
     {
       row: 'a relative target',
-      line: '2026-11,vtest.1,science,true,sci.rd_intensity,研发投入强度,R&D intensity,ratio,percent,2.5,,2026-11,achieved,1.0417,1.0,,,,,relative,greater_than,,sci.city_average,2.4,,,,2027-12-31,,,,,,,,,,',
+      line: '2026-11,vtest.1,science,true,sci.rd_intensity,研发投入强度,R&D intensity,ratio,percent,2.5,,2026-11,achieved,1.0417,1.0,,,,,relative,greater_than,,sci.city_average,2.4,,,,2027-12-31,,,,,,,,,,,provisional,',
     },
-    { row: 'a reference value', line: '2026-11,vtest.1,science,true,sci.city_average,全市平均,City average,ratio,percent,2.4,,2026-11,no_target,,,,,,,,,,,,,,,,,,,,,,,,,' },
-    { row: 'a milestone of a department that has not reported', line: '2026-11,vtest.1,education,false,edu.designation,创建,Designation,milestone,done,,false,2026-09,at_risk,0.0,,,,,,milestone,,,,,,,,,,,,,,,,,,' },
+    { row: 'a reference value', line: '2026-11,vtest.1,science,true,sci.city_average,全市平均,City average,ratio,percent,2.4,,2026-11,no_target,,,,,,,,,,,,,,,,,,,,,,,,,,provisional,' },
+    { row: 'a milestone of a department that has not reported', line: '2026-11,vtest.1,education,false,edu.designation,创建,Designation,milestone,done,,false,2026-09,at_risk,0.0,,,,,,milestone,,,,,,,,,,,,,,,,,,,provisional,' },
   ])('writes $row with booleans as true/false, decimals with a fraction and nulls empty', ({ line }) => {
     expect(lines).toContain(line);
   });
@@ -100,6 +101,6 @@ describe('snapshotCsv', () => {
       ],
     });
     const row = snapshotCsv(buildSnapshot({ catalog: hostile, period: '2026-11', observations: [], submissions: [] })).split('\r\n')[1];
-    expect(row).toBe(`2026-11,"v=1,2",science,false,sci.hostile,"'=SUM(A1)","Platforms, ""new""",stock,count,,,,no_data,,1.0,,,,,hold,at_least,5.0,,,,,,,2026-07-01,"'=HYPERLINK(""x"")","'+86 会议, 纪要",at_least,4.0,,,1.0,no_data,`);
+    expect(row).toBe(`2026-11,"v=1,2",science,false,sci.hostile,"'=SUM(A1)","Platforms, ""new""",stock,count,,,,no_data,,1.0,,,,,hold,at_least,5.0,,,,,,,2026-07-01,"'=HYPERLINK(""x"")","'+86 会议, 纪要",at_least,4.0,,,1.0,no_data,,,`);
   });
 });

@@ -1,25 +1,42 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { catalog } from '../../shared/catalog/catalog.js';
-import type { Observation, Slice, Submission } from '../../shared/observation.js';
-import type { Clock, ObjectRef, ObjectStore, ObservationRepository, PeriodRange } from '../../shared/ports.js';
-import { makeSnapshot, SCHEMA_VERSION, snapshotCsv, type Manifest, type Snapshot } from '../../shared/snapshot/index.js';
+import type { Observation, Submission } from '../../shared/observation.js';
+import type { Clock, MonthReviews, ObjectRef, ObjectStore, ObservationRepository, PeriodRange } from '../../shared/ports.js';
+import type { MonthRecord, ReviewState } from '../../shared/review/review.js';
+import { makeSnapshot, SCHEMA_VERSION, snapshotCsv, type Manifest, type Snapshot, type SnapshotResult } from '../../shared/snapshot/index.js';
 import { observation, submission } from '../fixtures.js';
+import { monthReview } from './review-fixtures.js';
 
-/** Current slices keyed by department and month; every read is logged so the test can count them. */
-class MemoryObservations implements Pick<ObservationRepository, 'slicesIn'> {
-  readonly reads: string[] = [];
-  private readonly slices = new Map<string, { submission: Submission; observations: Observation[] }>();
+/** Current months keyed by department and month; every read and every lock is logged so the test can follow them. */
+class MemoryObservations implements Pick<ObservationRepository, 'monthsIn'>, Pick<MonthReviews, 'update'> {
+  readonly log: string[] = [];
+  readonly records = new Map<string, MonthRecord>();
 
-  current(submission: Submission, observations: Observation[]): void {
-    this.slices.set(`${submission.department}#${submission.period}`, { submission, observations });
+  current(submission: Submission, observations: Observation[], state: ReviewState = 'submitted'): void {
+    const { review } = monthReview(submission.department, submission.period, state);
+    this.records.set(`${submission.department}#${submission.period}`, { slice: { submission, observations }, revision: 1, review });
   }
 
-  async slicesIn(department: string, { from, to }: PeriodRange): Promise<Slice[]> {
-    this.reads.push(`${department} ${from}..${to}`);
-    return [...this.slices.values()]
-      .filter(({ submission: s }) => s.department === department && s.period >= from && s.period <= to)
-      .sort((a, b) => a.submission.period.localeCompare(b.submission.period));
+  async monthsIn(department: string, { from, to }: PeriodRange): Promise<MonthRecord[]> {
+    this.log.push(`read ${department} ${from}..${to}`);
+    return [...this.records.values()]
+      .filter(({ slice: { submission: s } }) => s.department === department && s.period >= from && s.period <= to)
+      .sort((a, b) => a.slice.submission.period.localeCompare(b.slice.submission.period));
+  }
+
+  async update(department: string, period: string, step: (record: MonthRecord) => MonthRecord | null): Promise<MonthRecord | undefined> {
+    const record = this.records.get(`${department}#${period}`);
+    if (!record) return undefined;
+    const next = step(record);
+    if (next === null) return record;
+    this.log.push(`lock ${department} ${period}`);
+    this.records.set(`${department}#${period}`, next);
+    return next;
+  }
+
+  get reads(): string[] {
+    return this.log.filter((entry) => entry.startsWith('read ')).map((entry) => entry.slice('read '.length));
   }
 }
 
@@ -30,6 +47,10 @@ class MemoryObjects implements ObjectStore {
     const stored = this.objects.get(`${bucket}/${key}`);
     if (!stored) throw new Error(`no object ${bucket}/${key}`);
     return stored.body;
+  }
+
+  async exists({ bucket, key }: ObjectRef): Promise<boolean> {
+    return this.objects.has(`${bucket}/${key}`);
   }
 
   async put({ bucket, key, body, contentType }: { bucket: string; key: string; body: string | Uint8Array; contentType: string }): Promise<void> {
@@ -52,6 +73,9 @@ const MONTH_FILES = [
   'completeness.json',
   'completeness.csv',
   'completeness/completeness.parquet',
+  'restatements.json',
+  'restatements.csv',
+  'restatements/restatements.parquet',
   'report.html',
   'report.xlsx',
   'manifest.json',
@@ -66,12 +90,18 @@ describe('makeSnapshot', () => {
   let objects: MemoryObjects;
   let snapshotOf: ReturnType<typeof makeSnapshot>;
 
-  const snapshotAt = (iso: string) => makeSnapshot({ catalog, observations, objects, bucket: BUCKET, clock: clockAt(iso) });
+  const snapshotAt = (iso: string) => makeSnapshot({ catalog, observations, objects, exists: (ref) => objects.exists(ref), bucket: BUCKET, clock: clockAt(iso) });
+  /** The snapshot a run wrote; a run that wrote none fails the test. */
+  const written = async (run: Promise<SnapshotResult>) => {
+    const result = await run;
+    if (result.outcome !== 'written') throw new Error(`expected a written snapshot, got ${result.outcome}`);
+    return result;
+  };
 
   beforeEach(async () => {
     observations = new MemoryObservations();
     objects = new MemoryObjects();
-    snapshotOf = snapshotAt('2026-12-01T02:00:00+08:00');
+    snapshotOf = snapshotAt('2026-12-15T02:00:00+08:00');
     observations.current(submission('science', '2026-10'), [observation('sci.new_innovation_platforms', '2026-10', 3)]);
     observations.current(submission('science', '2026-11', ['sci.new_innovation_platforms', 'sci.rd_intensity', 'sci.rd_intensity_city_avg']), [
       observation('sci.new_innovation_platforms', '2026-11', 4),
@@ -96,16 +126,16 @@ describe('makeSnapshot', () => {
   });
 
   it('writes the figures of every department up to the month as JSON', async () => {
-    const { snapshot } = await snapshotOf('2026-11');
-    const written = JSON.parse(await objects.text(JSON_KEY)) as Snapshot;
-    expect(written).toEqual(snapshot);
-    expect(written).toMatchObject({ schemaVersion: SCHEMA_VERSION, period: '2026-11', catalogVersion: catalog.version });
-    const rows = new Map(written.indicators.map((row) => [row.indicator, row]));
+    const { snapshot } = await written(snapshotOf('2026-11'));
+    const json = JSON.parse(await objects.text(JSON_KEY)) as Snapshot;
+    expect(json).toEqual(snapshot);
+    expect(json).toMatchObject({ schemaVersion: SCHEMA_VERSION, period: '2026-11', catalogVersion: catalog.version });
+    const rows = new Map(json.indicators.map((row) => [row.indicator, row]));
     expect(rows.get('sci.new_innovation_platforms')).toMatchObject({ value: 7, asOf: '2026-11', status: 'on_track' });
     expect(rows.get('sci.rd_intensity')).toMatchObject({ value: 2.5, referenceValue: 2.4, status: 'achieved' });
     expect(rows.get('voc.haitang_enrolment')).toMatchObject({ value: 4100, asOf: '2026-10', status: 'achieved' });
     expect(rows.get('edu.group_schooling_coverage')).toMatchObject({ value: null, status: 'no_data' });
-    expect(written.departments.map((d) => [d.department, d.reported, d.sourceKey, d.monthsReceived, d.monthsExpected])).toEqual([
+    expect(json.departments.map((d) => [d.department, d.reported, d.sourceKey, d.monthsReceived, d.monthsExpected])).toEqual([
       ['science', true, 'science/2026-11.xlsx', 2, 11],
       ['education', false, null, 0, 11],
       ['vocational', false, null, 1, 11],
@@ -113,7 +143,7 @@ describe('makeSnapshot', () => {
   });
 
   it('writes the same snapshot as CSV, byte order mark first', async () => {
-    const { snapshot } = await snapshotOf('2026-11');
+    const { snapshot } = await written(snapshotOf('2026-11'));
     const bytes = await objects.get({ bucket: BUCKET, key: CSV_KEY });
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(await objects.text(CSV_KEY)).toBe(snapshotCsv(snapshot));
@@ -127,7 +157,7 @@ describe('makeSnapshot', () => {
       period: '2026-11',
       catalogVersion: catalog.version,
       dueDay: 10,
-      generatedAt: '2026-11-30T18:00:00.000Z',
+      generatedAt: '2026-12-14T18:00:00.000Z',
       inputs: [
         { bucket: 'uploads', key: 'science/2026-10.xlsx', versionId: null },
         { bucket: 'uploads', key: 'science/2026-11.xlsx', versionId: null },
@@ -146,14 +176,37 @@ describe('makeSnapshot', () => {
     ]);
   });
 
-  it('writes identical data files when a month is run again later, only the manifest differs', async () => {
+  it('locks every month of the period that has figures before it reads them, and no other month', async () => {
+    await snapshotOf('2026-11');
+    expect(observations.log.slice(0, 2)).toEqual(['lock science 2026-11', `read ${catalog.departments[0]?.id} 2025-11..2026-11`]);
+    expect(observations.log.filter((entry) => entry.startsWith('lock '))).toEqual(['lock science 2026-11']);
+    expect(observations.records.get('science#2026-11')?.review.lockedAt).toBe('2026-12-14T18:00:00.000Z');
+    expect(observations.records.get('science#2026-10')?.review.lockedAt).toBeNull();
+  });
+
+  it('leaves a published month as it is: nothing locked, read or written, the files listed as the manifest has them', async () => {
+    const { files } = await snapshotOf('2026-11');
+    const first = new Map(objects.objects);
+    const logged = observations.log.length;
+    const again = await snapshotAt('2027-03-05T10:00:00Z')('2026-11');
+    expect(again).toEqual({ outcome: 'already_published', files });
+    expect(objects.objects).toEqual(first);
+    expect(observations.log).toHaveLength(logged);
+  });
+
+  it('rewrites a published month on a rebuild: identical data files, a manifest of the rebuild', async () => {
     await snapshotOf('2026-11');
     const first = new Map(objects.objects);
-    await snapshotAt('2027-03-05T10:00:00Z')('2026-11');
+    await written(snapshotAt('2027-03-05T10:00:00Z')('2026-11', { reason: 'the report template changed' }));
     for (const file of DATA_FILES) {
       expect(objects.objects.get(`${BUCKET}/${PARTITION}${file}`), file).toEqual(first.get(`${BUCKET}/${PARTITION}${file}`));
     }
     expect(await objects.text(`${PARTITION}manifest.json`)).toContain('"generatedAt": "2027-03-05T10:00:00.000Z"');
+  });
+
+  it('refuses a rebuild without a reason and writes nothing', async () => {
+    await expect(snapshotOf('2026-11', { reason: '  ' })).rejects.toThrow(RangeError);
+    expect(objects.objects.size).toBe(0);
   });
 
   it.each([
@@ -161,7 +214,7 @@ describe('makeSnapshot', () => {
     { case: 'a month ahead of the schedule', period: '2026-12', latest: true },
     { case: 'an older month (a backfill)', period: '2026-10', latest: false },
   ])('points latest/ at $case: $latest', async ({ period, latest }) => {
-    const result = await snapshotOf(period);
+    const result = await written(snapshotOf(period));
     expect(result.latest).toBe(latest);
     const copied = objects.objects.get(`${BUCKET}/latest/progress.json`);
     if (latest) {
@@ -178,6 +231,6 @@ describe('makeSnapshot', () => {
   });
 
   it.each([0, 29, 1.5])('refuses %j as a due day', (dueDay) => {
-    expect(() => makeSnapshot({ catalog, observations, objects, bucket: BUCKET, dueDay })).toThrow(RangeError);
+    expect(() => makeSnapshot({ catalog, observations, objects, exists: async () => false, bucket: BUCKET, dueDay })).toThrow(RangeError);
   });
 });

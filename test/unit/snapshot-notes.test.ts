@@ -32,16 +32,17 @@ describe("the snapshot carries each indicator's note of the month", () => {
     expect(json.indicators.map((row) => row.note)).toEqual([REASON, null, null, null]);
   });
 
-  it("writes it as progress.csv's last column, quoted, empty when none", () => {
+  // Followed by the figure's sign-off (provisional: the test months have no review) and its explanation (none).
+  it("writes it as progress.csv's column before sign_off and explanation, quoted, empty when none", () => {
     const [header, first, second] = snapshotCsv(snapshot).replace(/^\uFEFF/, '').split('\r\n');
-    expect(header?.split(',').at(-1)).toBe('note');
-    expect(first?.endsWith(`,"${REASON.replace(/"/g, '""')}"`)).toBe(true);
-    expect(second?.endsWith(',')).toBe(true);
+    expect(header?.split(',').slice(-3)).toEqual(['note', 'sign_off', 'explanation']);
+    expect(first?.endsWith(`,"${REASON.replace(/"/g, '""')}",provisional,`)).toBe(true);
+    expect(second?.endsWith(',,provisional,')).toBe(true);
   });
 
   it('guards a note that a spreadsheet would run as a formula', () => {
     const guarded = buildSnapshot({ ...testInput, observations: [{ ...observation('sci.platforms', '2026-11', 4), note: '=HYPERLINK("x")' }] });
-    expect(snapshotCsv(guarded).split('\r\n')[1]?.endsWith(`,"'=HYPERLINK(""x"")"`)).toBe(true);
+    expect(snapshotCsv(guarded).split('\r\n')[1]?.endsWith(`,"'=HYPERLINK(""x"")",provisional,`)).toBe(true);
   });
 
   it('writes it in progress.parquet', async () => {

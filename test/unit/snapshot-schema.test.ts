@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { COMPLETENESS_COLUMNS, PROGRESS_COLUMNS, SCHEMA_VERSION, type Column } from '../../shared/snapshot/index.js';
+import { COMPLETENESS_COLUMNS, PROGRESS_COLUMNS, RESTATEMENT_COLUMNS, SCHEMA_VERSION, type Column } from '../../shared/snapshot/index.js';
 
 const doc = readFileSync(new URL('../../docs/snapshot-schema.md', import.meta.url), 'utf8');
 
@@ -21,6 +21,7 @@ describe('docs/snapshot-schema.md', () => {
   it.each([
     { heading: 'progress', columns: PROGRESS_COLUMNS as readonly Column<never>[] },
     { heading: 'completeness', columns: COMPLETENESS_COLUMNS as readonly Column<never>[] },
+    { heading: 'restatements', columns: RESTATEMENT_COLUMNS as readonly Column<never>[] },
   ])('documents every $heading column, in order, with its type and meaning', ({ heading, columns }) => {
     expect(documentedColumns(heading)).toEqual(inCode(columns));
   });

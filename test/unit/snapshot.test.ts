@@ -36,6 +36,9 @@ describe('buildSnapshot', () => {
         zh: '区科技局',
         en: 'Science & Technology Bureau',
         reported: true,
+        // No review of the month: it counts as submitted, as a month stored before sign-off does.
+        reviewState: 'submitted',
+        signOff: 'provisional',
         submittedAt: '2026-11-28T09:00:00.000Z',
         sourceKey: 'science/2026-11.xlsx',
         dueDate: '2026-12-10',
@@ -51,6 +54,8 @@ describe('buildSnapshot', () => {
         zh: '区教委',
         en: 'Education Commission',
         reported: false,
+        reviewState: null,
+        signOff: null,
         submittedAt: null,
         sourceKey: null,
         dueDate: '2026-12-10',
@@ -86,16 +91,18 @@ describe('snapshotJson', () => {
 
   it('writes the keys in the documented order', () => {
     const parsed = JSON.parse(json) as Snapshot;
-    expect(Object.keys(parsed)).toEqual(['schemaVersion', 'period', 'catalogVersion', 'indicators', 'departments']);
+    expect(Object.keys(parsed)).toEqual(['schemaVersion', 'period', 'catalogVersion', 'indicators', 'departments', 'restatements']);
     expect(Object.keys(parsed.indicators[0] ?? {})).toEqual([
       'indicator', 'department', 'zh', 'en', 'kind', 'unit', 'value', 'done', 'asOf', 'status', 'progress', 'expected',
       'runRate3m', 'runRate12m', 'requiredRunRate', 'projectedValue',
       'targetType', 'comparison', 'targetValue', 'reference', 'referenceValue', 'baselineValue', 'baselineDate', 'baselineAssumed', 'deadline',
       'revisionEffective', 'revisionReason', 'revisionDecidedBy', 'originalComparison', 'originalTargetValue', 'originalDeadline',
       'originalProgress', 'originalExpected', 'originalStatus', 'note',
+      'signOff', 'explanation',
     ]);
     expect(Object.keys(parsed.departments[0] ?? {})).toEqual([
-      'department', 'zh', 'en', 'reported', 'submittedAt', 'sourceKey', 'dueDate', 'onTime',
+      // signOff is shared with the indicators, whose order places it: the one JSON key order serves every object.
+      'department', 'zh', 'en', 'signOff', 'reported', 'reviewState', 'submittedAt', 'sourceKey', 'dueDate', 'onTime',
       'monthsExpected', 'monthsReceived', 'monthsOnTime', 'latestUploadAt', 'emptyIndicators',
     ]);
   });

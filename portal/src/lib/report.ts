@@ -63,6 +63,7 @@ export function reportViewOf(response: SnapshotResponse): ReportView {
     catalogVersion: response.catalogVersion,
     indicators: response.progress,
     departments: response.completeness,
+    restatements: response.restatements,
   };
   const { good, targets, counts } = headline(snapshot);
   return {

@@ -46,4 +46,34 @@ describe('reportViewOf', () => {
     expect(view.generatedAt).toBe('2026-12-02 02:00');
     expect(view.files).toEqual(response.files);
   });
+
+  it("marks each figure its department's head has not signed off, counts them, and lists the restatements", () => {
+    const [first, second, ...rest] = response.progress;
+    if (!first || !second) throw new Error('the fixture has fewer than two indicators');
+    const restatement = {
+      department: first.department,
+      period: PERIOD,
+      indicator: first.indicator,
+      from: 1,
+      to: 2,
+      unit: first.unit,
+      requestedAt: '2026-11-20T01:00:00Z',
+      requestedBy: 'clerk',
+      approvedAt: '2026-11-21T01:00:00Z',
+      approvedBy: 'office',
+      reason: 'typo',
+      sourceKey: 'incoming/x.xlsx',
+    };
+    const signed = reportViewOf({
+      ...response,
+      progress: [{ ...first, signOff: 'provisional', explanation: null }, { ...second, signOff: 'official', explanation: '说明' }, ...rest],
+      restatements: [restatement],
+    });
+    const lines = signed.sections.flatMap((s) => s.indicators);
+    expect(lines.filter((line) => line.provisional).map((line) => line.row.indicator)).toEqual([first.indicator]);
+    expect(signed.provisional).toBe(1);
+    expect(signed.restatements).toEqual([restatement]);
+    expect(view.provisional).toBe(0);
+    expect(view.restatements).toEqual([]);
+  });
 });

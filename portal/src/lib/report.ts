@@ -1,8 +1,10 @@
 import type { ProgressStatus } from '../../../shared/progress.js';
-import type { SnapshotFileLink, SnapshotResponse } from '../../../shared/portal/contract.js';
+import type { SnapshotFileLink } from '../../../shared/portal/contract.js';
+import type { Restatement } from '../../../shared/review/review.js';
 import type { DepartmentReport } from '../../../shared/snapshot/completeness.js';
 import { headline, percentText, STATUS_LABELS, targetText, valueText } from '../../../shared/snapshot/report-model.js';
-import { SCHEMA_VERSION, type Snapshot, type SnapshotIndicator } from '../../../shared/snapshot/snapshot.js';
+import { SCHEMA_VERSION, type Snapshot } from '../../../shared/snapshot/snapshot.js';
+import type { SignedIndicator, SignedSnapshot } from './contract-additions.js';
 import type { Bilingual } from './labels.js';
 import { districtTimeText } from './timeliness.js';
 
@@ -15,10 +17,14 @@ export interface ReportView {
   sections: { department: DepartmentReport; indicators: IndicatorLine[] }[];
   completeness: CompletenessLine[];
   files: SnapshotFileLink[];
+  /** How many figures are not yet signed off by their department's head: marked, and left out of the headline. */
+  provisional: number;
+  restatements: Restatement[];
 }
 
 export interface IndicatorLine {
-  row: SnapshotIndicator;
+  row: SignedIndicator;
+  provisional: boolean;
   value: string;
   target: string;
   /** Progress as a share of the target's track (0..1, clamped for the meter) and in words, with where it should be. */
@@ -42,10 +48,11 @@ const yesNo = (value: boolean | null): Bilingual => (value === null ? NONE : val
 
 const clampShare = (share: number) => Math.min(1, Math.max(0, share));
 
-function indicatorLine(row: SnapshotIndicator): IndicatorLine {
+function indicatorLine(row: SignedIndicator): IndicatorLine {
   const { zh, en } = STATUS_LABELS[row.status];
   return {
     row,
+    provisional: row.signOff === 'provisional',
     value: valueText(row),
     target: targetText(row),
     meter: row.progress === null ? null : clampShare(row.progress),
@@ -55,7 +62,7 @@ function indicatorLine(row: SnapshotIndicator): IndicatorLine {
   };
 }
 
-export function reportViewOf(response: SnapshotResponse): ReportView {
+export function reportViewOf(response: SignedSnapshot): ReportView {
   // The answer is the month's progress.json and completeness.json: the snapshot the report model reads.
   const snapshot: Snapshot = {
     schemaVersion: SCHEMA_VERSION,
@@ -76,7 +83,7 @@ export function reportViewOf(response: SnapshotResponse): ReportView {
     },
     sections: snapshot.departments.map((department) => ({
       department,
-      indicators: snapshot.indicators.filter((row) => row.department === department.department).map(indicatorLine),
+      indicators: response.progress.filter((row) => row.department === department.department).map(indicatorLine),
     })),
     completeness: snapshot.departments.map((department) => ({
       department,
@@ -85,5 +92,7 @@ export function reportViewOf(response: SnapshotResponse): ReportView {
       latestUploadAt: department.latestUploadAt ? districtTimeText(department.latestUploadAt) : '–',
     })),
     files: response.files,
+    provisional: response.progress.filter((row) => row.signOff === 'provisional').length,
+    restatements: response.restatements ?? [],
   };
 }

@@ -3,7 +3,9 @@ import { periodAt, periodParts } from '../../../shared/calendar.js';
 import type { DepartmentAccessView, MonthsResponse, MonthView, UploadsResponse, UploadView } from '../../../shared/portal/contract.js';
 import { api, apiResponse, download } from '../api.js';
 import { fileNameOfDisposition } from '../lib/api-paths.js';
-import { MONTH_STATUS_LABELS, UPLOAD_STATUS_LABELS } from '../lib/labels.js';
+import type { MonthRow } from '../lib/contract-additions.js';
+import { MONTH_STATE_LABELS, MONTH_STATUS_LABELS, UPLOAD_STATUS_LABELS } from '../lib/labels.js';
+import { hashOf } from '../lib/routes.js';
 import { districtTimeText, timelinessOf } from '../lib/timeliness.js';
 import { verdictOf } from '../lib/verdict.js';
 import { Bi, cellLabel, Columns, ErrorNote, Loaded, Scroll, Status, useLoad } from './common.js';
@@ -14,6 +16,21 @@ import { VerdictView } from './VerdictView.js';
 const YEARS_BACK = 4;
 
 const thisYear = () => periodParts(periodAt(new Date())).year;
+
+/** The month's sign-off: its state, and for a returned month the head's reason, which the clerk acts on. */
+function MonthSignOff({ month }: { month: MonthRow }) {
+  if (!month.state) return <>–</>;
+  return (
+    <>
+      <Status label={MONTH_STATE_LABELS[month.state]} kind={month.state} />
+      {month.returnedReason && (
+        <p class="returned-reason" data-testid="returned-reason">
+          <Bi text={{ zh: '退回原因：', en: 'Returned:' }} /> {month.returnedReason}
+        </p>
+      )}
+    </>
+  );
+}
 
 function LatestUpload({ month }: { month: MonthView }) {
   const upload = month.latestUpload;
@@ -30,7 +47,8 @@ function LatestUpload({ month }: { month: MonthView }) {
 }
 
 interface MonthsTableProps {
-  months: MonthView[];
+  department: string;
+  months: MonthRow[];
   mayUpload: boolean;
   onTemplate: (period: string) => void;
   onUploadFor: (period: string) => void;
@@ -40,13 +58,14 @@ const MONTH_COLUMNS = [
   { zh: '月份', en: 'Month' },
   { zh: '截止日期', en: 'Due' },
   { zh: '状态', en: 'Status' },
+  { zh: '审核', en: 'Sign-off' },
   { zh: '是否按时', en: 'On time' },
   { zh: '最近上传', en: 'Latest upload' },
   { zh: '操作', en: 'Actions' },
 ];
 const UPLOAD_COLUMNS = [{ zh: '时间', en: 'Time' }, { zh: '文件', en: 'File' }, { zh: '月份', en: 'Month' }, { zh: '上传人', en: 'User' }, { zh: '状态', en: 'Status' }];
 
-function MonthsTable({ months, mayUpload, onTemplate, onUploadFor }: MonthsTableProps) {
+function MonthsTable({ department, months, mayUpload, onTemplate, onUploadFor }: MonthsTableProps) {
   const label = (column: number) => cellLabel(MONTH_COLUMNS[column]);
   return (
     <Scroll label="各月报送 Months">
@@ -55,14 +74,22 @@ function MonthsTable({ months, mayUpload, onTemplate, onUploadFor }: MonthsTable
         <tbody>
           {months.map((month) => (
             <tr key={month.period} data-testid={`month-${month.period}`} data-status={month.status}>
-              <th scope="row">{month.period}</th>
+              <th scope="row">
+                <a href={hashOf({ page: 'month', department, period: month.period })} data-testid={`open-${month.period}`}>
+                  {month.period}
+                  <span class="visually-hidden"> 查看审核 Open the sign-off</span>
+                </a>
+              </th>
               <td data-label={label(1)}>{month.due}</td>
               <td data-label={label(2)} data-testid="month-status" data-status={month.status}>
                 <Status label={MONTH_STATUS_LABELS[month.status]} kind={month.status} />
               </td>
-              <td data-label={label(3)}><Bi text={timelinessOf(month)} /></td>
-              <td data-label={label(4)}><LatestUpload month={month} /></td>
-              <td data-label={label(5)} class="actions">
+              <td data-label={label(3)} data-testid="month-state" data-state={month.state}>
+                <MonthSignOff month={month} />
+              </td>
+              <td data-label={label(4)}><Bi text={timelinessOf(month)} /></td>
+              <td data-label={label(5)}><LatestUpload month={month} /></td>
+              <td data-label={label(6)} class="actions">
                 <button type="button" data-testid={`template-${month.period}`} onClick={() => onTemplate(month.period)}>
                   下载模板 <span lang="en">Template</span>
                   <span class="visually-hidden"> {month.period}</span>
@@ -201,6 +228,7 @@ export function ClerkPage({ department }: { department: DepartmentAccessView }) 
         <Loaded load={months}>
           {({ months: rows }) => (
             <MonthsTable
+              department={department.id}
               months={rows}
               mayUpload={department.upload}
               onTemplate={(period) => void template(period)}

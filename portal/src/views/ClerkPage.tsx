@@ -17,18 +17,18 @@ const YEARS_BACK = 4;
 
 const thisYear = () => periodParts(periodAt(new Date())).year;
 
-/** The month's sign-off: its state, and for a returned month the head's reason, which the clerk acts on. */
+/** The month's sign-off once it has figures: its state, and for a returned month the head's reason, which the clerk acts on. */
 function MonthSignOff({ month }: { month: MonthRow }) {
-  if (!month.state) return <>–</>;
+  if (!month.state || month.state === 'not_received') return null;
   return (
-    <>
+    <div class="sign-off" data-testid="month-state" data-state={month.state}>
       <Status label={MONTH_STATE_LABELS[month.state]} kind={month.state} />
       {month.returnedReason && (
         <p class="returned-reason" data-testid="returned-reason">
           <Bi text={{ zh: '退回原因：', en: 'Returned:' }} /> {month.returnedReason}
         </p>
       )}
-    </>
+    </div>
   );
 }
 
@@ -58,7 +58,6 @@ const MONTH_COLUMNS = [
   { zh: '月份', en: 'Month' },
   { zh: '截止日期', en: 'Due' },
   { zh: '状态', en: 'Status' },
-  { zh: '审核', en: 'Sign-off' },
   { zh: '是否按时', en: 'On time' },
   { zh: '最近上传', en: 'Latest upload' },
   { zh: '操作', en: 'Actions' },
@@ -83,13 +82,11 @@ function MonthsTable({ department, months, mayUpload, onTemplate, onUploadFor }:
               <td data-label={label(1)}>{month.due}</td>
               <td data-label={label(2)} data-testid="month-status" data-status={month.status}>
                 <Status label={MONTH_STATUS_LABELS[month.status]} kind={month.status} />
-              </td>
-              <td data-label={label(3)} data-testid="month-state" data-state={month.state}>
                 <MonthSignOff month={month} />
               </td>
-              <td data-label={label(4)}><Bi text={timelinessOf(month)} /></td>
-              <td data-label={label(5)}><LatestUpload month={month} /></td>
-              <td data-label={label(6)} class="actions">
+              <td data-label={label(3)}><Bi text={timelinessOf(month)} /></td>
+              <td data-label={label(4)}><LatestUpload month={month} /></td>
+              <td data-label={label(5)} class="actions">
                 <button type="button" data-testid={`template-${month.period}`} onClick={() => onTemplate(month.period)}>
                   下载模板 <span lang="en">Template</span>
                   <span class="visually-hidden"> {month.period}</span>

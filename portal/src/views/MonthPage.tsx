@@ -362,12 +362,12 @@ function DecisionForm({ detail, revision, onDecided }: DecisionFormProps) {
         </p>
       )}
       {error !== null && <ErrorNote error={error} />}
-      <p class="actions">
+      <p class="buttons">
         {detail.may.approve && (
           <button type="button" class="primary" disabled={busy} data-testid="approve" onClick={() => void decide('approve')}>
             <Bi text={office ? { zh: '批准更正', en: 'Approve the correction' } : { zh: '审核通过', en: 'Approve' }} />
           </button>
-        )}{' '}
+        )}
         {detail.may.return && (
           <button type="button" disabled={busy} data-testid="return" onClick={() => void decide('return')}>
             <Bi text={office ? { zh: '退回更正', en: 'Return the correction' } : { zh: '退回', en: 'Return' }} />

@@ -17,7 +17,7 @@ import { launchBrowser } from './browser.js';
  * `.local/e2e/` (git-ignored).
  */
 
-export const SCREENSHOTS = resolve('.local/e2e');
+const SCREENSHOTS = resolve('.local/e2e');
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WIDTHS = [1366, 390] as const;
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MonthFigureView, WarningView } from '../../shared/portal/contract.js';
 import type { AuditEntry, Restatement } from '../../shared/review/review.js';
 import {
+  approvalWaitsText,
   auditLineOf,
   correctionLinesOf,
   explanationsBodyOf,
@@ -71,9 +72,8 @@ describe('restatements in words', () => {
 });
 
 describe('valueText', () => {
-  it('reads a milestone as done or not, and keeps a figure given as text', () => {
+  it('reads a milestone as done or not', () => {
     expect(valueText('sci.incentive_app_rollout', true)).toBe('是 done');
-    expect(valueText('sci.incentive_app_rollout', '已完成')).toBe('已完成');
   });
 });
 
@@ -110,6 +110,13 @@ describe('explanations', () => {
       ['a', ['value.implausible', 'value.cumulative_mismatch'], null],
       ['b', ['value.implausible'], '旧说明'],
     ]);
+  });
+
+  it('says which figures approval waits for, by name, and nothing once each is explained', () => {
+    const waits = approvalWaitsText({ warnings: [warning('sci.national_incubators', 'value.implausible'), warning('sci.tech_managers', 'value.implausible', typed('新聘'))] });
+    expect(waits?.zh).toMatch(/^还有 1 项警告未说明（国家级孵化器）/);
+    expect(waits?.en).toMatch(/^1 warned figure\(s\) not explained yet \(National-level incubators\)/);
+    expect(approvalWaitsText({ warnings: [warning('sci.tech_managers', 'value.implausible', typed('新聘'))] })).toBeNull();
   });
 
   it('sends only what is new: neither a blank field nor an explanation left as it was', () => {

@@ -91,6 +91,21 @@ export function warnedFiguresOf(warnings: readonly WarningView[]): WarnedFigure[
   return [...byIndicator.values()];
 }
 
+/**
+ * Why the figures cannot be approved yet, when it is for want of explanations (the API offers no approval then):
+ * the warned figures still unexplained, by name; null when every warning is explained.
+ */
+export function approvalWaitsText(figures: Pick<FiguresUnderReview, 'warnings'>): Bilingual | null {
+  const waiting = warnedFiguresOf(figures.warnings)
+    .filter((figure) => figure.explanation === null)
+    .map((figure) => indicatorWords(figure.indicator));
+  if (waiting.length === 0) return null;
+  return {
+    zh: `还有 ${waiting.length} 项警告未说明（${waiting.map((name) => name.zh).join('、')}），说明后方可审核通过`,
+    en: `${waiting.length} warned figure(s) not explained yet (${waiting.map((name) => name.en || name.zh).join(', ')}): approval waits for their explanations`,
+  };
+}
+
 /** The explanations typed that say something new: an unchanged or blank field is not sent, so it adds no step to the trail. */
 export function explanationsBodyOf(warned: readonly WarnedFigure[], drafts: Readonly<Record<string, string>>): ExplanationsBody {
   return Object.fromEntries(

@@ -6,6 +6,7 @@ import { api, apiResponse } from '../api.js';
 import { EXPLANATION_SOURCE_LABELS, MONTH_STATE_LABELS, SIGN_OFF_LABELS, type Bilingual } from '../lib/labels.js';
 import { hashOf } from '../lib/routes.js';
 import {
+  approvalWaitsText,
   auditLineOf,
   correctionLinesOf,
   explanationsBodyOf,
@@ -109,7 +110,7 @@ function SignOff({ detail, onChanged }: SignOffProps) {
           <Figures figures={detail.correction} explain={detail.may.explain} month={detail} onExplained={changedBy(EXPLAINED)} />
         </section>
       )}
-      {reviewed && mayDecide && <DecisionForm detail={detail} revision={reviewed.revision} onDecided={(next, decision) => changedBy(DECIDED[decision])(next)} />}
+      {reviewed && mayDecide && <DecisionForm detail={detail} figures={reviewed} onDecided={(next, decision) => changedBy(DECIDED[decision])(next)} />}
       <section class="panel" aria-labelledby="figures-heading">
         <h2 id="figures-heading">
           <Bi text={detail.correction ? { zh: '已发布的数据', en: 'Published figures' } : { zh: '本月数据', en: "The month's figures" }} />
@@ -299,17 +300,19 @@ function ExplainForm({ figures, month, onExplained }: Omit<FiguresProps, 'explai
 
 interface DecisionFormProps {
   detail: MonthDetail;
-  revision: number;
+  /** The figures decided on, whose revision the decision sends back. */
+  figures: FiguresUnderReview;
   onDecided: (detail: MonthDetail, decision: Decision) => void;
 }
 
-function DecisionForm({ detail, revision, onDecided }: DecisionFormProps) {
+function DecisionForm({ detail, figures, onDecided }: DecisionFormProps) {
   const [reason, setReason] = useState('');
   const [missing, setMissing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const office = detail.correction !== null;
+  const waits = detail.may.approve ? null : approvalWaitsText(figures);
 
   async function decide(decision: Decision): Promise<void> {
     setError(null);
@@ -321,7 +324,7 @@ function DecisionForm({ detail, revision, onDecided }: DecisionFormProps) {
     setMissing(false);
     setBusy(true);
     try {
-      const next = await api<MonthDetail>('review', { params: { department: detail.department, period: detail.period }, body: reviewBodyOf(decision, reason, revision) });
+      const next = await api<MonthDetail>('review', { params: { department: detail.department, period: detail.period }, body: reviewBodyOf(decision, reason, figures.revision) });
       setReason('');
       onDecided(next, decision);
     } catch (failure) {
@@ -362,6 +365,11 @@ function DecisionForm({ detail, revision, onDecided }: DecisionFormProps) {
         </p>
       )}
       {error !== null && <ErrorNote error={error} />}
+      {waits && (
+        <p class="waits" data-testid="approval-waits">
+          <Bi text={waits} />
+        </p>
+      )}
       <p class="buttons">
         {detail.may.approve && (
           <button type="button" class="primary" disabled={busy} data-testid="approve" onClick={() => void decide('approve')}>

@@ -64,13 +64,15 @@ beforeAll(async () => {
 afterAll(() => bench?.close());
 
 const monthHash = (period: Period) => `#/department/science/months/${period}`;
-const inState = (name: string) => page.locator(`[data-testid="month-state"][data-state="${name}"]`).first().waitFor({ timeout: 15_000 });
+/** The month page's state, once it is this one. */
+const inState = (name: string) => page.locator(`[data-testid="sign-off-state"][data-state="${name}"]`).waitFor({ timeout: 15_000 });
 const warning = (indicator: string) => page.getByTestId('warnings').locator(`[data-indicator="${indicator}"]`);
-/** What has the focus: its id, else its test id. */
+/** What has the focus: its id, else its test id, else its tag. */
 const focused = () =>
   page.evaluate(() => {
-    const element = (globalThis as unknown as { document: { activeElement: { id: string; getAttribute(name: string): string | null } | null } }).document.activeElement;
-    return element?.id || element?.getAttribute('data-testid');
+    type Element = { id: string; tagName: string; getAttribute(name: string): string | null };
+    const element = (globalThis as unknown as { document: { activeElement: Element | null } }).document.activeElement;
+    return element?.id || element?.getAttribute('data-testid') || element?.tagName;
   });
 
 describe("science's head on a submitted month", () => {
@@ -78,7 +80,8 @@ describe("science's head on a submitted month", () => {
     await signInAs(bench, 'science-head');
     await page.getByTestId(`open-${PERIOD}`).click();
     await inState('submitted');
-    await expect(page.getByTestId('month-state').innerText()).resolves.toMatch(/待审核.*submitted/s);
+    await expect(focused()).resolves.toBe('H1');
+    await expect(page.getByTestId('sign-off-state').innerText()).resolves.toMatch(/待审核.*submitted/s);
     await expect(warning(WARNED).getAttribute('data-explained')).resolves.toBe('false');
   });
 
@@ -171,7 +174,7 @@ describe('the reform office on the published month', () => {
     await page.getByTestId('approve').click();
     await page.getByTestId('restatements').locator(`[data-indicator="${CORRECTED}"]`).waitFor({ timeout: 15_000 });
     await expect(page.getByTestId('correction').count()).resolves.toBe(0);
-    await expect(page.getByTestId('month-state').innerText()).resolves.toMatch(/已发布锁定/);
+    await expect(page.getByTestId('sign-off-state').innerText()).resolves.toMatch(/已发布锁定/);
   });
 });
 

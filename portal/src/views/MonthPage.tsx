@@ -37,6 +37,9 @@ export function MonthPage({ department, period }: { department: DepartmentAccess
   const load = useLoad(() => api<MonthDetail>('month', { params: { department: department.id, period } }), [department.id, period]);
   // A decision or a save answers the month anew; the page shows that rather than read it again.
   const [changed, setChanged] = useState<MonthDetail | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Reached by a link from a row that is gone now: focus starts at the page's heading, not at the top of the document.
+  useEffect(() => heading.current?.focus(), []);
   return (
     <main id="main">
       <p>
@@ -44,7 +47,7 @@ export function MonthPage({ department, period }: { department: DepartmentAccess
           ← <Bi text={{ zh: `返回${department.zh}各月报送`, en: `Back to the months of ${department.en}` }} />
         </a>
       </p>
-      <h1>
+      <h1 tabIndex={-1} ref={heading}>
         <Bi text={{ zh: `${department.zh} ${period} 审核`, en: `Sign-off of ${period}, ${department.en}` }} />
       </h1>
       <Loaded load={load}>{(read) => <SignOff detail={changed ?? read} onChanged={setChanged} />}</Loaded>
@@ -71,7 +74,7 @@ function SignOff({ detail, onChanged }: SignOffProps) {
   const mayDecide = detail.may.approve || detail.may.return;
   return (
     <>
-      <p class="state" data-testid="month-state" data-state={detail.state}>
+      <p class="state" data-testid="sign-off-state" data-state={detail.state}>
         <Status label={MONTH_STATE_LABELS[detail.state]} kind={detail.state} />
         {detail.signOff && (
           <span class="tag" data-sign-off={detail.signOff}>
@@ -274,7 +277,7 @@ function ExplainForm({ figures, month, onExplained }: Omit<FiguresProps, 'explai
               <p id={`${id}-warning`}><WarningTexts figure={figure} /></p>
               <p><ExplanationText explanation={figure.explanation} /></p>
               <label for={id}>
-                <Bi text={{ zh: `说明：${indicatorWords(figure.indicator).zh}`, en: 'Explanation' }} />
+                <Bi text={{ zh: `说明：${indicatorWords(figure.indicator).zh}`, en: `Explanation of ${indicatorWords(figure.indicator).en || figure.indicator}` }} />
               </label>
               <textarea
                 id={id}

@@ -1,15 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { MONTH_STATUSES, UPLOAD_STATUSES } from '../../shared/portal/contract.js';
-import { MONTH_STATUS_LABELS, UPLOAD_STATUS_LABELS } from '../../portal/src/lib/labels.js';
+import { AUDIT_ACTIONS, MONTH_STATES } from '../../shared/review/review.js';
+import { AUDIT_ACTION_LABELS, MONTH_STATE_LABELS, MONTH_STATUS_LABELS, UPLOAD_STATUS_LABELS, type StatusLabel } from '../../portal/src/lib/labels.js';
 import { districtTimeText, timelinessOf } from '../../portal/src/lib/timeliness.js';
 
 describe('status labels', () => {
-  it.each([
+  it.each<{ statuses: readonly string[]; labels: Record<string, StatusLabel> }>([
     { statuses: MONTH_STATUSES, labels: MONTH_STATUS_LABELS },
     { statuses: UPLOAD_STATUSES, labels: UPLOAD_STATUS_LABELS },
+    { statuses: MONTH_STATES, labels: MONTH_STATE_LABELS },
   ])('tell every status apart in Chinese, in English and by a mark, without colour', ({ statuses, labels }) => {
-    const shown = statuses.map((status) => labels[status as keyof typeof labels]);
+    expect(Object.keys(labels).sort()).toEqual([...statuses].sort());
+    const shown = Object.values(labels);
     for (const part of ['zh', 'en', 'mark'] as const) expect(new Set(shown.map((label) => label[part])).size).toBe(statuses.length);
+    for (const label of shown) expect(label.zh).toMatch(/\p{Script=Han}/u);
+  });
+});
+
+describe('audit action labels', () => {
+  it('say every step of a sign-off differently, Chinese first', () => {
+    const shown = AUDIT_ACTIONS.map((action) => AUDIT_ACTION_LABELS[action]);
+    for (const part of ['zh', 'en'] as const) expect(new Set(shown.map((label) => label[part])).size).toBe(AUDIT_ACTIONS.length);
     for (const label of shown) expect(label.zh).toMatch(/\p{Script=Han}/u);
   });
 });

@@ -4,8 +4,14 @@ import { headline, STATUS_LABELS } from '../../shared/snapshot/report-model.js';
 import { buildSnapshot } from '../../shared/snapshot/snapshot.js';
 import { reportViewOf } from '../../portal/src/lib/report.js';
 import { PERIOD, testInput } from '../fixtures.js';
+import { monthReview } from './review-fixtures.js';
 
-const snapshot = buildSnapshot(testInput);
+// Every month its heads signed off, so that the headline counts each target a department reported.
+const months = new Set(testInput.observations.map((o) => `${o.department} ${o.period}`));
+const snapshot = buildSnapshot({
+  ...testInput,
+  reviews: [...months].map((month) => month.split(' ')).map(([department = '', period = '']) => monthReview(department, period, 'approved')),
+});
 const response: SnapshotResponse = {
   period: snapshot.period,
   generatedAt: '2026-12-01T18:00:05Z',
@@ -46,5 +52,36 @@ describe('reportViewOf', () => {
     expect(view.period).toBe(PERIOD);
     expect(view.generatedAt).toBe('2026-12-02 02:00');
     expect(view.files).toEqual(response.files);
+  });
+
+  it("marks each figure its department's head has not signed off, counts them, and lists the restatements", () => {
+    const [first, second, ...rest] = response.progress;
+    if (!first || !second) throw new Error('the fixture has fewer than two indicators');
+    const restatement = {
+      department: first.department,
+      period: PERIOD,
+      indicator: first.indicator,
+      from: 1,
+      to: 2,
+      unit: first.unit,
+      requestedAt: '2026-11-20T01:00:00Z',
+      requestedBy: 'clerk',
+      approvedAt: '2026-11-21T01:00:00Z',
+      approvedBy: 'office',
+      reason: 'typo',
+      sourceKey: 'incoming/x.xlsx',
+    };
+    const signed = reportViewOf({
+      ...response,
+      progress: [{ ...first, signOff: 'provisional', explanation: null }, { ...second, signOff: 'official', explanation: '说明' }, ...rest],
+      restatements: [restatement],
+    });
+    const lines = signed.sections.flatMap((s) => s.indicators);
+    const carriedProvisional = rest.filter((row) => row.signOff === 'provisional').map((row) => row.indicator);
+    expect(lines.filter((line) => line.provisional).map((line) => line.row.indicator)).toEqual([first.indicator, ...carriedProvisional]);
+    expect(signed.provisional).toBe(1);
+    expect(signed.restatements).toEqual([restatement]);
+    expect(view.provisional).toBe(0);
+    expect(view.restatements).toEqual([]);
   });
 });

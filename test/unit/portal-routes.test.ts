@@ -15,6 +15,7 @@ const office: MeResponse = {
 describe('hash routes', () => {
   it.each<[string, Route]>([
     ['#/department/science', { page: 'department', department: 'science' }],
+    ['#/department/science/months/2026-10', { page: 'month', department: 'science', period: '2026-10' }],
     ['#/leaders', { page: 'leaders', period: null }],
     ['#/leaders/2026-10', { page: 'leaders', period: '2026-10' }],
     ['#/', { page: 'home' }],
@@ -23,7 +24,7 @@ describe('hash routes', () => {
     expect(hashOf(route)).toBe(hash);
   });
 
-  it.each(['', '#/leaders/2026-13', '#/leaders/2026-10/extra', '#/department', '#/elsewhere'])('takes %j for home', (hash) => {
+  it.each(['', '#/leaders/2026-13', '#/leaders/2026-10/extra', '#/department', '#/elsewhere', '#/department/science/months', '#/department/science/months/2026-13', '#/department/science/months/2026-10/x', '#/department/science/2026-10'])('takes %j for home', (hash) => {
     expect(routeOf(hash)).toEqual({ page: 'home' });
   });
 });
@@ -44,5 +45,8 @@ describe('where a user lands', () => {
     expect(permittedRoute({ page: 'department', department: 'education' }, clerk)).toEqual({ page: 'department', department: 'science' });
     expect(permittedRoute({ page: 'leaders', period: '2026-10' }, clerk)).toEqual({ page: 'department', department: 'science' });
     expect(permittedRoute({ page: 'home' }, office)).toEqual({ page: 'leaders', period: null });
+    const month = { page: 'month', department: 'education', period: '2026-10' } as const;
+    expect(permittedRoute(month, office)).toEqual(month);
+    expect(permittedRoute(month, clerk)).toEqual({ page: 'department', department: 'science' });
   });
 });

@@ -13,3 +13,8 @@ const names = new Map(
 
 /** The indicator's names and unit; undefined for an id this catalog does not know (a report written under another version). */
 export const indicatorName = (indicator: string): IndicatorName | undefined => names.get(indicator);
+
+const departments = new Map(catalog.departments.map((department) => [department.id, { zh: department.zh, en: department.en }]));
+
+/** The department's names; its id alone for one this catalog does not know. */
+export const departmentName = (department: string): Bilingual => departments.get(department) ?? { zh: department, en: '' };

@@ -1,5 +1,6 @@
 import type { ProgressStatus } from '../../../shared/progress.js';
 import type { SnapshotFileLink, SnapshotResponse } from '../../../shared/portal/contract.js';
+import type { Restatement } from '../../../shared/review/review.js';
 import type { DepartmentReport } from '../../../shared/snapshot/completeness.js';
 import { headline, percentText, STATUS_LABELS, targetText, valueText } from '../../../shared/snapshot/report-model.js';
 import { SCHEMA_VERSION, type Snapshot, type SnapshotIndicator } from '../../../shared/snapshot/snapshot.js';
@@ -15,10 +16,14 @@ export interface ReportView {
   sections: { department: DepartmentReport; indicators: IndicatorLine[] }[];
   completeness: CompletenessLine[];
   files: SnapshotFileLink[];
+  /** How many figures are not yet signed off by their department's head: marked, and left out of the headline. */
+  provisional: number;
+  restatements: Restatement[];
 }
 
 export interface IndicatorLine {
   row: SnapshotIndicator;
+  provisional: boolean;
   value: string;
   target: string;
   /** Progress as a share of the target's track (0..1, clamped for the meter) and in words, with where it should be. */
@@ -46,6 +51,7 @@ function indicatorLine(row: SnapshotIndicator): IndicatorLine {
   const { zh, en } = STATUS_LABELS[row.status];
   return {
     row,
+    provisional: row.signOff === 'provisional',
     value: valueText(row),
     target: targetText(row),
     meter: row.progress === null ? null : clampShare(row.progress),
@@ -65,7 +71,7 @@ export function reportViewOf(response: SnapshotResponse): ReportView {
     departments: response.completeness,
     restatements: response.restatements,
   };
-  const { good, targets, counts } = headline(snapshot);
+  const { good, targets, counts, provisional } = headline(snapshot);
   return {
     period: response.period,
     generatedAt: districtTimeText(response.generatedAt),
@@ -77,7 +83,7 @@ export function reportViewOf(response: SnapshotResponse): ReportView {
     },
     sections: snapshot.departments.map((department) => ({
       department,
-      indicators: snapshot.indicators.filter((row) => row.department === department.department).map(indicatorLine),
+      indicators: response.progress.filter((row) => row.department === department.department).map(indicatorLine),
     })),
     completeness: snapshot.departments.map((department) => ({
       department,
@@ -86,5 +92,8 @@ export function reportViewOf(response: SnapshotResponse): ReportView {
       latestUploadAt: department.latestUploadAt ? districtTimeText(department.latestUploadAt) : '–',
     })),
     files: response.files,
+    // The targets the headline leaves out, as report.html counts them.
+    provisional,
+    restatements: response.restatements ?? [],
   };
 }

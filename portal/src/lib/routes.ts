@@ -1,12 +1,19 @@
 import { isPeriod, type Period } from '../../../shared/calendar.js';
 import type { MeResponse } from '../../../shared/portal/contract.js';
 
-/** The page's places, as hash routes: `#/department/science`, `#/leaders`, `#/leaders/2026-10`. */
-export type Route = { page: 'department'; department: string } | { page: 'leaders'; period: Period | null } | { page: 'home' };
+/** The page's places, as hash routes: `#/department/science`, `#/department/science/months/2026-10`, `#/leaders`, `#/leaders/2026-10`. */
+export type Route =
+  | { page: 'department'; department: string }
+  | { page: 'month'; department: string; period: Period }
+  | { page: 'leaders'; period: Period | null }
+  | { page: 'home' };
 
 export function routeOf(hash: string): Route {
-  const [page, argument, ...rest] = hash.replace(/^#\/?/, '').split('/');
-  if (rest.length > 0) return { page: 'home' };
+  const [page, argument, months, period, ...rest] = hash.replace(/^#\/?/, '').split('/');
+  if (page === 'department' && argument && months === 'months' && period && isPeriod(period) && rest.length === 0) {
+    return { page: 'month', department: decodeURIComponent(argument), period };
+  }
+  if (months !== undefined) return { page: 'home' };
   if (page === 'department' && argument) return { page: 'department', department: decodeURIComponent(argument) };
   if (page === 'leaders' && argument === undefined) return { page: 'leaders', period: null };
   if (page === 'leaders' && argument && isPeriod(argument)) return { page: 'leaders', period: argument };
@@ -17,6 +24,8 @@ export function hashOf(route: Route): string {
   switch (route.page) {
     case 'department':
       return `#/department/${encodeURIComponent(route.department)}`;
+    case 'month':
+      return `#/department/${encodeURIComponent(route.department)}/months/${route.period}`;
     case 'leaders':
       return route.period ? `#/leaders/${route.period}` : '#/leaders';
     case 'home':
@@ -37,6 +46,6 @@ export function homeRouteOf(me: MeResponse): Route {
 /** The route itself when the user may open it, else where they land. */
 export function permittedRoute(route: Route, me: MeResponse): Route {
   const permitted =
-    (route.page === 'leaders' && me.snapshots) || (route.page === 'department' && me.departments.some((d) => d.id === route.department));
+    (route.page === 'leaders' && me.snapshots) || ((route.page === 'department' || route.page === 'month') && me.departments.some((d) => d.id === route.department));
   return permitted ? route : homeRouteOf(me);
 }

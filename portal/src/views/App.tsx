@@ -7,6 +7,7 @@ import { finishCognitoSignIn } from '../sign-in.js';
 import { ClerkPage } from './ClerkPage.js';
 import { Bi, ErrorNote, LOADING } from './common.js';
 import { LeadersPage } from './LeadersPage.js';
+import { MonthPage } from './MonthPage.js';
 import { SignInPage } from './SignInPage.js';
 
 type Phase =
@@ -76,7 +77,8 @@ function Header({ me, onSignOut }: { me: MeResponse; onSignOut: () => void }) {
 
 function Page({ me, route }: { me: MeResponse; route: Route }) {
   if (route.page === 'leaders') return <LeadersPage me={me} period={route.period} />;
-  const department = route.page === 'department' ? me.departments.find((d) => d.id === route.department) : undefined;
+  const department = route.page === 'department' || route.page === 'month' ? me.departments.find((d) => d.id === route.department) : undefined;
+  if (department && route.page === 'month') return <MonthPage key={`${department.id} ${route.period}`} department={department} period={route.period} />;
   if (department) return <ClerkPage key={department.id} department={department} />;
   return (
     <main id="main">

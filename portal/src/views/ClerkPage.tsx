@@ -3,7 +3,8 @@ import { periodAt, periodParts } from '../../../shared/calendar.js';
 import type { DepartmentAccessView, MonthsResponse, MonthView, UploadsResponse, UploadView } from '../../../shared/portal/contract.js';
 import { api, apiResponse, download } from '../api.js';
 import { fileNameOfDisposition } from '../lib/api-paths.js';
-import { MONTH_STATUS_LABELS, UPLOAD_STATUS_LABELS } from '../lib/labels.js';
+import { MONTH_STATE_LABELS, MONTH_STATUS_LABELS, UPLOAD_STATUS_LABELS } from '../lib/labels.js';
+import { hashOf } from '../lib/routes.js';
 import { districtTimeText, timelinessOf } from '../lib/timeliness.js';
 import { verdictOf } from '../lib/verdict.js';
 import { Bi, cellLabel, Columns, ErrorNote, Loaded, Scroll, Status, useLoad } from './common.js';
@@ -14,6 +15,21 @@ import { VerdictView } from './VerdictView.js';
 const YEARS_BACK = 4;
 
 const thisYear = () => periodParts(periodAt(new Date())).year;
+
+/** The month's sign-off once it has figures: its state, and for a returned month the head's reason, which the clerk acts on. */
+function MonthSignOff({ month }: { month: MonthView }) {
+  if (!month.state || month.state === 'not_received') return null;
+  return (
+    <div class="sign-off" data-testid="month-state" data-state={month.state}>
+      <Status label={MONTH_STATE_LABELS[month.state]} kind={month.state} />
+      {month.returnedReason && (
+        <p class="returned-reason" data-testid="returned-reason">
+          <Bi text={{ zh: '退回原因：', en: 'Returned:' }} /> {month.returnedReason}
+        </p>
+      )}
+    </div>
+  );
+}
 
 function LatestUpload({ month }: { month: MonthView }) {
   const upload = month.latestUpload;
@@ -30,6 +46,7 @@ function LatestUpload({ month }: { month: MonthView }) {
 }
 
 interface MonthsTableProps {
+  department: string;
   months: MonthView[];
   mayUpload: boolean;
   onTemplate: (period: string) => void;
@@ -46,7 +63,7 @@ const MONTH_COLUMNS = [
 ];
 const UPLOAD_COLUMNS = [{ zh: '时间', en: 'Time' }, { zh: '文件', en: 'File' }, { zh: '月份', en: 'Month' }, { zh: '上传人', en: 'User' }, { zh: '状态', en: 'Status' }];
 
-function MonthsTable({ months, mayUpload, onTemplate, onUploadFor }: MonthsTableProps) {
+function MonthsTable({ department, months, mayUpload, onTemplate, onUploadFor }: MonthsTableProps) {
   const label = (column: number) => cellLabel(MONTH_COLUMNS[column]);
   return (
     <Scroll label="各月报送 Months">
@@ -55,10 +72,16 @@ function MonthsTable({ months, mayUpload, onTemplate, onUploadFor }: MonthsTable
         <tbody>
           {months.map((month) => (
             <tr key={month.period} data-testid={`month-${month.period}`} data-status={month.status}>
-              <th scope="row">{month.period}</th>
+              <th scope="row">
+                <a href={hashOf({ page: 'month', department, period: month.period })} data-testid={`open-${month.period}`}>
+                  {month.period}
+                  <span class="visually-hidden"> 查看审核 Open the sign-off</span>
+                </a>
+              </th>
               <td data-label={label(1)}>{month.due}</td>
               <td data-label={label(2)} data-testid="month-status" data-status={month.status}>
                 <Status label={MONTH_STATUS_LABELS[month.status]} kind={month.status} />
+                <MonthSignOff month={month} />
               </td>
               <td data-label={label(3)}><Bi text={timelinessOf(month)} /></td>
               <td data-label={label(4)}><LatestUpload month={month} /></td>
@@ -201,6 +224,7 @@ export function ClerkPage({ department }: { department: DepartmentAccessView }) 
         <Loaded load={months}>
           {({ months: rows }) => (
             <MonthsTable
+              department={department.id}
               months={rows}
               mayUpload={department.upload}
               onTemplate={(period) => void template(period)}

@@ -2,9 +2,11 @@ import { periodParts, previousPeriod, type Period } from '../../../shared/calend
 import type { MeResponse, MonthsResponse, SnapshotResponse } from '../../../shared/portal/contract.js';
 import { api, ApiError } from '../api.js';
 import { boardOf, type BoardRow } from '../lib/board.js';
+import { SIGN_OFF_LABELS } from '../lib/labels.js';
 import { reportViewOf, type ReportView } from '../lib/report.js';
 import { hashOf } from '../lib/routes.js';
 import { Bi, Columns, Loaded, Scroll, Status, useLoad } from './common.js';
+import { Restatements } from './Restatements.js';
 
 function Report({ report }: { report: ReportView }) {
   return (
@@ -15,6 +17,17 @@ function Report({ report }: { report: ReportView }) {
       <p class="headline" data-headline>
         <Bi text={{ zh: `${report.headline.good} / ${report.headline.targets} 项目标已完成或按计划推进`, en: 'targets achieved or on track' }} />
       </p>
+      {report.provisional > 0 && (
+        <p class="provisional-note" data-testid="provisional-note">
+          <span class="tag provisional"><Bi text={SIGN_OFF_LABELS.provisional} /></span>{' '}
+          <Bi
+            text={{
+              zh: `${report.provisional} 项数据尚未经部门负责人审核，标为“暂定”，不计入以上统计`,
+              en: `${report.provisional} figures are not yet signed off by their department's head: marked provisional, they are left out of the counts above`,
+            }}
+          />
+        </p>
+      )}
       <ul class="chips">
         {report.headline.counts.map(({ status, label, count }) => (
           <li key={status} class={`progress-${status}`}>
@@ -40,10 +53,21 @@ function Report({ report }: { report: ReportView }) {
                         {line.row.en}
                       </span>
                     </th>
-                    <td>
+                    <td data-sign-off={line.row.signOff ?? undefined}>
                       {line.value}
+                      {line.provisional && (
+                        <>
+                          {' '}
+                          <span class="tag provisional"><Bi text={SIGN_OFF_LABELS.provisional} /></span>
+                        </>
+                      )}
                       <br />
                       <span class="en">截至 {line.row.asOf ?? '–'} <span lang="en">as of {line.row.asOf ?? '–'}</span></span>
+                      {line.row.explanation && (
+                        <p class="explanation">
+                          <Bi text={{ zh: '说明：', en: 'Explanation:' }} /> {line.row.explanation}
+                        </p>
+                      )}
                     </td>
                     <td>{line.target}</td>
                     <td>
@@ -81,6 +105,10 @@ function Report({ report }: { report: ReportView }) {
           </tbody>
         </table>
       </Scroll>
+      <h3>
+        <Bi text={{ zh: '数据重述', en: 'Restatements' }} />
+      </h3>
+      <Restatements restatements={report.restatements} />
       <h3>
         <Bi text={{ zh: '快照文件', en: 'Snapshot files' }} />
       </h3>

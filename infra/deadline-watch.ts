@@ -7,7 +7,7 @@ import { StackPart } from './stack-part.js';
 export interface DeadlineWatchProps {
   /** Read only: the check looks at the month's submission items. */
   readonly observationsTable: SecureTable;
-  /** Read only: whether last month's manifest is there. */
+  /** Listed only: whether last month's manifest is there. */
   readonly snapshotBucket: SecureBucket;
   readonly metricsNamespace: string;
   /** Day of the following month by which a month's workbooks are due. */
@@ -41,8 +41,9 @@ export class DeadlineWatch extends StackPart {
       settings: { [ENV.dueDay]: String(props.dueDay) },
     });
     this.function.useTable(props.observationsTable, { access: 'read', envVar: ENV.observationsTable });
-    // HeadObject is authorized as GetObject.
-    this.function.useBucket(props.snapshotBucket, { read: SNAPSHOTS_PREFIX, envVar: ENV.snapshotBucket });
+    // The manifest's presence is asked by listing its key (s3ObjectListed), which needs no object read: a HEAD of a
+    // missing key is answered 403, not 404, to a role without s3:ListBucket.
+    this.function.useBucket(props.snapshotBucket, { list: SNAPSHOTS_PREFIX, envVar: ENV.snapshotBucket });
 
     const hour = String(props.hour ?? 9);
     this.schedule = new PipelineSchedule(this, 'DailyDeadlineCheck', {

@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { dynamo, s3 } from '../../shared/aws/clients.js';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
-import { s3ObjectExists } from '../../shared/aws/s3-object-store.js';
+import { s3ObjectListed } from '../../shared/aws/s3-object-store.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { readConfig } from '../../shared/config.js';
 import { makeDeadlineCheck } from '../../shared/observability/deadlines.js';
@@ -16,7 +16,8 @@ import { MANIFEST_FILE, snapshotKey } from '../../shared/s3-keys.js';
 
 const config = readConfig(['observationsTable', 'snapshotBucket', 'dueDay']);
 
-const objectExists = s3ObjectExists(s3);
+// Listed, not HEADed: the role may list snapshots/ only, and a HEAD of a missing manifest would be refused (403).
+const objectExists = s3ObjectListed(s3);
 
 const check = makeDeadlineCheck({
   departments: catalog.departments,

@@ -1,31 +1,21 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { dynamo, s3 } from '../../shared/aws/clients.js';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
-import { s3ObjectStore } from '../../shared/aws/s3-object-store.js';
+import { s3ObjectListed, s3ObjectStore } from '../../shared/aws/s3-object-store.js';
 import { isPeriod, previousPeriod } from '../../shared/calendar.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 import { readConfig } from '../../shared/config.js';
 import { lazily } from '../../shared/lazily.js';
 import { logger } from '../../shared/observability/logger.js';
 import { METRIC, metrics } from '../../shared/observability/metrics.js';
-import { systemClock, type ObjectRef } from '../../shared/ports.js';
+import { systemClock } from '../../shared/ports.js';
 
 const config = readConfig(['observationsTable', 'snapshotBucket', 'dueDay']);
-
-/**
- * Whether an object is there, asked by listing its key: the function may list snapshots/ only, and S3 answers a
- * HEAD of a missing key with 403, not 404, to a caller that may not list the whole bucket.
- */
-async function listed({ bucket, key }: ObjectRef): Promise<boolean> {
-  const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
-  return Contents.some((object) => object.Key === key);
-}
 
 // The snapshot and its renderers (exceljs for report.xlsx, the Parquet writer: half the bundle) are a chunk of
 // their own, read at the first run rather than at every cold start (BUNDLING, bench/cold-start.ts).
@@ -35,7 +25,8 @@ const snapshot = lazily(async () => {
     catalog,
     observations: dynamoObservationRepository(dynamo, config.observationsTable),
     objects: s3ObjectStore(s3),
-    exists: listed,
+    // The function may list snapshots/ only, so a missing manifest must be asked by listing (s3ObjectListed).
+    exists: s3ObjectListed(s3),
     bucket: config.snapshotBucket,
     dueDay: config.dueDay,
   });

@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import type { ObjectRef, ObjectStore, ObjectTooLarge } from '../ports.js';
 
@@ -47,5 +47,16 @@ export function s3ObjectExists(client: S3Client) {
       if (error instanceof NotFound) return false;
       throw error;
     }
+  };
+}
+
+/**
+ * Whether an object is there, asked by listing its key: for a role that may list only a prefix (`s3:prefix`), since
+ * S3 answers a HEAD of a missing key with 403, not 404, to a caller that may not list the whole bucket.
+ */
+export function s3ObjectListed(client: S3Client) {
+  return async ({ bucket, key }: ObjectRef): Promise<boolean> => {
+    const { Contents = [] } = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
+    return Contents.some((object) => object.Key === key);
   };
 }

@@ -1,5 +1,5 @@
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { S3Event, SQSEvent } from 'aws-lambda';
 import { Readable } from 'node:stream';
@@ -360,8 +360,8 @@ describe('the deadline check handler', () => {
   ])('on %s', async (_, now, snapshotThere, expected) => {
     vi.setSystemTime(new Date(now));
     dynamo.on(GetCommand).resolves({});
-    if (snapshotThere) s3.on(HeadObjectCommand, { Bucket: 'snapshots', Key: 'snapshots/period=2026-11/manifest.json' }).resolves({});
-    else s3.on(HeadObjectCommand).rejects(new NotFound({ message: 'Not Found', $metadata: {} }));
+    const manifest = 'snapshots/period=2026-11/manifest.json';
+    s3.on(ListObjectsV2Command, { Bucket: 'snapshots', Prefix: manifest }).resolves({ Contents: snapshotThere ? [{ Key: manifest }] : [] });
     await deadlines({}, localContext('deadlines'));
     expect(emitted[0]).toMatchObject(expected);
   });

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { parquetFolder, PERIOD_PARTITION, SNAPSHOTS_PREFIX } from '../shared/s3-keys.js';
-import { COMPLETENESS_DATASET, PROGRESS_DATASET, type ColumnType, type Dataset } from '../shared/snapshot/columns.js';
+import { COMPLETENESS_DATASET, PROGRESS_DATASET, RESTATEMENTS_DATASET, type ColumnType, type Dataset } from '../shared/snapshot/columns.js';
 import { allowListing, allowObjects, assumableBy, SecureBucket, type RoleTrust } from './secure-defaults.js';
 
 /** Hive/Athena types of the documented column types (docs/snapshot-schema.md). */
@@ -23,7 +23,7 @@ const GLUE_TYPES: Record<ColumnType, string> = {
 /** The partition column: Athena refuses a table whose data columns repeat a partition key. */
 const PARTITION_KEY = PERIOD_PARTITION;
 const RESULTS_PREFIX = 'athena/';
-const DATASETS = [PROGRESS_DATASET, COMPLETENESS_DATASET] as Dataset<unknown>[];
+const DATASETS = [PROGRESS_DATASET, COMPLETENESS_DATASET, RESTATEMENTS_DATASET] as Dataset<unknown>[];
 
 export interface SnapshotAnalyticsProps {
   /** The bucket the snapshot function writes `snapshots/period=YYYY-MM/` to; the tables and the BI role read under `snapshots/` only, not the `latest/` copy. */

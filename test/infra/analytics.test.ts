@@ -10,7 +10,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SnapshotAnalytics } from '../../infra/analytics.js';
 import { SecureBucket } from '../../infra/secure-defaults.js';
-import { COMPLETENESS_COLUMNS, PROGRESS_COLUMNS } from '../../shared/snapshot/index.js';
+import { COMPLETENESS_COLUMNS, PROGRESS_COLUMNS, RESTATEMENT_COLUMNS } from '../../shared/snapshot/index.js';
 
 interface Statement {
   Effect: string;
@@ -50,6 +50,15 @@ function biStatements(): Statement[] {
 }
 
 describe('the Glue catalog over the snapshot bucket', () => {
+  it('has one table per Parquet dataset of the snapshot, and the BI role may read each', () => {
+    const names = Object.values(template.findResources('AWS::Glue::Table')).map((t) => t.Properties.TableInput.Name as string);
+    expect(names.sort()).toEqual(['completeness', 'progress', 'restatements']);
+    const catalogReads = biStatements().find((s) => asArray(s.Action).includes('glue:GetTable'));
+    for (const name of names) {
+      expect(asArray(catalogReads?.Resource)).toContainEqual(ref(stack.formatArn({ service: 'glue', resource: 'table', resourceName: `department_metrics/${name}` })));
+    }
+  });
+
   it('has one database', () => {
     template.resourceCountIs('AWS::Glue::Database', 1);
     template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'department_metrics' } });
@@ -58,6 +67,7 @@ describe('the Glue catalog over the snapshot bucket', () => {
   it.each([
     { table: 'progress', columns: PROGRESS_COLUMNS.length - 1, sample: [{ Name: 'value', Type: 'double' }, { Name: 'baseline_date', Type: 'date' }, { Name: 'status', Type: 'string' }] },
     { table: 'completeness', columns: COMPLETENESS_COLUMNS.length - 1, sample: [{ Name: 'on_time', Type: 'boolean' }, { Name: 'months_received', Type: 'int' }, { Name: 'submitted_at', Type: 'timestamp' }] },
+    { table: 'restatements', columns: RESTATEMENT_COLUMNS.length - 1, sample: [{ Name: 'restated_period', Type: 'string' }, { Name: 'from_value', Type: 'double' }, { Name: 'to_done', Type: 'boolean' }, { Name: 'approved_at', Type: 'timestamp' }] },
   ])('has a Parquet table $table partitioned by a projected period, its folder in each month', ({ table, columns, sample }) => {
     const tables = template.findResources('AWS::Glue::Table', { Properties: { TableInput: { Name: table } } });
     const [properties] = Object.values(tables).map((t) => t.Properties);

@@ -333,6 +333,8 @@ export class Portal extends StackPart {
     this.function.useTable(props.observationsTable, { access: 'readPut', envVar: ENV.observationsTable });
     // It signs presigned POSTs under incoming/; each policy fixes the exact key, in the caller's department.
     this.function.useBucket(props.uploadBucket, { write: INCOMING_PREFIX, read: REPORTS_PREFIX, list: REPORTS_PREFIX, envVar: ENV.uploadBucket });
+    // A head's return writes the reason into the month's annotated copy: the upload is read, its copy rewritten.
+    this.function.useBucket(props.uploadBucket, { read: INCOMING_PREFIX, write: REPORTS_PREFIX });
     this.function.useBucket(props.snapshotBucket, { read: SNAPSHOTS_PREFIX, envVar: ENV.snapshotBucket });
 
     this.accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_YEAR });

@@ -20,6 +20,8 @@ const config = readConfig(['observationsTable', 'uploadBucket', 'snapshotBucket'
 const observations = dynamoObservationRepository(dynamo, config.observationsTable);
 // The template writer (exceljs: most of the bundle) is a chunk of its own, read at the first template asked for.
 const templates = lazily(() => import('../../shared/workbook/template.js'));
+const returnedCopies = lazily(() => import('../../shared/review/returned-copy.js'));
+const objects = s3ObjectStore(s3);
 
 const api = makePortalApi({
   catalog,
@@ -28,7 +30,7 @@ const api = makePortalApi({
   observations,
   reviews: observations,
   uploads: dynamoPortalUploads(dynamo, config.observationsTable),
-  objects: s3ObjectStore(s3),
+  objects,
   buckets: s3BucketDoor(s3),
   uploadBucket: config.uploadBucket,
   snapshotBucket: config.snapshotBucket,
@@ -41,6 +43,7 @@ const api = makePortalApi({
     return { bytes: await buildTemplate(catalog, department, period, { previous }), fileName: templateFileName(department, period) };
   },
   templateFigures: (department, period) => templateFigures(catalog, observations, department, period),
+  markReturned: async (record) => (await returnedCopies()).markReturnedCopy({ objects, logger }, record),
 });
 
 /** HTTP API (payload 2.0) → the portal's API, one route per request. */

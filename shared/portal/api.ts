@@ -6,6 +6,7 @@ import type { IdTokens } from '../aws/id-tokens.js';
 import type { ImportReport } from '../ingest/ingest.js';
 import type { Observation, Slice, Submission } from '../observation.js';
 import type { Clock, Logger, MonthReviews, ObjectStore, ObservationRepository } from '../ports.js';
+import type { ReturnedCopy } from '../review/returned-copy.js';
 import { decide, explain, explanationOf, monthStateOf, ReviewRefusal, revisionUnderReview, signOffOf, type MonthRecord, type Review } from '../review/review.js';
 import { mayRead, mayReadSnapshots, mayUpload, readableDepartments, roleName, type Principal } from '../roles.js';
 import { fileNameOfKey, isReportKey, MANIFEST_FILE, newUploadId, portalUploadKey, snapshotKey, uploadIdOfKey, uploadReportsFolder, UPLOAD_ID } from '../s3-keys.js';
@@ -61,6 +62,11 @@ export interface PortalApiDependencies {
   maxUploadBytes: number;
   /** The month's template workbook with these figures for reference, and its file name (exceljs, loaded at its first use). */
   template(department: string, period: Period, previous: Observation[]): Promise<{ bytes: Uint8Array; fileName: string }>;
+  /**
+   * Writes a returned month's reason into the annotated copy of its upload (shared/review/returned-copy.ts, exceljs,
+   * loaded at its first use).
+   */
+  markReturned(record: MonthRecord): Promise<ReturnedCopy>;
   /** The template's reference figures (see shared/workbook/template-figures.ts). */
   templateFigures(department: string, period: Period): Promise<Observation[]>;
   /** Random bytes for upload ids; the system's by default. */
@@ -207,6 +213,16 @@ export function makePortalApi(deps: PortalApiDependencies) {
     return record;
   }
 
+  /** The return stands whatever becomes of the copy: the clerk reads the reason on the page in any case. */
+  async function returnedCopyOf(record: MonthRecord): Promise<void> {
+    const { department, period, key } = record.slice.submission;
+    try {
+      logger.info('annotated copy of a returned month', { department, period, key, copy: await deps.markReturned(record) });
+    } catch (error) {
+      logger.error('annotated copy of a returned month not written', { department, period, key, error });
+    }
+  }
+
   async function viewsOf(department: string): Promise<UploadView[]> {
     const views = await Promise.all((await uploads.list(department, MAX_LISTED_UPLOADS)).map(viewOf));
     return views.filter((view): view is UploadView => view !== null);
@@ -321,6 +337,7 @@ export function makePortalApi(deps: PortalApiDependencies) {
       const now = clock.now();
       const record = await stepped(department, period, (month) => decide(month, decision, reason, principal, now, revision, contentSha256).record);
       logger.info('month reviewed', { department, period, decision, reason, revision: record.revision, user: principal.user, state: monthStateOf(record) });
+      if (record.review.state === 'returned') await returnedCopyOf(record);
       return { status: 200, json: await detailOf(principal, department, period, record) };
     },
 
@@ -343,6 +360,8 @@ export function makePortalApi(deps: PortalApiDependencies) {
         period,
         generatedAt: manifest.generatedAt,
         catalogVersion: manifest.catalogVersion,
+        // Every snapshot written before drafts existed was published.
+        publication: progress.publication ?? 'published',
         progress: progress.indicators,
         completeness: progress.departments,
         // A snapshot written before schema 5 has no restatements field.

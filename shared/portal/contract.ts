@@ -2,7 +2,7 @@ import type { Period } from '../calendar.js';
 import type { ImportReport } from '../ingest/ingest.js';
 import type { Observation } from '../observation.js';
 import type { DepartmentReport } from '../snapshot/completeness.js';
-import type { SnapshotIndicator } from '../snapshot/snapshot.js';
+import type { Publication, SnapshotIndicator } from '../snapshot/snapshot.js';
 import type { AuditEntry, Decision, Explanation, FigureWarning, MonthState, Restatement, SignOff } from '../review/review.js';
 import type { PortalUpload } from './ports.js';
 
@@ -219,6 +219,8 @@ export interface SnapshotResponse {
   /** When the snapshot was written (its manifest's time). */
   generatedAt: string;
   catalogVersion: string;
+  /** A draft may still change; a published month is locked and its files written once. */
+  publication: Publication;
   /** Each figure marked `signOff`: official, or provisional while its month awaits the head's approval. */
   progress: SnapshotIndicator[];
   completeness: DepartmentReport[];

@@ -11,7 +11,7 @@ import { completenessCsv, completenessJson, restatementsCsv, restatementsJson, s
 import { reportHtml } from './report-html.js';
 import { buildReport, type Report } from './report-model.js';
 import { reportXlsx } from './report-xlsx.js';
-import { SCHEMA_VERSION, type Snapshot, type SnapshotCatalog } from './snapshot.js';
+import { SCHEMA_VERSION, type Publication, type Snapshot, type SnapshotCatalog } from './snapshot.js';
 
 interface FileRenderer {
   file: string;
@@ -56,6 +56,8 @@ export interface Manifest {
   period: Period;
   catalogVersion: string;
   dueDay: number;
+  /** A draft's manifest says so; a manifest without it (written before drafts) is a publication's. */
+  publication: Publication;
   generatedAt: string;
   inputs: ManifestInput[];
   files: SnapshotFile[];
@@ -81,6 +83,12 @@ export type SnapshotResult =
 export interface Rebuild {
   reason: string;
 }
+
+/**
+ * What a run does: publish the month (the monthly schedule: lock, then write once), write a draft of it (lock
+ * nothing, written again by the next draft or the publication; refused once published), or rebuild it.
+ */
+export type SnapshotRun = 'publish' | 'draft' | Rebuild;
 
 export interface SnapshotDependencies {
   catalog: SnapshotCatalog;
@@ -129,12 +137,14 @@ export function makeSnapshot({ catalog, observations, objects, exists, bucket, c
     return observations.monthsIn(department, { from: january < needed ? january : needed, to: period });
   }
 
-  /** The files a published month's manifest lists, and the manifest itself. */
-  async function publishedFiles(period: Period): Promise<SnapshotFile[]> {
+  /** The files a published month's manifest lists, and the manifest itself; null while the month is unpublished or a draft. */
+  async function publishedFiles(period: Period): Promise<SnapshotFile[] | null> {
     const key = snapshotKey(period, MANIFEST_FILE);
+    if (!(await exists({ bucket, key }))) return null;
     const body = await objects.get({ bucket, key }, { maxBytes: MANIFEST_MAX_BYTES });
     if (!(body instanceof Uint8Array)) throw new Error(`s3://${bucket}/${key} is larger than ${MANIFEST_MAX_BYTES} bytes`);
-    const manifest = JSON.parse(new TextDecoder().decode(body)) as Manifest;
+    const manifest = JSON.parse(new TextDecoder().decode(body)) as Partial<Manifest> & Pick<Manifest, 'files'>;
+    if (manifest.publication === 'draft') return null;
     return [...manifest.files, { key, contentType: 'application/json', bytes: body.byteLength, sha256: sha256(body) }];
   }
 
@@ -143,15 +153,19 @@ export function makeSnapshot({ catalog, observations, objects, exists, bucket, c
     return { key, contentType, bytes: body.byteLength, sha256: sha256(body) };
   }
 
-  return async (period: Period, rebuild?: Rebuild): Promise<SnapshotResult> => {
+  return async (period: Period, run: SnapshotRun = 'publish'): Promise<SnapshotResult> => {
     if (!isPeriod(period)) throw new RangeError(`"${period}" is not a period (YYYY-MM)`);
-    if (rebuild !== undefined && rebuild.reason.trim() === '') throw new RangeError('a rebuild of a published month needs a reason');
-    if (!rebuild && (await exists({ bucket, key: snapshotKey(period, MANIFEST_FILE) }))) {
-      return { outcome: 'already_published', files: await publishedFiles(period) };
+    if (typeof run === 'object' && run.reason.trim() === '') throw new RangeError('a rebuild of a published month needs a reason');
+    if (typeof run === 'string') {
+      const published = await publishedFiles(period);
+      if (published) return { outcome: 'already_published', files: published };
     }
+    const publication: Publication = run === 'draft' ? 'draft' : 'published';
     const now = clock.now();
     // Locked before read, each month by a conditional write that re-reads on conflict: what is published is what is locked.
-    await Promise.all(catalog.departments.map((d) => observations.update(d.id, period, (record) => locked(record, now))));
+    if (publication === 'published') {
+      await Promise.all(catalog.departments.map((d) => observations.update(d.id, period, (record) => locked(record, now))));
+    }
     const months = (await Promise.all(catalog.departments.map((d) => departmentMonths(d.id, period)))).flat();
     const used = months.flatMap((month) => month.slice.observations);
     const report = buildReport({
@@ -161,8 +175,10 @@ export function makeSnapshot({ catalog, observations, objects, exists, bucket, c
       submissions: months.map((month) => month.slice.submission),
       reviews: months.map(({ slice: { submission }, review }) => ({ department: submission.department, period: submission.period, review })),
       dueDay,
+      publication,
     });
-    const latest = period >= previousPeriod(now);
+    // latest/ holds what was published: a draft is read where it is.
+    const latest = publication === 'published' && period >= previousPeriod(now);
     const files: SnapshotFile[] = [];
     const rendered: [string, string, Uint8Array][] = [];
     for (const { file, contentType, render } of SNAPSHOT_FILES) {
@@ -175,6 +191,7 @@ export function makeSnapshot({ catalog, observations, objects, exists, bucket, c
       period,
       catalogVersion: catalog.version,
       dueDay,
+      publication,
       generatedAt: now.toISOString(),
       inputs: inputsOf(used),
       files: [...files],

@@ -13,6 +13,7 @@ const SNAPSHOT_FIELDS = {
   schemaVersion: true,
   period: true,
   catalogVersion: true,
+  publication: true,
   indicators: true,
   departments: true,
   restatements: true,

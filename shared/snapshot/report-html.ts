@@ -225,6 +225,12 @@ function notReportedAlert(report: Report): string {
 
 const LEGEND = `<p class="legend"><span class="bar"><span class="line" style="left:50%"></span></span> 竖线：按从基线到期限的直线进度，本月末应达到的位置 <span class="en">Tick: where a straight line from the baseline to the deadline says progress should be by the end of the month</span></p>`;
 
+/** A draft says so first: its figures may still change before the month is published and locked. */
+const draftNotice = ({ snapshot }: Report): string =>
+  snapshot.publication === 'draft'
+    ? `<p class="provisional" data-draft>草稿：${snapshot.period} 尚未发布，数据仍可能变化 <span class="en">Draft: ${snapshot.period} is not yet published; its figures may still change</span></p>\n`
+    : '';
+
 export function reportHtml(report: Report): string {
   const { snapshot } = report;
   const { good, behind, targets, counts, provisional, carried } = headline(snapshot);
@@ -243,7 +249,7 @@ export function reportHtml(report: Report): string {
 <body>
 <h1>教育科技人才改革月度进展 <span class="en">Monthly progress of the education, science and talent targets</span></h1>
 <div class="en">${snapshot.period} · catalog ${escape(snapshot.catalogVersion)} · schema v${snapshot.schemaVersion}</div>
-${notReportedAlert(report)}
+${draftNotice(report)}${notReportedAlert(report)}
 <p class="headline" data-headline>${good} / ${targets} 项目标已完成或按计划推进，${behind} 项滞后或存在风险 <span class="en">targets achieved or on track, ${behind} behind or at risk</span>${left}</p>
 <div class="chips">${chips}</div>
 ${LEGEND}

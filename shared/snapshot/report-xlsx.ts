@@ -53,6 +53,7 @@ export async function reportXlsx(report: Report): Promise<Uint8Array> {
   const summary = workbook.addWorksheet('汇总 Summary', { pageSetup: PRINT_ONE_PAGE_WIDE });
   const { good, targets, counts, provisional } = headline(snapshot);
   summary.addRow([`月度进展 Monthly progress ${snapshot.period}`]).font = { bold: true, size: 14 };
+  if (snapshot.publication === 'draft') summary.addRow([`草稿：${snapshot.period} 尚未发布，数据仍可能变化 Draft: not yet published; its figures may still change`]);
   summary.addRow([`${good} / ${targets} 项目标已完成或按计划推进 targets achieved or on track`]);
   if (provisional > 0) summary.addRow([`另有 ${provisional} 项目标为暂定数据（尚未审核），未计入 ${provisional} more targets are provisional (not yet approved) and left out`]);
   summary.addRow([]);

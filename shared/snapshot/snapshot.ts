@@ -13,10 +13,17 @@ export const SCHEMA_VERSION = 5;
  * The consolidated progress of one month. It holds no wall-clock time, so the same
  * observations and submissions always give the same snapshot, byte for byte once rendered.
  */
+/**
+ * A month's snapshot is a draft until the monthly run publishes it: a draft locks nothing and is written again by
+ * the next draft or the publication; a published month is written once (docs/snapshot-schema.md).
+ */
+export type Publication = 'draft' | 'published';
+
 export interface Snapshot {
   schemaVersion: typeof SCHEMA_VERSION;
   period: Period;
   catalogVersion: string;
+  publication: Publication;
   /** One row per catalog indicator, in catalog order. */
   indicators: SnapshotIndicator[];
   /** One row per catalog department, in catalog order. */
@@ -105,6 +112,8 @@ export interface SnapshotInput {
   reviews?: readonly MonthReview[];
   /** Day of the following month by which a month's report is on time; the 10th by default. */
   dueDay?: number;
+  /** Published by default: a draft is asked for by name. */
+  publication?: Publication;
 }
 
 /** The months a row's figure draws on: a level's or a milestone's own month, or every month a flow sums since its baseline. */
@@ -116,7 +125,7 @@ function monthsDrawnOn(row: Pick<SnapshotIndicator, 'kind' | 'asOf' | 'baselineD
   return history.filter((o) => o.period <= asOf && (baselineMonth === null || o.period > baselineMonth)).map((o) => o.period);
 }
 
-export function buildSnapshot({ catalog, period, observations, submissions, reviews = [], dueDay = DEFAULT_DUE_DAY }: SnapshotInput): Snapshot {
+export function buildSnapshot({ catalog, period, observations, submissions, reviews = [], dueDay = DEFAULT_DUE_DAY, publication = 'published' }: SnapshotInput): Snapshot {
   const historyOf = historiesByIndicator(observations);
   const monthKey = (department: string, month: Period) => `${department}#${month}`;
   const reviewOf = new Map(reviews.map((r) => [monthKey(r.department, r.period), r.review]));
@@ -162,5 +171,5 @@ export function buildSnapshot({ catalog, period, observations, submissions, revi
       dueDay,
     }),
   );
-  return { schemaVersion: SCHEMA_VERSION, period, catalogVersion: catalog.version, indicators, departments, restatements: restatementsPublished(reviews, period) };
+  return { schemaVersion: SCHEMA_VERSION, period, catalogVersion: catalog.version, publication, indicators, departments, restatements: restatementsPublished(reviews, period) };
 }

@@ -216,7 +216,7 @@ describe('API function', () => {
     expect(Object.keys(variables)).not.toContain(ENV.userPoolJwks);
   });
 
-  it('may put objects only under incoming/, read reports/ and snapshots/, list reports/, and get, query and put items (uploads and sign-off), no more', () => {
+  it('may put objects only under incoming/ and reports/ (a returned month\'s copy), read them and snapshots/, list reports/, and get, query and put items (uploads and sign-off), no more', () => {
     const grants = new Map<string, { resource: unknown; condition?: unknown }[]>();
     for (const statement of apiStatements().filter((s) => s.Effect === 'Allow')) {
       for (const action of asArray(statement.Action).filter((a) => /^(s3|dynamodb):/.test(a))) {
@@ -225,19 +225,22 @@ describe('API function', () => {
       }
     }
     const table = [{ resource: resolve(stack.observationsTable.tableArn) }];
-    const reads = [{ resource: resolve(stack.snapshotBucket.arnForObjects('snapshots/*')) }, { resource: resolve(stack.uploadBucket.arnForObjects('reports/*')) }];
+    const reads = [
+      { resource: resolve(stack.snapshotBucket.arnForObjects('snapshots/*')) },
+      { resource: resolve(stack.uploadBucket.arnForObjects('incoming/*')) },
+      { resource: resolve(stack.uploadBucket.arnForObjects('reports/*')) },
+    ];
+    const encrypted = {
+      StringEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': resolve(stack.dataKey.keyArn) },
+      Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'true' },
+    };
     expect(Object.fromEntries(grants)).toEqual({
       'dynamodb:GetItem': table,
       'dynamodb:Query': table,
       'dynamodb:PutItem': table,
       's3:PutObject': [
-        {
-          resource: resolve(stack.uploadBucket.arnForObjects('incoming/*')),
-          condition: {
-            StringEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': resolve(stack.dataKey.keyArn) },
-            Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'true' },
-          },
-        },
+        { resource: resolve(stack.uploadBucket.arnForObjects('incoming/*')), condition: encrypted },
+        { resource: resolve(stack.uploadBucket.arnForObjects('reports/*')), condition: encrypted },
       ],
       's3:GetObject': reads,
       's3:GetObjectVersion': reads,

@@ -16,6 +16,7 @@ const response: SnapshotResponse = {
   period: snapshot.period,
   generatedAt: '2026-12-01T18:00:05Z',
   catalogVersion: snapshot.catalogVersion,
+  publication: snapshot.publication,
   progress: snapshot.indicators,
   completeness: snapshot.departments,
   restatements: snapshot.restatements,

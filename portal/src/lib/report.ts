@@ -16,6 +16,8 @@ export interface ReportView {
   sections: { department: DepartmentReport; indicators: IndicatorLine[] }[];
   completeness: CompletenessLine[];
   files: SnapshotFileLink[];
+  /** A draft may still change: the page says so before anything else. */
+  draft: boolean;
   /** How many figures are not yet signed off by their department's head: marked, and left out of the headline. */
   provisional: number;
   restatements: Restatement[];
@@ -67,6 +69,7 @@ export function reportViewOf(response: SnapshotResponse): ReportView {
     schemaVersion: SCHEMA_VERSION,
     period: response.period,
     catalogVersion: response.catalogVersion,
+    publication: response.publication,
     indicators: response.progress,
     departments: response.completeness,
     restatements: response.restatements,
@@ -92,6 +95,7 @@ export function reportViewOf(response: SnapshotResponse): ReportView {
       latestUploadAt: department.latestUploadAt ? districtTimeText(department.latestUploadAt) : '–',
     })),
     files: response.files,
+    draft: response.publication === 'draft',
     // The targets the headline leaves out, as report.html counts them.
     provisional,
     restatements: response.restatements ?? [],

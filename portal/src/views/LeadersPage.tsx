@@ -14,6 +14,11 @@ function Report({ report }: { report: ReportView }) {
       <p class="muted">
         {report.period} · <Bi text={{ zh: `生成于 ${report.generatedAt}`, en: `written ${report.generatedAt}` }} /> · catalog {report.catalogVersion}
       </p>
+      {report.draft && (
+        <p class="provisional-note" data-testid="draft-note">
+          <Bi text={{ zh: `草稿：${report.period} 尚未发布，数据仍可能变化`, en: `Draft: ${report.period} is not yet published; its figures may still change` }} />
+        </p>
+      )}
       <p class="headline" data-headline>
         <Bi text={{ zh: `${report.headline.good} / ${report.headline.targets} 项目标已完成或按计划推进`, en: 'targets achieved or on track' }} />
       </p>
@@ -22,8 +27,8 @@ function Report({ report }: { report: ReportView }) {
           <span class="tag provisional"><Bi text={SIGN_OFF_LABELS.provisional} /></span>{' '}
           <Bi
             text={{
-              zh: `${report.provisional} 项数据尚未经部门负责人审核，标为“暂定”，不计入以上统计`,
-              en: `${report.provisional} figures are not yet signed off by their department's head: marked provisional, they are left out of the counts above`,
+              zh: `${report.provisional} 项目标的数据尚未经部门负责人审核，标为“暂定”，不计入以上统计`,
+              en: `${report.provisional} targets have figures not yet signed off by their department's head: marked provisional, they are left out of the counts above`,
             }}
           />
         </p>

@@ -18,10 +18,11 @@ const USAGE = `department metrics pipeline
       validate a workbook; without --dry-run, upload it to the local upload bucket
       and let the ingest function process it; --out writes the workbook with its
       problems marked
-  npm run cli -- snapshot --period YYYY-MM [--rebuild --reason TEXT]
+  npm run cli -- snapshot --period YYYY-MM [--draft | --rebuild --reason TEXT]
       run the snapshot function for a month on the local stores: it publishes
       and locks the month once; a published month is left as it is unless
-      --rebuild rewrites its files, which needs a --reason (logged)
+      --rebuild rewrites its files, which needs a --reason (logged); --draft
+      writes the month's files without locking it, until it is published
   npm run cli -- snapshot --from YYYY-MM --to YYYY-MM
       publish a range of months, oldest first, leaving published ones as they are
   npm run cli -- replay DEAD_LETTER_QUEUE_ARN
@@ -67,6 +68,7 @@ function parse(argv: string[]) {
       bucket: { type: 'string' },
       table: { type: 'string' },
       region: { type: 'string' },
+      draft: { type: 'boolean' },
       rebuild: { type: 'boolean' },
       reason: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },

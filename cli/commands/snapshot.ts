@@ -4,11 +4,10 @@ import { dirname, join, resolve } from 'node:path';
 import { addMonths, monthsBetween, type Period } from '../../shared/calendar.js';
 import { REPORT_FILE } from '../../shared/s3-keys.js';
 import type { Snapshot } from '../../shared/snapshot/index.js';
-import { startLocalPipeline, type LocalPipeline } from '../local/pipeline.js';
+import { startLocalPipeline, type LocalPipeline, type LocalSnapshotRun } from '../local/pipeline.js';
 import { snapshotTable, terminalText } from '../print.js';
 import { requirePeriod, UsageError } from '../usage.js';
 
-type Rebuild = Parameters<LocalPipeline['snapshot']>[1];
 
 /**
  * Runs the real snapshot function for a month and copies its files (those it wrote, or a published month's as they
@@ -18,9 +17,9 @@ async function runSnapshot(
   pipeline: LocalPipeline,
   period: Period,
   dataDirectory: string,
-  rebuild?: Rebuild,
+  run?: LocalSnapshotRun,
 ): Promise<{ copies: Map<string, string>; snapshot: Snapshot; published: boolean }> {
-  const { bucket, outcome, files } = await pipeline.snapshot(period, rebuild);
+  const { bucket, outcome, files } = await pipeline.snapshot(period, run);
   const copies = new Map<string, string>();
   let snapshot: Snapshot | undefined;
   for (const { key } of files) {
@@ -45,11 +44,11 @@ function reportPath(copies: Map<string, string>): string {
  * Runs the real snapshot function for a month, prints the progress it wrote (read back from the
  * bucket) and the files, and ends with the path of the month's report.html.
  */
-export async function printSnapshot(pipeline: LocalPipeline, period: string, dataDirectory: string, rebuild?: Rebuild): Promise<void> {
-  const { copies, snapshot, published } = await runSnapshot(pipeline, period, dataDirectory, rebuild);
+export async function printSnapshot(pipeline: LocalPipeline, period: string, dataDirectory: string, run?: LocalSnapshotRun): Promise<void> {
+  const { copies, snapshot, published } = await runSnapshot(pipeline, period, dataDirectory, run);
   if (published) console.log(`${period} is already published: its files stay as they were. To rewrite them: snapshot --period ${period} --rebuild --reason "…"\n`);
   console.log(snapshotTable(snapshot));
-  console.log(`\n${published ? 'Files as published' : 'Files written'}:\n${[...copies].map(([s3, copy]) => `  ${terminalText(s3)}\n    → ${terminalText(copy)}`).join('\n')}`);
+  console.log(`\n${published ? 'Files as published' : run === 'draft' ? 'Draft files written (the month is not locked)' : 'Files written'}:\n${[...copies].map(([s3, copy]) => `  ${terminalText(s3)}\n    → ${terminalText(copy)}`).join('\n')}`);
   console.log(`\nReport ${period}: ${terminalText(reportPath(copies))}`);
 }
 
@@ -74,7 +73,7 @@ async function backfill(pipeline: LocalPipeline, periods: Period[], dataDirector
 
 /** What the snapshot command reads of the command line. */
 export interface SnapshotArgs {
-  values: { period?: string; from?: string; to?: string; data: string; rebuild?: boolean; reason?: string };
+  values: { period?: string; from?: string; to?: string; data: string; draft?: boolean; rebuild?: boolean; reason?: string };
 }
 
 export async function snapshotCommand({ values }: SnapshotArgs): Promise<number> {
@@ -86,10 +85,11 @@ export async function snapshotCommand({ values }: SnapshotArgs): Promise<number>
   if (values.rebuild && range) throw new UsageError('--rebuild rewrites one month: give --period');
   if (values.rebuild && !reason) throw new UsageError('--rebuild needs a --reason: why the published month is rewritten');
   if (!values.rebuild && values.reason !== undefined) throw new UsageError('--reason goes with --rebuild');
-  const rebuild = values.rebuild && reason ? { reason, requestedBy: `cli (${userInfo().username})` } : undefined;
+  if (values.draft && (range || values.rebuild)) throw new UsageError('--draft writes one month not yet published: give --period, without --rebuild');
+  const run: LocalSnapshotRun | undefined = values.draft ? 'draft' : values.rebuild && reason ? { reason, requestedBy: `cli (${userInfo().username})` } : undefined;
   const pipeline = await startLocalPipeline(values.data);
   try {
-    if (period) await printSnapshot(pipeline, period, values.data, rebuild);
+    if (period) await printSnapshot(pipeline, period, values.data, run);
     else await backfill(pipeline, periods, values.data);
     return 0;
   } finally {

@@ -38,6 +38,9 @@ export function assertUploadStorableLocally(key: string): void {
   }
 }
 
+/** A draft, or a rebuild with its reason and who asks; a publication when none. */
+export type LocalSnapshotRun = 'draft' | { reason: string; requestedBy: string };
+
 export interface LocalPipeline {
   stores: LocalStores;
   /** The ingest queue: S3 notifications go through it, and a test may send its own. */
@@ -50,8 +53,8 @@ export interface LocalPipeline {
   upload(key: string, body: Uint8Array): Promise<IngestedUpload[]>;
   /** What the ingest function reported for each upload an S3 notification announced, read from its import reports. */
   reportsOf(event: S3Event): Promise<IngestedUpload[]>;
-  /** Publishes the month once; a rebuild, with its reason and who asks, rewrites a published month. */
-  snapshot(period: Period, rebuild?: { reason: string; requestedBy: string }): Promise<{ period: Period; bucket: string; outcome: 'written' | 'already_published'; files: { key: string }[] }>;
+  /** Publishes the month once; a draft locks nothing; a rebuild, with its reason and who asks, rewrites a published month. */
+  snapshot(period: Period, run?: LocalSnapshotRun): Promise<{ period: Period; bucket: string; outcome: 'written' | 'already_published'; files: { key: string }[] }>;
   read(bucket: string, key: string): Promise<Uint8Array>;
 }
 
@@ -108,7 +111,8 @@ export async function startLocalPipeline(directory: string): Promise<LocalPipeli
       return (await Promise.all(events.map(reportsOf))).flat();
     },
     reportsOf,
-    snapshot: (period, rebuild) => snapshot.handler(rebuild ? { period, rebuild: true, ...rebuild } : { period }, localContext('snapshot')),
+    snapshot: (period, run) =>
+      snapshot.handler(run === 'draft' ? { period, draft: true } : run ? { period, rebuild: true, ...run } : { period }, localContext('snapshot')),
     read,
     close: () => stores.close(),
   };

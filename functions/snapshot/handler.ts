@@ -34,17 +34,20 @@ const snapshot = lazily(async () => {
 
 /**
  * The schedule sends `{}` (the month just ended); an operator may ask for `{"period":"2026-11"}`. Either publishes
- * the month once. Rewriting a published month is asked for by name: `{"period":…,"rebuild":true,"reason":…}`.
+ * the month once. A draft of a month not yet published is `{"period":…,"draft":true}`; rewriting a published month
+ * is asked for by name: `{"period":…,"rebuild":true,"reason":…}`.
  */
 const snapshotRequest = z
   .object({
     period: z.string().refine(isPeriod, 'period must be a month written YYYY-MM').optional(),
+    draft: z.boolean().default(false),
     rebuild: z.boolean().default(false),
     reason: z.string().trim().min(1, 'reason must not be empty').optional(),
     /** Who asks for the rebuild (the CLI sends its user); logged with the reason. */
     requestedBy: z.string().trim().min(1).optional(),
   })
-  .refine((r) => !r.rebuild || (r.period !== undefined && r.reason !== undefined), 'a rebuild names its period and gives a reason');
+  .refine((r) => !r.rebuild || (r.period !== undefined && r.reason !== undefined), 'a rebuild names its period and gives a reason')
+  .refine((r) => !(r.draft && r.rebuild), 'a draft rewrites nothing published: ask for a draft or a rebuild, not both');
 
 export const handler = middy(async (event: unknown) => {
   const request = snapshotRequest.parse(event ?? {});
@@ -55,14 +58,14 @@ export const handler = middy(async (event: unknown) => {
   if (rebuild) logger.warn('rebuilding a published snapshot', { reason: rebuild.reason, requestedBy: request.requestedBy ?? 'a direct invocation' });
   const writeSnapshot = await snapshot();
   const started = performance.now();
-  const { outcome, files } = await writeSnapshot(period, rebuild);
+  const { outcome, files } = await writeSnapshot(period, rebuild ?? (request.draft ? 'draft' : 'publish'));
   if (outcome === 'already_published') {
     logger.info('already published', { files: files.map((f) => f.key) });
   } else {
     // The alarm on a missing snapshot watches the daily deadline check; these describe each run.
     metrics.addMetric(METRIC.snapshotDuration, MetricUnit.Milliseconds, performance.now() - started);
     metrics.addMetric(METRIC.snapshotsWritten, MetricUnit.Count, 1);
-    logger.info('snapshot written', { files });
+    logger.info(request.draft ? 'draft written' : 'snapshot written', { files });
   }
   return { period, bucket: config.snapshotBucket, outcome, files };
 })

@@ -2,15 +2,15 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalPipeline, type LocalPipeline } from '../../cli/local/pipeline.js';
 import { startLocalPortal, type LocalPortal } from '../../cli/local/portal-server.js';
 import { fillTemplate, sampleWorkbooks } from '../../cli/samples.js';
 import type { Period } from '../../shared/calendar.js';
 import { catalog } from '../../shared/catalog/catalog.js';
-import type { MonthDetail, MonthsResponse, UploadGrant, UploadView } from '../../shared/portal/contract.js';
+import type { MonthDetail, MonthsResponse, UploadGrant } from '../../shared/portal/contract.js';
 import { uploadKey } from '../../shared/s3-keys.js';
+import { formOf, portalClient } from './portal-client.js';
 
 /** The portal's API as the page reaches it: the local server, the real API function, S3 and DynamoDB stand-ins. */
 let directory: string;
@@ -31,36 +31,8 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-async function tokenOf(user: string): Promise<string> {
-  const response = await fetch(new URL('api/local/sign-in', portal.url), { method: 'POST', body: JSON.stringify({ user }) });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { token: string }).token;
-}
-
-async function api(path: string, options: { token?: string; method?: string; body?: unknown } = {}): Promise<Response> {
-  return fetch(new URL(path.slice(1), portal.url), {
-    method: options.method ?? 'GET',
-    headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-}
-
-/** The form a browser sends: the grant's fields as they are, then the file. */
-function formOf(grant: UploadGrant, bytes: Uint8Array, fileName: string, fields: Record<string, string> = grant.fields): FormData {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  form.append('file', new Blob([bytes]), fileName);
-  return form;
-}
-
-async function verdictOf(token: string, uploadId: string): Promise<UploadView> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    const view = (await (await api(`/api/departments/science/uploads/${uploadId}`, { token })).json()) as UploadView;
-    if (view.status !== 'processing') return view;
-    await sleep(100);
-  }
-  throw new Error(`upload ${uploadId} had no verdict after 30 seconds`);
-}
+const { tokenOf, api, verdictOf: verdictIn } = portalClient(() => portal);
+const verdictOf = (token: string, uploadId: string) => verdictIn(token, 'science', uploadId);
 
 describe('the portal API on the local stores', () => {
   it('takes a science workbook by presigned POST and answers its verdict and its month', async () => {

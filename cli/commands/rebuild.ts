@@ -101,6 +101,10 @@ function summaryLines(summary: RebuildSummary): string[] {
     ...listed('Uploads with no import report (timed by S3 LastModified, uploader unknown)', summary.withoutReport.map(versionText)),
     ...listed('Replays that differ from their import report', summary.differing.map(versionText)),
     ...listed('Import reports whose upload is no longer in the bucket (not replayed)', summary.orphanReports),
+    // The bucket holds the uploads, not the heads' and the office's decisions: those are in the table alone.
+    "Sign-off is not in the bucket: every month is submitted again, unlocked; approvals, returns, explanations, locks and",
+    "restatements come back only from the table's point-in-time recovery. Uploads held as corrections of a locked month",
+    'were replayed as current: they are among the replays that differ from their import report.',
   ];
 }
 

@@ -170,8 +170,15 @@ describe('rebuild into the emptied table', () => {
     expect(rebuilt.stdout).toContain('Import reports whose upload is no longer in the bucket (not replayed): 0');
   });
 
-  it('gives the table back item by item: figures, uploader, upload times, revisions', () => {
-    expect(tableAfter).toEqual(original);
+  it('gives the table back item by item: figures, uploader, upload times, revisions; every month submitted again, as it says', () => {
+    // The sign-off (the heads' approvals, the lock of the published month) is in the table alone: the rebuild says so.
+    const figuresOnly = (items: Item[]) => items.map(({ review: _review, version: _version, ...item }) => item);
+    expect(figuresOnly(tableAfter)).toEqual(figuresOnly(original));
+    expect(original.some((item) => (item.review as { state?: string } | undefined)?.state === 'approved')).toBe(true);
+    const months = tableAfter.filter((item) => String(item.sk).startsWith('submission#'));
+    expect(months.map((item) => (item.review as { state: string; lockedAt: unknown }).state)).toEqual(months.map(() => 'submitted'));
+    expect(months.every((item) => (item.review as { lockedAt: unknown }).lockedAt === null)).toBe(true);
+    expect(rebuilt.stdout).toContain("Sign-off is not in the bucket: every month is submitted again");
     expect(tableAfter.every((item) => typeof item.uploader === 'string' && item.uploader.startsWith('AWS:'))).toBe(true);
   });
 

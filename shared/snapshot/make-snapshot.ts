@@ -3,6 +3,7 @@ import type { Observation } from '../observation.js';
 import { checkDueDay, DEFAULT_DUE_DAY, isPeriod, previousPeriod, yearToDate, type Period } from '../calendar.js';
 import { systemClock, type Clock, type MonthReviews, type ObjectRef, type ObjectStore, type ObservationRepository } from '../ports.js';
 import { firstMonthNeeded } from '../progress.js';
+import { revisionsEffectiveIn } from '../catalog/target-revisions.js';
 import { locked, type MonthRecord } from '../review/review.js';
 import { latestKey, MANIFEST_FILE, parquetFile, REPORT_FILE, snapshotKey } from '../s3-keys.js';
 import { COMPLETENESS_DATASET, PROGRESS_DATASET, RESTATEMENTS_DATASET } from './columns.js';
@@ -164,7 +165,9 @@ export function makeSnapshot({ catalog, observations, objects, exists, bucket, c
     const now = clock.now();
     // Locked before read, each month by a conditional write that re-reads on conflict: what is published is what is locked.
     if (publication === 'published') {
-      await Promise.all(catalog.departments.map((d) => observations.update(d.id, period, (record) => locked(record, now))));
+      // The lock records in each month's trail the targets of its department revised in the month.
+      const revisedIn = (department: string) => revisionsEffectiveIn(catalog.indicators.filter((i) => i.department === department), period);
+      await Promise.all(catalog.departments.map((d) => observations.update(d.id, period, (record) => locked(record, now, revisedIn(d.id)))));
     }
     const months = (await Promise.all(catalog.departments.map((d) => departmentMonths(d.id, period)))).flat();
     const used = months.flatMap((month) => month.slice.observations);

@@ -24,6 +24,8 @@ describe('snapshotCommand', () => {
     { case: 'a rebuild with a blank reason', values: { period: '2026-11', rebuild: true, reason: '  ' }, message: '--rebuild needs a --reason: why the published month is rewritten' },
     { case: 'a rebuild of a range', values: { from: '2026-01', to: '2026-11', rebuild: true, reason: 'x' }, message: '--rebuild rewrites one month: give --period' },
     { case: 'a reason without a rebuild', values: { period: '2026-11', reason: 'x' }, message: '--reason goes with --rebuild' },
+    { case: 'a draft of a range', values: { from: '2026-01', to: '2026-11', draft: true }, message: '--draft writes one month not yet published: give --period, without --rebuild' },
+    { case: 'a draft that is a rebuild', values: { period: '2026-11', draft: true, rebuild: true, reason: 'x' }, message: '--draft writes one month not yet published: give --period, without --rebuild' },
   ])('refuses $case before starting the local stores', async ({ values, message }) => {
     await expect(snapshotCommand({ values: { ...values, data: '/nonexistent' } })).rejects.toThrow(new UsageError(message));
   });

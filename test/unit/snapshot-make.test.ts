@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { catalog } from '../../shared/catalog/catalog.js';
+import catalogData from '../../shared/catalog/catalog.json' with { type: 'json' };
+import { catalog, loadCatalog } from '../../shared/catalog/catalog.js';
 import type { Observation, Submission } from '../../shared/observation.js';
 import type { Clock, MonthReviews, ObjectRef, ObjectStore, ObservationRepository, PeriodRange } from '../../shared/ports.js';
 import type { MonthRecord, ReviewState } from '../../shared/review/review.js';
@@ -157,6 +158,7 @@ describe('makeSnapshot', () => {
       period: '2026-11',
       catalogVersion: catalog.version,
       dueDay: 10,
+      publication: 'published',
       generatedAt: '2026-12-14T18:00:00.000Z',
       inputs: [
         { bucket: 'uploads', key: 'science/2026-10.xlsx', versionId: null },
@@ -202,6 +204,38 @@ describe('makeSnapshot', () => {
       expect(objects.objects.get(`${BUCKET}/${PARTITION}${file}`), file).toEqual(first.get(`${BUCKET}/${PARTITION}${file}`));
     }
     expect(await objects.text(`${PARTITION}manifest.json`)).toContain('"generatedAt": "2027-03-05T10:00:00.000Z"');
+  });
+
+  it('writes a draft without locking anything or touching latest/, and writes it again until the month is published', async () => {
+    await written(snapshotOf('2026-11', 'draft'));
+    expect(observations.log.filter((entry) => entry.startsWith('lock '))).toEqual([]);
+    expect(JSON.parse(await objects.text(JSON_KEY))).toMatchObject({ publication: 'draft' });
+    expect(JSON.parse(await objects.text(`${PARTITION}manifest.json`))).toMatchObject({ publication: 'draft' });
+    expect(await objects.text(`${PARTITION}report.html`)).toContain('data-draft');
+    expect([...objects.objects.keys()].filter((key) => key.startsWith(`${BUCKET}/latest/`))).toEqual([]);
+
+    observations.current(submission('vocational', '2026-11'), [observation('voc.haitang_enrolment', '2026-11', 4200, 'vocational')]);
+    const again = await written(snapshotOf('2026-11', 'draft'));
+    expect(again.snapshot.departments.find((d) => d.department === 'vocational')?.reported).toBe(true);
+    const published = await written(snapshotOf('2026-11'));
+    expect(published.snapshot.publication).toBe('published');
+    expect(await objects.text(`${PARTITION}report.html`)).not.toContain('data-draft');
+    expect(await snapshotOf('2026-11', 'draft')).toMatchObject({ outcome: 'already_published' });
+  });
+
+  it("records in the trail of each month it locks the department's targets revised in the month", async () => {
+    const [platforms] = catalog.indicators.filter((i) => i.id === 'sci.new_innovation_platforms');
+    if (platforms?.target?.type !== 'reach') throw new Error('the platforms target is not a reach target');
+    const revision = { effective: '2026-11-05', reason: '市级任务调整', decidedBy: '区政府常务会议纪要', target: { ...platforms.target, value: 15 } };
+    const revised = loadCatalog({ ...catalogData, indicators: catalogData.indicators.map((i) => (i.id === platforms.id ? { ...i, targetRevisions: [revision] } : i)) });
+    await makeSnapshot({ catalog: revised, observations, objects, exists: (ref) => objects.exists(ref), bucket: BUCKET, clock: clockAt('2026-12-15T02:00:00+08:00') })('2026-11');
+
+    const trailOf = (department: string) => observations.records.get(`${department}#2026-11`)?.review.audit.map(({ action, by, reason, indicator }) => ({ action, by, reason, indicator }));
+    expect(trailOf('science')).toEqual([
+      { action: 'target_revised', by: '区政府常务会议纪要', reason: '市级任务调整', indicator: platforms.id },
+      { action: 'locked', by: 'snapshot', reason: null, indicator: null },
+    ]);
+    expect(observations.records.get('science#2026-11')?.review.audit[0]?.at).toBe('2026-11-04T16:00:00.000Z');
   });
 
   it('refuses a rebuild without a reason and writes nothing', async () => {

@@ -26,17 +26,17 @@ async function keptSample(path: string, fresh: Uint8Array): Promise<Uint8Array> 
 }
 
 /**
- * Each department's head signs off the sample months before the latest, as the local head user would on the portal;
- * the latest month stays submitted, provisional in its snapshot, for the portal's month page to show. A month whose
- * warnings are not explained stays submitted too, and the demo says why.
+ * Each department's head signs off its sample months, as the local head user would on the portal, but the one left
+ * for the portal's month page to show: still submitted, provisional in its snapshot and left out of the headline. A
+ * month whose warnings are not explained stays submitted too, and the demo says why.
  */
-async function signOff(reviews: MonthReviews, periods: readonly Period[], now: Date): Promise<void> {
+async function signOff(reviews: MonthReviews, months: ReadonlyMap<string, readonly Period[]>, now: Date): Promise<void> {
   for (const user of localUsers(catalog.departments.map((department) => department.id))) {
     const principal: Principal = { user: user.id, email: user.email, roles: user.roles };
     for (const role of user.roles) {
       if (role.kind !== 'head') continue;
       const approved: Period[] = [];
-      for (const period of periods) {
+      for (const period of months.get(role.department) ?? []) {
         // The step runs again when another write wins meanwhile: what counts is whether its last run signed off.
         let signed = false;
         try {
@@ -55,10 +55,21 @@ async function signOff(reviews: MonthReviews, periods: readonly Period[], now: D
   }
 }
 
+/** The sample months each head signs off: all of them, but the latest month of the last department that reported it. */
+function monthsToSignOff(samples: readonly { department: string; period: Period }[], latest: Period | undefined): Map<string, Period[]> {
+  const left = samples.findLast((sample) => sample.period === latest);
+  const months = new Map<string, Period[]>();
+  for (const { department, period } of samples) {
+    if (department === left?.department && period === left.period) continue;
+    months.set(department, [...(months.get(department) ?? []), period]);
+  }
+  return months;
+}
+
 /**
  * The whole pipeline on the local stores: sample workbooks for every department and month go
  * into the upload bucket, the ingest function handles each S3 event, the heads sign off the
- * months before the latest, and the snapshot function publishes the latest month. Safe to run
+ * months (one left submitted), and the snapshot function publishes the latest month. Safe to run
  * again: the sample files written the first time are uploaded again as they are, identical
  * uploads change nothing, and a published month is not written again. Returns how many were rejected.
  */
@@ -66,7 +77,8 @@ export async function runDemo(pipeline: LocalPipeline, data: string): Promise<nu
   const samplesDirectory = resolve(join(data, 'samples'));
   await mkdir(samplesDirectory, { recursive: true });
   let rejected = 0;
-  for (const sample of await sampleWorkbooks(catalog)) {
+  const samples = await sampleWorkbooks(catalog);
+  for (const sample of samples) {
     const bytes = await keptSample(join(samplesDirectory, sample.fileName), sample.bytes);
     const key = uploadKey(sample.department, sample.fileName);
     for (const { status, outcome, reportKey } of await pipeline.upload(key, bytes)) {
@@ -74,12 +86,11 @@ export async function runDemo(pipeline: LocalPipeline, data: string): Promise<nu
       console.log(`${status.padEnd(8)} ${key.padEnd(44)} ${(outcome ?? '').padEnd(10)} → ${reportKey}`);
     }
   }
-  const periods = samplePeriods();
+  const latest = samplePeriods().at(-1);
   console.log('');
   const reviews = dynamoObservationRepository(DynamoDBDocumentClient.from(pipeline.stores.dynamo), LOCAL_RESOURCES.observationsTable);
-  await signOff(reviews, periods.slice(0, -1), new Date());
+  await signOff(reviews, monthsToSignOff(samples, latest), new Date());
   console.log(`\nSample workbooks: ${samplesDirectory}\n`);
-  const latest = periods.at(-1);
   if (latest) await printSnapshot(pipeline, latest, data);
   return rejected;
 }

@@ -1,37 +1,16 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalPipeline, type LocalPipeline } from '../../cli/local/pipeline.js';
-import { startLocalPortal, type LocalPortal } from '../../cli/local/portal-server.js';
+import { describe, expect, it } from 'vitest';
 import { fillTemplate, sampleWorkbooks } from '../../cli/samples.js';
 import type { Period } from '../../shared/calendar.js';
 import { catalog } from '../../shared/catalog/catalog.js';
 import type { MonthDetail, MonthsResponse, UploadGrant } from '../../shared/portal/contract.js';
 import { uploadKey } from '../../shared/s3-keys.js';
-import { formOf, portalClient } from './portal-client.js';
+import { formOf, localPortalForTests, portalClient } from './portal-client.js';
 
 /** The portal's API as the page reaches it: the local server, the real API function, S3 and DynamoDB stand-ins. */
-let directory: string;
-let pipeline: LocalPipeline & { close(): Promise<void> };
-let portal: LocalPortal;
+const local = localPortalForTests('portal-api');
 
-beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'portal-api-'));
-  pipeline = await startLocalPipeline(directory);
-  portal = await startLocalPortal({ stores: pipeline.stores, pageDirectory: directory, port: 0 });
-}, 60_000);
-
-afterAll(async () => {
-  // The verdict comes before the annotated copy: the imports finish writing before the stores close.
-  await pipeline.stores.settled();
-  await portal.close();
-  await pipeline.close();
-  rmSync(directory, { recursive: true, force: true });
-});
-
-const { tokenOf, api, verdictOf: verdictIn } = portalClient(() => portal);
+const { tokenOf, api, verdictOf: verdictIn } = portalClient(local.portal);
 const verdictOf = (token: string, uploadId: string) => verdictIn(token, 'science', uploadId);
 
 describe('the portal API on the local stores', () => {
@@ -63,7 +42,7 @@ describe('the portal API on the local stores', () => {
     const elsewhere = await fetch(grant.url, { method: 'POST', body: formOf(grant, new Uint8Array(10), 'small.xlsx', { ...grant.fields, key: 'incoming/education/small.xlsx' }) });
     expect(elsewhere.status).toBe(403);
     for (const key of [grant.key, 'incoming/education/small.xlsx']) {
-      await expect(pipeline.stores.s3.send(new HeadObjectCommand({ Bucket: 'department-metrics-uploads', Key: key }))).rejects.toMatchObject({ name: 'NotFound' });
+      await expect(local.pipeline().stores.s3.send(new HeadObjectCommand({ Bucket: 'department-metrics-uploads', Key: key }))).rejects.toMatchObject({ name: 'NotFound' });
     }
   });
 
@@ -89,13 +68,13 @@ describe('the portal API on the local stores', () => {
 
   it('answers 404 for a page path that is no file: outside the page, or not valid percent-encoding', async () => {
     for (const path of ['/%E0%A4%A', '/..%2F..%2Fetc%2Fpasswd', '/no-such-file.js']) {
-      const response = await fetch(`${portal.url.slice(0, -1)}${path}`);
+      const response = await fetch(`${local.portal().url.slice(0, -1)}${path}`);
       expect(response.status).toBe(404);
     }
   });
 
   it('refuses a local sign-in as a user who is none', async () => {
-    const response = await fetch(new URL('api/local/sign-in', portal.url), { method: 'POST', body: JSON.stringify({ user: 'mallory' }) });
+    const response = await fetch(new URL('api/local/sign-in', local.portal().url), { method: 'POST', body: JSON.stringify({ user: 'mallory' }) });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { message: string } }).error.message).toContain('science-clerk');
   });
@@ -108,7 +87,7 @@ const IMPLAUSIBLE = { indicator: 'sci.st_commissioners', value: 400 };
 async function received(period: Period, figures: ReadonlyMap<string, number> = new Map()): Promise<void> {
   const sample = (await sampleWorkbooks(catalog)).find((w) => w.department === 'science' && w.period === period);
   if (!sample) throw new Error(`no science sample for ${period}`);
-  const [ingested] = await pipeline.upload(uploadKey('science', sample.fileName), await fillTemplate(sample.bytes, figures));
+  const [ingested] = await local.pipeline().upload(uploadKey('science', sample.fileName), await fillTemplate(sample.bytes, figures));
   expect(ingested?.status).toBe('accepted');
 }
 

@@ -1,7 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expect } from 'vitest';
-import type { LocalPortal } from '../../cli/local/portal-server.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startLocalPipeline, type LocalPipeline } from '../../cli/local/pipeline.js';
+import { startLocalPortal, type LocalPortal } from '../../cli/local/portal-server.js';
 import type { UploadGrant, UploadView } from '../../shared/portal/contract.js';
+
+/**
+ * The local pipeline and the portal's server on it, started before the file's tests and closed after them, in a
+ * folder of their own: the real API and ingest functions on the S3 and DynamoDB stand-ins.
+ */
+export function localPortalForTests(name: string): { pipeline: () => LocalPipeline; portal: () => LocalPortal } {
+  let directory = '';
+  let pipeline: (LocalPipeline & { close(): Promise<void> }) | undefined;
+  let portal: LocalPortal | undefined;
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), `${name}-`));
+    pipeline = await startLocalPipeline(directory);
+    portal = await startLocalPortal({ stores: pipeline.stores, pageDirectory: directory, port: 0 });
+  }, 60_000);
+  afterAll(async () => {
+    // The verdict comes before the annotated copy: the imports finish writing before the stores close.
+    await pipeline?.stores.settled();
+    await portal?.close();
+    await pipeline?.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+  const started = <T>(what: T | undefined): T => {
+    if (what === undefined) throw new Error('the local portal has not started');
+    return what;
+  };
+  return { pipeline: () => started(pipeline), portal: () => started(portal) };
+}
 
 /** The portal's API as the page calls it, on a local server: sign-in, JSON calls, the upload form and its verdict. */
 export function portalClient(portal: () => LocalPortal) {

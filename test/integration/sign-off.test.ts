@@ -1,12 +1,7 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import ExcelJS from 'exceljs';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalPipeline, type LocalPipeline } from '../../cli/local/pipeline.js';
-import { startLocalPortal, type LocalPortal } from '../../cli/local/portal-server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_RESOURCES } from '../../cli/local/stores.js';
 import { fillTemplate, sampleWorkbooks } from '../../cli/samples.js';
 import type { Period } from '../../shared/calendar.js';
@@ -16,30 +11,15 @@ import type { MonthDetail, MonthsResponse } from '../../shared/portal/contract.j
 import { snapshotKey, uploadKey } from '../../shared/s3-keys.js';
 import type { Snapshot } from '../../shared/snapshot/index.js';
 import { SUMMARY_SHEET } from '../../shared/workbook/annotate.js';
-import { portalClient } from './portal-client.js';
+import { localPortalForTests, portalClient } from './portal-client.js';
 
 /**
  * A department-month's sign-off from upload to restatement, as its people live it: the clerk's upload, the draft
  * snapshot, the head's return and approval, the publication that locks the month, a late correction the reform
  * office approves, and the next month's snapshot that restates it, on the local stores with the real functions.
  */
-let directory: string;
-let pipeline: LocalPipeline & { close(): Promise<void> };
-let portal: LocalPortal;
-const { tokenOf, api } = portalClient(() => portal);
-
-beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'sign-off-'));
-  pipeline = await startLocalPipeline(directory);
-  portal = await startLocalPortal({ stores: pipeline.stores, pageDirectory: directory, port: 0 });
-}, 60_000);
-
-afterAll(async () => {
-  await pipeline.stores.settled();
-  await portal.close();
-  await pipeline.close();
-  rmSync(directory, { recursive: true, force: true });
-});
+const local = localPortalForTests('sign-off');
+const { tokenOf, api } = portalClient(local.portal);
 
 const OCTOBER = '2026-10';
 const NOVEMBER = '2026-11';
@@ -51,16 +31,16 @@ async function uploaded(period: Period, commissioners?: number): Promise<{ statu
   const sample = (await sampleWorkbooks(catalog)).find((w) => w.department === 'science' && w.period === period);
   if (!sample) throw new Error(`no science sample for ${period}`);
   const figures = new Map(commissioners === undefined ? [] : [[COMMISSIONERS, commissioners]]);
-  const [ingested] = await pipeline.upload(uploadKey('science', sample.fileName), await fillTemplate(sample.bytes, figures));
+  const [ingested] = await local.pipeline().upload(uploadKey('science', sample.fileName), await fillTemplate(sample.bytes, figures));
   if (!ingested) throw new Error('the upload was not imported');
   return ingested;
 }
 
-const json = async <T>(bucket: string, key: string): Promise<T> => JSON.parse(new TextDecoder().decode(await pipeline.read(bucket, key))) as T;
+const json = async <T>(bucket: string, key: string): Promise<T> => JSON.parse(new TextDecoder().decode(await local.pipeline().read(bucket, key))) as T;
 
 /** The month's progress.json as the snapshot function just wrote it. */
 async function snapshotOf(period: Period, run?: 'draft'): Promise<Snapshot> {
-  await pipeline.snapshot(period, run);
+  await local.pipeline().snapshot(period, run);
   return json<Snapshot>(LOCAL_RESOURCES.snapshotBucket, snapshotKey(period, 'progress.json'));
 }
 
@@ -68,10 +48,10 @@ const rowOf = (snapshot: Snapshot, indicator: string) => snapshot.indicators.fin
 
 /** Every object of the month's snapshot folder with the hash of its bytes. */
 async function publishedBytes(period: Period): Promise<Map<string, string>> {
-  const listed = await pipeline.stores.s3.send(new ListObjectsV2Command({ Bucket: LOCAL_RESOURCES.snapshotBucket, Prefix: snapshotKey(period, '') }));
+  const listed = await local.pipeline().stores.s3.send(new ListObjectsV2Command({ Bucket: LOCAL_RESOURCES.snapshotBucket, Prefix: snapshotKey(period, '') }));
   const hashes = new Map<string, string>();
   for (const { Key } of listed.Contents ?? []) {
-    if (Key) hashes.set(Key, createHash('sha256').update(await pipeline.read(LOCAL_RESOURCES.snapshotBucket, Key)).digest('hex'));
+    if (Key) hashes.set(Key, createHash('sha256').update(await local.pipeline().read(LOCAL_RESOURCES.snapshotBucket, Key)).digest('hex'));
   }
   return hashes;
 }
@@ -81,7 +61,7 @@ async function summaryOf(reportKey: string): Promise<string[][]> {
   const { annotatedKey } = await json<ImportReport>(LOCAL_RESOURCES.uploadBucket, reportKey);
   if (!annotatedKey) throw new Error('the upload has no annotated copy');
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(Buffer.from(await pipeline.read(LOCAL_RESOURCES.uploadBucket, annotatedKey)) as unknown as ExcelJS.Buffer);
+  await workbook.xlsx.load(Buffer.from(await local.pipeline().read(LOCAL_RESOURCES.uploadBucket, annotatedKey)) as unknown as ExcelJS.Buffer);
   const rows: string[][] = [];
   workbook.getWorksheet(SUMMARY_SHEET)?.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((value) => String(value ?? ''))));
   return rows;
@@ -158,7 +138,7 @@ describe("a department's month from upload to restatement", () => {
     expect(await codeOf(await review('head', { decision: 'approve', reason: '已核对' }))).toBe('auth.forbidden');
     expect(await codeOf(await review('office', { decision: 'approve' }))).toBe('request.invalid');
     expect(currentValue(await detailOf(tokens.clerk))).toBe(40);
-    expect(await pipeline.snapshot(OCTOBER)).toMatchObject({ outcome: 'already_published' });
+    expect(await local.pipeline().snapshot(OCTOBER)).toMatchObject({ outcome: 'already_published' });
   }, 60_000);
 
   it("is restated once the office approves the correction: the next snapshot lists it, and October's files keep their bytes", async () => {

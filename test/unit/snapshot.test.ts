@@ -91,7 +91,7 @@ describe('snapshotJson', () => {
 
   it('writes the keys in the documented order', () => {
     const parsed = JSON.parse(json) as Snapshot;
-    expect(Object.keys(parsed)).toEqual(['schemaVersion', 'period', 'catalogVersion', 'indicators', 'departments', 'restatements']);
+    expect(Object.keys(parsed)).toEqual(['schemaVersion', 'period', 'catalogVersion', 'publication', 'indicators', 'departments', 'restatements']);
     expect(Object.keys(parsed.indicators[0] ?? {})).toEqual([
       'indicator', 'department', 'zh', 'en', 'kind', 'unit', 'value', 'done', 'asOf', 'status', 'progress', 'expected',
       'runRate3m', 'runRate12m', 'requiredRunRate', 'projectedValue',

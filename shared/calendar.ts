@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { nextWorkingDay } from './working-days.js';
 
 /**
  * The district's calendar, the one home of its facts: reporting months, the district's time zone,
- * the day a month's workbooks are due, when a report is on time, and the monthly deadlines.
+ * the day a month's workbooks are due, when a report is on time, and the monthly deadlines. Which days are working
+ * days (weekends, public holidays, make-up working days) is the holiday table's, in working-days.ts.
  */
 
 // ── Reporting months ─────────────────────────────────────────────────────────────────────────────
@@ -102,7 +104,7 @@ export function previousPeriod(now: Date): Period {
 
 // ── The due day and the on-time rule ─────────────────────────────────────────────────────────────
 
-/** Every month has a 28th, so a due day never rolls into the month after. */
+/** Every month has a 28th, so a due day is always in the month after; only moving it to a working day may take it further. */
 const LAST_DUE_DAY = 28;
 export const DEFAULT_DUE_DAY = 10;
 
@@ -124,9 +126,13 @@ export function checkDueDay(dueDay: number): number {
   return checked.data;
 }
 
-/** A month's workbooks are due by the due day of the month after (YYYY-MM-DD, district time). */
+/**
+ * A month's workbooks are due by the due day of the month after (YYYY-MM-DD, district time) or, when that day is a
+ * weekend or public holiday, by the next working day: a clerk is not asked to report on a day the office is closed.
+ * Throws UncoveredYearError for a due day in a year the holiday table does not hold.
+ */
 export function dueDateOf(period: Period, dueDay: number): string {
-  return `${addMonths(period, 1)}-${String(checkDueDay(dueDay)).padStart(2, '0')}`;
+  return nextWorkingDay(`${addMonths(period, 1)}-${String(checkDueDay(dueDay)).padStart(2, '0')}`);
 }
 
 /** On time when uploaded on or before the due date in the district: until that day's last millisecond there. */
@@ -152,8 +158,9 @@ export interface Deadlines {
   reportingDue: boolean;
 }
 
-/** Which of last month's deadlines have passed at `now`: its snapshot by the day after publication, its workbooks by `dueDay`. */
+/** Which of last month's deadlines have passed at `now`: its snapshot by the day after publication, its workbooks by their due date. */
 export function deadlinesAt(now: Date, dueDay: number): Deadlines {
-  const day = Number(districtDateAt(now).slice(8));
-  return { period: previousPeriod(now), snapshotDue: day >= SNAPSHOT_DUE_DAY, reportingDue: day >= checkDueDay(dueDay) };
+  const today = districtDateAt(now);
+  const period = previousPeriod(now);
+  return { period, snapshotDue: Number(today.slice(8)) >= SNAPSHOT_DUE_DAY, reportingDue: today >= dueDateOf(period, dueDay) };
 }

@@ -13,6 +13,7 @@ import {
   previousPeriod,
   yearToDate,
 } from '../../shared/calendar.js';
+import { UncoveredYearError } from '../../shared/working-days.js';
 
 describe('periods', () => {
   it.each([
@@ -72,11 +73,25 @@ describe('districtDateTimeAt', () => {
 describe('dueDateOf', () => {
   it.each([
     { period: '2026-11', dueDay: 10, due: '2026-12-10' },
-    { period: '2026-12', dueDay: 10, due: '2027-01-10' },
-    { period: '2026-01', dueDay: 28, due: '2026-02-28' },
     { period: '2026-06', dueDay: 1, due: '2026-07-01' },
-  ])('is $due for $period with due day $dueDay', ({ period, dueDay, due }) => {
+    // A make-up working Saturday (调休) of the Spring Festival: the due day stays.
+    { period: '2026-01', dueDay: 28, due: '2026-02-28' },
+    { period: '2026-09', dueDay: 10, due: '2026-10-10' },
+  ])('is the due day of the month after, $due for $period with due day $dueDay, when that is a working day', ({ period, dueDay, due }) => {
     expect(dueDateOf(period, dueDay)).toBe(due);
+  });
+
+  it.each([
+    { period: '2025-12', dueDay: 10, due: '2026-01-12', why: 'a Saturday' },
+    { period: '2026-09', dueDay: 5, due: '2026-10-08', why: 'in the National Day holiday' },
+    { period: '2026-01', dueDay: 15, due: '2026-02-24', why: 'in the Spring Festival holiday' },
+    { period: '2026-04', dueDay: 2, due: '2026-05-06', why: 'in the Labour Day holiday' },
+  ])('moves to the next working day, $due for $period with due day $dueDay ($why)', ({ period, dueDay, due }) => {
+    expect(dueDateOf(period, dueDay)).toBe(due);
+  });
+
+  it('is a configuration error when the due day is in a year the holiday table does not hold', () => {
+    expect(() => dueDateOf('2026-12', 10)).toThrow(UncoveredYearError);
   });
 
   it.each([0, 29, 2.5])('refuses due day %j, which not every month has', (dueDay) => {
@@ -123,10 +138,17 @@ describe('deadlinesAt', () => {
     ['2026-12-15T15:59:00Z', 10, { period: '2026-11', snapshotDue: false, reportingDue: true }],
     ['2026-12-09T12:00:00+08:00', 10, { period: '2026-11', snapshotDue: false, reportingDue: false }],
     ['2026-12-10T00:00:00+08:00', 10, { period: '2026-11', snapshotDue: false, reportingDue: true }],
-    ['2027-01-05T09:00:00+08:00', 5, { period: '2026-12', snapshotDue: false, reportingDue: true }],
-    ['2027-01-16T09:00:00+08:00', 1, { period: '2026-12', snapshotDue: true, reportingDue: true }],
+    ['2026-11-05T09:00:00+08:00', 5, { period: '2026-10', snapshotDue: false, reportingDue: true }],
+    ['2026-02-16T09:00:00+08:00', 1, { period: '2026-01', snapshotDue: true, reportingDue: true }],
+    // The due date, not the due day: the 5th of October is in the National Day holiday, so October's 8th is the due date.
+    ['2026-10-07T09:00:00+08:00', 5, { period: '2026-09', snapshotDue: false, reportingDue: false }],
+    ['2026-10-08T00:00:00+08:00', 5, { period: '2026-09', snapshotDue: false, reportingDue: true }],
   ])('at %s with due day %i: %o', (now, dueDay, expected) => {
     expect(deadlinesAt(new Date(now), dueDay)).toEqual(expected);
+  });
+
+  it('is a configuration error when the due date is in a year the holiday table does not hold', () => {
+    expect(() => deadlinesAt(new Date('2027-01-11T09:00:00+08:00'), 10)).toThrow(UncoveredYearError);
   });
 
   it.each([0, 29])('refuses due day %j', (dueDay) => {

@@ -50,4 +50,9 @@ describe('the built portal', () => {
     const scripts = await Promise.all(files.filter((f) => f.endsWith('.js')).map(text));
     for (const script of scripts) expect(script).not.toMatch(/ZodError|\$ZodType|ExcelJS|exceljs/);
   });
+
+  it('carries not the holiday table: the page reads due dates from the API and never asks for a working day', async () => {
+    const scripts = await Promise.all(files.filter((f) => f.endsWith('.js')).map(text));
+    for (const script of scripts) expect(script).not.toMatch(/Spring Festival|国庆节|2026-10-01/);
+  });
 });

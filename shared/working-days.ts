@@ -19,7 +19,7 @@ export class UncoveredYearError extends Error {
   ) {
     super(
       `the district calendar has no holidays or make-up working days for ${year}: its table (npm chinese-days) covers ${covered.first}–${covered.last}. ` +
-        `Update chinese-days to a version that carries the State Council's schedule for ${year} (国务院办公厅关于${year}年部分节假日安排的通知), or add ${year}'s table to shared/working-days.ts`,
+        `Update chinese-days to a version that carries the State Council's schedule for ${year} (国务院办公厅关于${year}年部分节假日安排的通知), or, until one does, merge that year's table from the notice into the one shared/working-days.ts loads`,
     );
   }
 }

@@ -82,8 +82,11 @@ export interface MonthUpload {
 /** One entry of `GET /api/departments/{department}/months?year=YYYY`: every month of the year, January first. */
 export interface MonthView {
   period: Period;
-  /** The last day the month's workbook is on time (YYYY-MM-DD, district time). */
-  due: string;
+  /**
+   * The last day the month's workbook is on time (YYYY-MM-DD, district time: the due day, or the next working day);
+   * null while the holiday table does not hold the year it falls in, which the page says rather than guess.
+   */
+  due: string | null;
   status: MonthStatus;
   /** Whether the month's first accepted workbook came by the due date; false once it is past due with none; null before. */
   onTime: boolean | null;

@@ -1,4 +1,5 @@
 import { dueDateOf, isOnTime, periodOf, type Period } from '../calendar.js';
+import { UncoveredYearError } from '../working-days.js';
 import type { ImportReport } from '../ingest/ingest.js';
 import type { Submission } from '../observation.js';
 import { monthStateOf, type MonthRecord } from '../review/review.js';
@@ -73,11 +74,21 @@ export interface MonthsInput {
   uploads: readonly UploadView[];
 }
 
+/** A month's due date, or null while the holiday table does not hold its year (shared/working-days.ts). */
+function dueDateOrUnknown(period: Period, dueDay: number): string | null {
+  try {
+    return dueDateOf(period, dueDay);
+  } catch (error) {
+    if (error instanceof UncoveredYearError) return null;
+    throw error;
+  }
+}
+
 /** One row per month of the year, January first: its due date, where it stands, on time or not, its latest upload. */
 export function monthsOf({ year, dueDay, now, months, uploads }: MonthsInput): MonthView[] {
   return Array.from({ length: 12 }, (_, index): MonthView => {
     const period: Period = periodOf(year, index + 1);
-    const due = dueDateOf(period, dueDay);
+    const due = dueDateOrUnknown(period, dueDay);
     const record = months.find((m) => m.slice.submission.period === period);
     const submission = record?.slice.submission;
     const tried = uploads.filter((upload) => upload.period === period);
@@ -90,11 +101,14 @@ export function monthsOf({ year, dueDay, now, months, uploads }: MonthsInput): M
     const candidates = [...tried.map(monthUploadOf), ...(submission ? [submittedUpload(submission, uploads)] : [])];
     // Ties keep the earlier candidate: the same upload seen as a portal upload and as the submission is the portal's, which knows its user.
     const latestUpload = candidates.reduce<MonthUpload | null>((latest, candidate) => (latest === null || candidate.uploadedAt > latest.uploadedAt ? candidate : latest), null);
-    const onTime = submission
-      ? isOnTime(submission.firstUploadedAt ?? submission.uploadedAt, due)
-      : isOnTime(now.toISOString(), due)
+    const onTime =
+      due === null
         ? null
-        : false;
+        : submission
+          ? isOnTime(submission.firstUploadedAt ?? submission.uploadedAt, due)
+          : isOnTime(now.toISOString(), due)
+            ? null
+            : false;
     return { period, due, status, onTime, latestUpload, state: monthStateOf(record), returnedReason: returnOf(record)?.reason ?? null };
   });
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Observation } from '../observation.js';
-import { checkDueDay, DEFAULT_DUE_DAY, isPeriod, previousPeriod, yearToDate, type Period } from '../calendar.js';
+import { checkDueDay, DEFAULT_DUE_DAY, dueDateOf, isPeriod, previousPeriod, yearToDate, type Period } from '../calendar.js';
 import { systemClock, type Clock, type MonthReviews, type ObjectRef, type ObjectStore, type ObservationRepository } from '../ports.js';
 import { firstMonthNeeded } from '../progress.js';
 import { revisionsEffectiveIn } from '../catalog/target-revisions.js';
@@ -162,6 +162,8 @@ export function makeSnapshot({ catalog, observations, objects, exists, bucket, c
       if (published) return { outcome: 'already_published', files: published };
     }
     const publication: Publication = run === 'draft' ? 'draft' : 'published';
+    // The month's due date needs its year's holidays: a year the table lacks fails here, before anything is locked.
+    dueDateOf(period, dueDay);
     const now = clock.now();
     // Locked before read, each month by a conditional write that re-reads on conflict: what is published is what is locked.
     if (publication === 'published') {

@@ -5,7 +5,6 @@ import type { MonthStatus, UploadStatus, UploadView } from '../../shared/portal/
 import { monthsOf, returnOf, statusWithoutReport, verdictOf, VERDICT_WINDOW_MS } from '../../shared/portal/statuses.js';
 import { decide, type MonthRecord } from '../../shared/review/review.js';
 import { portalUploadKey } from '../../shared/s3-keys.js';
-import { UncoveredYearError } from '../../shared/working-days.js';
 import { submission, submittedMonth } from '../fixtures.js';
 
 const UPLOAD_A = '019ad000-0000-7000-8000-00000000000a';
@@ -61,8 +60,12 @@ describe('the months of a department', () => {
     expect(all.map((m) => m.due)).toEqual([...due, '2026-01-12']);
   });
 
-  it('is a configuration error for a year whose December is due in a year the holiday table does not hold', () => {
-    expect(() => monthsOf({ year: 2026, dueDay: 10, now, months: [], uploads: [] })).toThrow(UncoveredYearError);
+  it('leaves a due date unknown, and lateness unjudged, while the holiday table does not hold its year', () => {
+    const year = monthsOf({ year: 2026, dueDay: 10, now: new Date('2027-01-20T00:00:00Z'), months: [], uploads: [] });
+    expect(year.map((m) => [m.period, m.due, m.onTime]).slice(-2)).toEqual([
+      ['2026-11', '2026-12-10', false],
+      ['2026-12', null, null],
+    ]);
   });
 
   it.each<[string, Submission[], UploadView[], MonthStatus, boolean | null]>([

@@ -6,6 +6,7 @@ import type { Observation, Submission } from '../../shared/observation.js';
 import type { Clock, MonthReviews, ObjectRef, ObjectStore, ObservationRepository, PeriodRange } from '../../shared/ports.js';
 import type { MonthRecord, ReviewState } from '../../shared/review/review.js';
 import { makeSnapshot, SCHEMA_VERSION, snapshotCsv, type Manifest, type Snapshot, type SnapshotResult } from '../../shared/snapshot/index.js';
+import { UncoveredYearError } from '../../shared/working-days.js';
 import { observation, submission } from '../fixtures.js';
 import { monthReview } from './review-fixtures.js';
 
@@ -171,10 +172,10 @@ describe('makeSnapshot', () => {
 
   it('reads each department once, from the earliest baseline or a year back, whichever is earlier', async () => {
     await snapshotOf('2026-03');
-    await snapshotOf('2028-01');
+    await snapshotOf('2025-06');
     expect(observations.reads).toEqual([
       ...catalog.departments.map((d) => `${d.id} 2025-03..2026-03`),
-      ...catalog.departments.map((d) => `${d.id} 2025-12..2028-01`),
+      ...catalog.departments.map((d) => `${d.id} 2024-06..2025-06`),
     ]);
   });
 
@@ -245,7 +246,6 @@ describe('makeSnapshot', () => {
 
   it.each([
     { case: 'the month just ended', period: '2026-11', latest: true },
-    { case: 'a month ahead of the schedule', period: '2026-12', latest: true },
     { case: 'an older month (a backfill)', period: '2026-10', latest: false },
   ])('points latest/ at $case: $latest', async ({ period, latest }) => {
     const result = await written(snapshotOf(period));
@@ -257,6 +257,14 @@ describe('makeSnapshot', () => {
     } else {
       expect(copied).toBeUndefined();
     }
+  });
+
+  it('refuses a month due in a year the holiday table does not hold, naming the year, and locks and writes nothing', async () => {
+    observations.current(submission('science', '2026-12'), [observation('sci.new_innovation_platforms', '2026-12', 5)]);
+    await expect(snapshotOf('2026-12')).rejects.toThrow(UncoveredYearError);
+    await expect(snapshotOf('2026-12')).rejects.toThrow('no holidays or make-up working days for 2027');
+    expect(objects.objects.size).toBe(0);
+    expect(observations.log.filter((entry) => entry.startsWith('lock '))).toEqual([]);
   });
 
   it.each(['2026-13', '2026-1', '2026-11/../x'])('refuses %j as a period and writes nothing', async (period) => {

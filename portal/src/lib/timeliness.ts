@@ -8,6 +8,7 @@ export function timelinessOf(month: Pick<MonthView, 'due' | 'onTime' | 'status'>
   if (month.onTime === false) {
     return isReported(month.status) ? { zh: '逾期报送', en: 'late' } : { zh: `已逾期（截止 ${month.due}）`, en: `overdue (due ${month.due})` };
   }
+  if (month.due === null) return { zh: '截止日待定（当年节假日安排未导入）', en: "due date not yet known: that year's public holidays are not in the calendar" };
   return { zh: `截止 ${month.due}`, en: `due ${month.due}` };
 }
 

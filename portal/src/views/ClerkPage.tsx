@@ -78,7 +78,7 @@ function MonthsTable({ department, months, mayUpload, onTemplate, onUploadFor }:
                   <span class="visually-hidden"> 查看审核 Open the sign-off</span>
                 </a>
               </th>
-              <td data-label={label(1)}>{month.due}</td>
+              <td data-label={label(1)}>{month.due ?? '待定 not yet known'}</td>
               <td data-label={label(2)} data-testid="month-status" data-status={month.status}>
                 <Status label={MONTH_STATUS_LABELS[month.status]} kind={month.status} />
                 <MonthSignOff month={month} />

@@ -22,6 +22,18 @@ export const ENV = {
   /** The user pool's public keys as JSON, given rather than fetched: set by the local run only, whose pool Cognito does not know. */
   userPoolJwks: 'USER_POOL_JWKS',
   maxUploadBytes: 'UPLOAD_MAX_MB',
+  /** Notices (shared/notify): the queue functions put requests on, the record of what was sent, who sends. */
+  noticeQueueUrl: 'NOTICE_QUEUE_URL',
+  sentNoticesTable: 'SENT_NOTICES_TABLE_NAME',
+  /** The SES identity notices are sent from, and the configuration set that handles bounces and complaints. */
+  senderAddress: 'NOTICE_SENDER_ADDRESS',
+  configurationSet: 'SES_CONFIGURATION_SET',
+  /** The contacts document (shared/notify/contacts.ts): a Secrets Manager secret, as webhook URLs hold their keys. */
+  contactsSecret: 'CONTACTS_SECRET_ARN',
+  /** The portal's address, for the links in notices. */
+  portalUrl: 'PORTAL_URL',
+  /** How many working days before the due day reminders start. */
+  reminderDays: 'REMINDER_WORKING_DAYS',
 } as const;
 
 /**

@@ -71,6 +71,9 @@ const limit = (name: string, fallback: number, scale = 1) =>
       return z.NEVER;
     });
 
+/** How many working days before the due day reminders start, unless the stack says otherwise. */
+export const DEFAULT_REMINDER_DAYS = 3;
+
 /** What each variable must hold; a value that does not fit fails at cold start, naming the variable. */
 const SCHEMAS = {
   observationsTable: named(ENV.observationsTable),
@@ -96,6 +99,13 @@ const SCHEMAS = {
       return z.NEVER;
     }),
   maxUploadBytes: limit(ENV.maxUploadBytes, DEFAULT_MAX_UPLOAD_MB * 2 ** 20, 2 ** 20),
+  noticeQueueUrl: named(ENV.noticeQueueUrl).pipe(z.url(`${ENV.noticeQueueUrl} must be a queue URL`)),
+  sentNoticesTable: named(ENV.sentNoticesTable),
+  senderAddress: named(ENV.senderAddress).pipe(z.email(`${ENV.senderAddress} must be an e-mail address`)),
+  configurationSet: named(ENV.configurationSet),
+  contactsSecret: named(ENV.contactsSecret),
+  portalUrl: named(ENV.portalUrl).pipe(z.url({ protocol: /^https?$/, error: `${ENV.portalUrl} must be an http(s) URL` })),
+  reminderDays: limit(ENV.reminderDays, DEFAULT_REMINDER_DAYS),
 } satisfies Record<keyof typeof ENV, z.ZodType>;
 
 type Config<K extends keyof typeof ENV> = { [P in K]: z.infer<(typeof SCHEMAS)[P]> };

@@ -27,7 +27,8 @@ export interface Notice {
   event: string;
   kind: NoticeKind;
   department: string | null;
-  period: Period;
+  /** Null for the receipt of an upload whose month could not be read. */
+  period: Period | null;
   to: Recipient[];
   subject: string;
   /** Plain text, Chinese paragraphs then English ones. */

@@ -1,7 +1,6 @@
 import type { Period } from '../calendar.js';
 import type { ImportReport } from '../ingest/ingest.js';
 import type { Problem } from '../problem.js';
-import type { MonthRecord } from '../review/review.js';
 import type { Headline } from '../snapshot/report-model.js';
 import type { BilingualText } from '../workbook/problems.js';
 import type { Notice, Recipient } from './notice.js';
@@ -97,11 +96,6 @@ export function receiptNotice(report: ImportReport, department: DepartmentName, 
 
 export type ReviewKind = 'submitted' | 'returned' | 'approved';
 
-/** The head's reason of the step the notice is about: the audit entry of that kind, at that time. */
-function reasonOf(record: MonthRecord, kind: ReviewKind, at: string): string | null {
-  return record.review.audit.find((entry) => entry.action === kind && entry.at === at)?.reason ?? null;
-}
-
 const REVIEW_WORDS: Record<ReviewKind, { zh: string; en: string; askZh: string; askEn: string }> = {
   submitted: { zh: '待审核', en: 'waits for your sign-off', askZh: '请到门户页面审核。', askEn: 'Review it on the portal page.' },
   returned: { zh: '已被退回', en: 'was returned', askZh: '请按理由更正或说明后重新提交。', askEn: 'Correct or explain it as the reason asks.' },
@@ -109,16 +103,20 @@ const REVIEW_WORDS: Record<ReviewKind, { zh: string; en: string; askZh: string; 
 };
 
 /** A step of a month's sign-off: to the head when it waits, to the clerks when it is returned (with the reason) or approved. */
-export function reviewNotice(kind: ReviewKind, record: MonthRecord, at: string, department: DepartmentName, addressing: Addressing): Notice {
-  const { period } = record.slice.submission;
+export function reviewNotice(
+  kind: ReviewKind,
+  step: { period: Period; revision: number; reason: string | null },
+  department: DepartmentName,
+  addressing: Addressing,
+): Notice {
+  const { period, revision, reason } = step;
   const words = REVIEW_WORDS[kind];
-  const reason = reasonOf(record, kind, at);
   const links = [{ label: '门户页面 Portal page', url: monthPageUrl(addressing.portalUrl, department.id, period) }];
   return notice(
     addressing,
     { kind, department: department.id, period, subject: `${department.zh} ${period} ${words.zh} / ${department.en} ${period} ${words.en}`, links },
-    [`${department.zh} ${period} 的数据（第 ${record.revision} 版）${words.zh}。`, ...(reason === null ? [] : [`理由：${reason}`]), words.askZh],
-    [`The ${period} figures of ${department.en} (revision ${record.revision}) ${words.en}.`, ...(reason === null ? [] : [`Reason: ${reason}`]), words.askEn],
+    [`${department.zh} ${period} 的数据（第 ${revision} 版）${words.zh}。`, ...(reason === null ? [] : [`理由：${reason}`]), words.askZh],
+    [`The ${period} figures of ${department.en} (revision ${revision}) ${words.en}.`, ...(reason === null ? [] : [`Reason: ${reason}`]), words.askEn],
   );
 }
 

@@ -53,7 +53,14 @@ export const noticeRequestSchema = z.discriminatedUnion('kind', [
     /** When the step was made (its audit entry's time): two returns of one revision are two notices. */
     at: z.iso.datetime(),
   }),
-  z.strictObject({ kind: z.enum(['reminder', 'escalation']), department: departmentSchema, period: periodSchema, on: z.iso.date() }),
+  z.strictObject({
+    kind: z.enum(['reminder', 'escalation']),
+    department: departmentSchema,
+    period: periodSchema,
+    on: z.iso.date(),
+    /** Working days left until the due date (a reminder), or since it (an escalation): the calendar's answer on the day. */
+    workingDays: z.number().int().nonnegative(),
+  }),
   z.strictObject({ kind: z.literal('monthly_report'), period: periodSchema }),
 ]);
 export type NoticeRequest = z.infer<typeof noticeRequestSchema>;

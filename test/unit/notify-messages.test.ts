@@ -13,8 +13,6 @@ import {
   type Addressing,
 } from '../../shared/notify/messages.js';
 import type { Problem } from '../../shared/problem.js';
-import { decide } from '../../shared/review/review.js';
-import { submission, submittedMonth } from '../fixtures.js';
 
 const science = { id: 'science', zh: '区科技局', en: 'Science Bureau' };
 const addressing: Addressing = { event: 'e#1', to: [{ channel: 'email', address: 'science-clerk@portal.local' }], portalUrl: 'https://portal.example/' };
@@ -83,24 +81,17 @@ describe('receipts', () => {
 });
 
 describe('review notices', () => {
-  const head = { user: 'head', email: null, roles: [{ kind: 'head' as const, department: 'science' }] };
-  const month = submittedMonth(submission('science', '2026-11'));
-  const at = new Date('2026-12-04T02:00:00.000Z');
-
   it.each([
+    ['submitted', null, '待审核', '请到门户页面审核'],
     ['returned', '请核对 / check it', '已被退回', '理由：请核对 / check it'],
-    ['approved', undefined, '已审核通过', null],
-  ] as const)('%s: the step, and the reason from its audit', (kind, reason, words, reasonLine) => {
-    const record = decide(month, kind === 'returned' ? 'return' : 'approve', reason, head, at).record;
-    const notice = reviewNotice(kind, record, at.toISOString(), science, addressing);
-    expect(notice.subject).toContain(words);
-    if (reasonLine) expect(notice.text).toContain(reasonLine);
-    else expect(notice.text).not.toContain('理由');
+    ['approved', null, '已审核通过', '数据已为正式数据'],
+  ] as const)('%s: the step, the revision and the reason', (kind, reason, words, line) => {
+    const notice = reviewNotice(kind, { period: '2026-11', revision: 2, reason }, science, addressing);
+    expect(notice.subject.startsWith(`区科技局 2026-11 ${words} / Science Bureau 2026-11 `)).toBe(true);
+    expect(notice.text).toContain('（第 2 版）');
+    expect(notice.text).toContain(line);
+    if (reason === null) expect(notice.text).not.toContain('理由');
     expect(notice.links[0]?.url).toBe(monthPageUrl(addressing.portalUrl, 'science', '2026-11'));
-  });
-
-  it('submitted: asks the head to review', () => {
-    expect(reviewNotice('submitted', month, month.slice.submission.uploadedAt, science, addressing).text).toContain('请到门户页面审核');
   });
 });
 

@@ -64,6 +64,8 @@ export const noticeRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('monthly_report'), period: periodSchema }),
 ]);
 export type NoticeRequest = z.infer<typeof noticeRequestSchema>;
+/** A request about a step of a month's sign-off. */
+export type ReviewStepRequest = Extract<NoticeRequest, { revision: number }>;
 
 /** The event a request is about: the same request, delivered again, is the same event. */
 export function eventOf(request: NoticeRequest): string {

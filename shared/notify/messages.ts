@@ -72,6 +72,11 @@ export function receiptNotice(report: ImportReport, department: DepartmentName, 
     { label: '门户页面 Portal page', url: page },
     ...(addressing.annotatedUrl === null ? [] : [{ label: '标注副本 Annotated copy', url: addressing.annotatedUrl }]),
   ];
+  const nextStep = !accepted
+    ? { zh: '请按下列问题修改后重新上传。', en: 'Correct the problems below and upload it again.' }
+    : report.warnings.length > 0
+      ? { zh: '请到门户页面说明各条警告，以便负责人审核。', en: 'Explain its warnings on the portal page so that the head can sign it off.' }
+      : { zh: '已提交部门负责人审核。', en: "It waits for the head's sign-off." };
   const problems = [
     ...(report.errors.length > 0 ? ['错误 Errors:', ...problemLines(report.errors)] : []),
     ...(report.warnings.length > 0 ? ['警告 Warnings:', ...problemLines(report.warnings)] : []),
@@ -82,14 +87,13 @@ export function receiptNotice(report: ImportReport, department: DepartmentName, 
     [
       `${department.zh}的 ${month} 报表${verdict.zh}。`,
       `读取 ${counts.rows} 行，${counts.observations} 个数据，${counts.errors} 个错误，${counts.warnings} 个警告。`,
-      accepted ? '请到门户页面查看并处理警告。' : '请按下列问题修改后重新上传。',
+      nextStep.zh,
     ],
     [
       `The ${month} workbook of ${department.en} was ${verdict.en}.`,
       `${counts.rows} rows read, ${counts.observations} figures, ${counts.errors} errors, ${counts.warnings} warnings.`,
-      accepted ? 'See the portal page for its warnings.' : 'Correct the problems below and upload it again.',
-      '',
-      ...problems,
+      nextStep.en,
+      ...(problems.length > 0 ? ['', ...problems] : []),
     ],
   );
 }

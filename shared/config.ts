@@ -22,6 +22,18 @@ export const ENV = {
   /** The user pool's public keys as JSON, given rather than fetched: set by the local run only, whose pool Cognito does not know. */
   userPoolJwks: 'USER_POOL_JWKS',
   maxUploadBytes: 'UPLOAD_MAX_MB',
+  /** Notices (shared/notify): the queue functions put requests on, the record of what was sent, who sends. */
+  noticeQueueUrl: 'NOTICE_QUEUE_URL',
+  sentNoticesTable: 'SENT_NOTICES_TABLE_NAME',
+  /** The SES identity notices are sent from, and the configuration set that handles bounces and complaints. */
+  senderAddress: 'NOTICE_SENDER_ADDRESS',
+  configurationSet: 'SES_CONFIGURATION_SET',
+  /** The contacts document (shared/notify/contacts.ts): a Secrets Manager secret, as webhook URLs hold their keys. */
+  contactsSecret: 'CONTACTS_SECRET_ARN',
+  /** The portal's address, for the links in notices. */
+  portalUrl: 'PORTAL_URL',
+  /** How many working days before the due day reminders start. */
+  reminderDays: 'REMINDER_WORKING_DAYS',
 } as const;
 
 /**
@@ -59,6 +71,9 @@ const limit = (name: string, fallback: number, scale = 1) =>
       return z.NEVER;
     });
 
+/** How many working days before the due day reminders start, unless the stack says otherwise. */
+export const DEFAULT_REMINDER_DAYS = 3;
+
 /** What each variable must hold; a value that does not fit fails at cold start, naming the variable. */
 const SCHEMAS = {
   observationsTable: named(ENV.observationsTable),
@@ -84,6 +99,13 @@ const SCHEMAS = {
       return z.NEVER;
     }),
   maxUploadBytes: limit(ENV.maxUploadBytes, DEFAULT_MAX_UPLOAD_MB * 2 ** 20, 2 ** 20),
+  noticeQueueUrl: named(ENV.noticeQueueUrl).pipe(z.url(`${ENV.noticeQueueUrl} must be a queue URL`)),
+  sentNoticesTable: named(ENV.sentNoticesTable),
+  senderAddress: named(ENV.senderAddress).pipe(z.email(`${ENV.senderAddress} must be an e-mail address`)),
+  configurationSet: named(ENV.configurationSet),
+  contactsSecret: named(ENV.contactsSecret),
+  portalUrl: named(ENV.portalUrl).pipe(z.url({ protocol: /^https?$/, error: `${ENV.portalUrl} must be an http(s) URL` })),
+  reminderDays: limit(ENV.reminderDays, DEFAULT_REMINDER_DAYS),
 } satisfies Record<keyof typeof ENV, z.ZodType>;
 
 type Config<K extends keyof typeof ENV> = { [P in K]: z.infer<(typeof SCHEMAS)[P]> };

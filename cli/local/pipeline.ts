@@ -1,10 +1,27 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
 import type { Period } from '../../shared/calendar.js';
 import type { IngestedUpload } from '../../shared/ingest/delivery.js';
 import type { ImportReport } from '../../shared/ingest/ingest.js';
 import { uploadsOf } from '../../shared/ingest/s3-event.js';
 import { annotatedKeyOf, reportFolderOf, reportKeyOf } from '../../shared/s3-keys.js';
+import { s3BucketDoor } from '../../shared/aws/bucket-door.js';
+import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
+import { dynamoPortalUploads } from '../../shared/aws/portal-uploads.js';
+import { s3ObjectStore } from '../../shared/aws/s3-object-store.js';
+import { dynamoSentNotices } from '../../shared/aws/sent-notices.js';
+import { catalog } from '../../shared/catalog/catalog.js';
+import { DEFAULT_DUE_DAY } from '../../shared/calendar.js';
+import { makeDelivery, type RetryPolicy } from '../../shared/notify/deliver.js';
+import { noticeBatchHandler } from '../../shared/notify/notice-batch.js';
+import { makeNotifier } from '../../shared/notify/notify.js';
+import type { WorkingDays } from '../../shared/notify/remind.js';
+import { systemClock } from '../../shared/ports.js';
+import { fileNameOfKey } from '../../shared/s3-keys.js';
+import { localContacts } from './contacts.js';
+import { startLocalNoticeQueue } from './notice-queue.js';
+import { outboxChannels, outboxFolder } from './outbox.js';
 import { localQueue, type LocalQueue } from './queue.js';
 import { assertStorableLocally, localContext, LOCAL_RESOURCES, startLocalStores, unstorableReason, UnstorableKeyError, type LocalStores } from './stores.js';
 
@@ -45,6 +62,11 @@ export interface LocalPipeline {
   stores: LocalStores;
   /** The ingest queue: S3 notifications go through it, and a test may send its own. */
   queue: LocalQueue;
+  /** The notice queue, whose requests the notifier writes to `outbox` as files (and sends to robots not `*.local`). */
+  notices: LocalQueue;
+  outbox: string;
+  /** Resolves when every notice requested so far has been handled or dead-lettered. */
+  noticesSettled(): Promise<void>;
   /**
    * Puts a file into the upload bucket and waits for the ingest function, which runs on the
    * event s3rver emits, delivered as an SQS message; returns what it reported for that file.
@@ -56,6 +78,8 @@ export interface LocalPipeline {
   /** Publishes the month once; a draft locks nothing; a rebuild, with its reason and who asks, rewrites a published month. */
   snapshot(period: Period, run?: LocalSnapshotRun): Promise<{ period: Period; bucket: string; outcome: 'written' | 'already_published'; files: { key: string }[] }>;
   read(bucket: string, key: string): Promise<Uint8Array>;
+  /** Runs the reminder and escalation function as of a district date on the calendar given, and waits for its notices. */
+  remind(on: string, calendar: WorkingDays): Promise<{ on: string; requested: number }>;
 }
 
 /**
@@ -64,9 +88,47 @@ export interface LocalPipeline {
  * a cold start reads them. S3 → SQS → ingest is kept: every notification s3rver emits becomes
  * an SQS message, received again while the handler reports it failed, then dead-lettered.
  */
-export async function startLocalPipeline(directory: string): Promise<LocalPipeline & { close(): Promise<void> }> {
+/** Where the links of the local run's notices point: the local portal (`npm start`). */
+const LOCAL_PORTAL_URL = 'http://127.0.0.1:8080/';
+
+/**
+ * The notifier of a local run: the real use case and batch handling, on the local stores, with the contacts of
+ * `<data>/contacts.json` and the outbox for channels. A test may make the retries quicker.
+ */
+async function localNotifier(directory: string, stores: LocalStores, retry?: RetryPolicy) {
+  // Read once the stores' settings are in the environment, as a handler's would be: its level among them.
+  const { logger } = await import('../../shared/observability/logger.js');
+  const documents = DynamoDBDocumentClient.from(stores.dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const observations = dynamoObservationRepository(documents, LOCAL_RESOURCES.observationsTable);
+  const buckets = s3BucketDoor(stores.s3);
+  const notify = makeNotifier({
+    catalog,
+    objects: s3ObjectStore(stores.s3),
+    reviews: observations,
+    portalUploads: dynamoPortalUploads(documents, LOCAL_RESOURCES.observationsTable),
+    contacts: await localContacts(directory, catalog.departments.map((d) => d.id)),
+    deliver: makeDelivery({
+      channels: outboxChannels(directory, systemClock, { from: 'notices@portal.local' }),
+      sentNotices: dynamoSentNotices(documents, LOCAL_RESOURCES.sentNoticesTable),
+      clock: systemClock,
+      logger,
+      ...(retry ? { retry } : {}),
+    }),
+    annotatedLink: (ref) => buckets.downloadLink(ref, fileNameOfKey(ref.key), 24 * 60 * 60),
+    portalUrl: LOCAL_PORTAL_URL,
+    snapshotBucket: LOCAL_RESOURCES.snapshotBucket,
+    dueDay: DEFAULT_DUE_DAY,
+    logger,
+  });
+  const handle = noticeBatchHandler(async () => notify, logger);
+  return (event: Parameters<typeof handle>[0]) => handle(event, localContext('notify'));
+}
+
+export async function startLocalPipeline(directory: string, options: { noticeRetry?: RetryPolicy } = {}): Promise<LocalPipeline & { close(): Promise<void> }> {
   const stores = await startLocalStores(directory);
   Object.assign(process.env, stores.env);
+  const notices = await startLocalNoticeQueue(await localNotifier(directory, stores, options.noticeRetry));
+  Object.assign(process.env, notices.env);
   const ingest = await import('../../functions/ingest/handler.js');
   const snapshot = await import('../../functions/snapshot/handler.js');
   const queue = localQueue((event) => ingest.handler(event, localContext('ingest')));
@@ -103,6 +165,7 @@ export async function startLocalPipeline(directory: string): Promise<LocalPipeli
       try {
         await stores.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCES.uploadBucket, Key: key, Body: body }));
         await stores.settled();
+        await notices.settled();
       } finally {
         awaited.delete(key);
       }
@@ -110,10 +173,26 @@ export async function startLocalPipeline(directory: string): Promise<LocalPipeli
       delivered = [];
       return (await Promise.all(events.map(reportsOf))).flat();
     },
+    notices: notices.queue,
+    outbox: outboxFolder(directory),
+    noticesSettled: () => notices.settled(),
     reportsOf,
-    snapshot: (period, run) =>
-      snapshot.handler(run === 'draft' ? { period, draft: true } : run ? { period, rebuild: true, ...run } : { period }, localContext('snapshot')),
+    async snapshot(period, run) {
+      const result = await snapshot.handler(run === 'draft' ? { period, draft: true } : run ? { period, rebuild: true, ...run } : { period }, localContext('snapshot'));
+      await notices.settled();
+      return result;
+    },
     read,
-    close: () => stores.close(),
+    async remind(on, calendar) {
+      const { remindHandler } = await import('../../functions/remind/handler.js');
+      const result = await remindHandler(calendar)({ on }, localContext('remind'));
+      await notices.settled();
+      return result;
+    },
+    async close() {
+      await notices.settled();
+      await notices.close();
+      await stores.close();
+    },
   };
 }

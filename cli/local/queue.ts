@@ -26,7 +26,15 @@ export interface LocalQueue {
   redrive(): Promise<number>;
 }
 
-function sqsRecord(messageId: string, body: string, receiveCount: number): SQSRecord {
+/** Who sends a queue's messages and its name, as its records say. */
+interface QueueNames {
+  sender: string;
+  queue: string;
+}
+
+const INGEST_QUEUE: QueueNames = { sender: 's3.amazonaws.com', queue: 'department-metrics-ingest' };
+
+function sqsRecord(messageId: string, body: string, receiveCount: number, names: QueueNames): SQSRecord {
   return {
     messageId,
     receiptHandle: `${messageId}#${receiveCount}`,
@@ -34,13 +42,13 @@ function sqsRecord(messageId: string, body: string, receiveCount: number): SQSRe
     attributes: {
       ApproximateReceiveCount: String(receiveCount),
       SentTimestamp: String(Date.now()),
-      SenderId: 's3.amazonaws.com',
+      SenderId: names.sender,
       ApproximateFirstReceiveTimestamp: String(Date.now()),
     },
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:ap-east-1:000000000000:department-metrics-ingest',
+    eventSourceARN: `arn:aws:sqs:ap-east-1:000000000000:${names.queue}`,
     awsRegion: 'ap-east-1',
   };
 }
@@ -51,8 +59,8 @@ function sqsRecord(messageId: string, body: string, receiveCount: number): SQSRe
  */
 const VISIBILITY_TIMEOUT_MS = 500;
 
-/** Wraps the handler in the receive, retry and dead-letter behaviour of the stack's ingest queue. */
-export function localQueue(handler: SqsHandler): LocalQueue {
+/** Wraps the handler in the receive, retry and dead-letter behaviour of the stack's queues: the ingest queue unless named. */
+export function localQueue(handler: SqsHandler, names: QueueNames = INGEST_QUEUE): LocalQueue {
   const deadLetters: DeadLetter[] = [];
 
   async function send(body: string): Promise<boolean> {
@@ -61,7 +69,7 @@ export function localQueue(handler: SqsHandler): LocalQueue {
     for (let receiveCount = 1; receiveCount <= DELIVERY.maxReceiveCount; receiveCount++) {
       if (receiveCount > 1) await sleep(VISIBILITY_TIMEOUT_MS);
       try {
-        const response = await handler({ Records: [sqsRecord(messageId, body, receiveCount)] });
+        const response = await handler({ Records: [sqsRecord(messageId, body, receiveCount, names)] });
         if (!response?.batchItemFailures.some((f) => f.itemIdentifier === messageId)) return true;
         error = new Error('the handler reported the message as failed');
       } catch (thrown) {

@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import S3rver, { type FilesystemStore } from 's3rver';
 import S3Error from 's3rver/lib/models/error.js';
 import { OBSERVATION_TABLE_KEY } from '../../shared/aws/observation-table.js';
+import { SENT_NOTICES_TABLE } from '../../shared/aws/sent-notices.js';
 import { DEFAULT_DUE_DAY } from '../../shared/calendar.js';
 import { ENV } from '../../shared/config.js';
 import { INCOMING_PREFIX } from '../../shared/s3-keys.js';
@@ -25,6 +26,7 @@ export const LOCAL_RESOURCES = {
   snapshotBucket: 'department-metrics-snapshots',
   observationsTable: 'department-metrics-observations',
   idempotencyTable: 'department-metrics-idempotency',
+  sentNoticesTable: 'department-metrics-sent-notices',
 } as const;
 
 /**
@@ -142,6 +144,10 @@ async function createResources(s3: S3Client, dynamo: DynamoDBClient): Promise<vo
     { name: sortKey, type: 'RANGE' },
   ]);
   await createTable(dynamo, LOCAL_RESOURCES.idempotencyTable, [{ name: IDEMPOTENCY_TABLE_KEY, type: 'HASH' }]);
+  await createTable(dynamo, LOCAL_RESOURCES.sentNoticesTable, [
+    { name: SENT_NOTICES_TABLE.partitionKey, type: 'HASH' },
+    { name: SENT_NOTICES_TABLE.sortKey, type: 'RANGE' },
+  ]);
 }
 
 async function createTable(dynamo: DynamoDBClient, name: string, key: { name: string; type: KeyType }[]): Promise<void> {
@@ -262,6 +268,7 @@ export async function startLocalStores(directory: string): Promise<LocalStores> 
     [ENV.observationsTable]: LOCAL_RESOURCES.observationsTable,
     [ENV.snapshotBucket]: LOCAL_RESOURCES.snapshotBucket,
     [ENV.idempotencyTable]: LOCAL_RESOURCES.idempotencyTable,
+    [ENV.sentNoticesTable]: LOCAL_RESOURCES.sentNoticesTable,
     [ENV.dueDay]: String(DEFAULT_DUE_DAY),
     POWERTOOLS_METRICS_NAMESPACE: 'DepartmentMetrics-local',
     // EMF lines would bury the CLI's own output; the functions still record them, nothing is printed.

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { s3BucketDoor } from '../../shared/aws/bucket-door.js';
 import { dynamo, s3 } from '../../shared/aws/clients.js';
 import { cognitoIdTokens } from '../../shared/aws/id-tokens.js';
+import { sqs, sqsNoticeQueue } from '../../shared/aws/notice-queue.js';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
 import { dynamoPortalUploads } from '../../shared/aws/portal-uploads.js';
 import { s3ObjectStore } from '../../shared/aws/s3-object-store.js';
@@ -16,7 +17,7 @@ import { apiRequestOf, httpResultOf } from '../../shared/portal/api-gateway.js';
 import { systemClock } from '../../shared/ports.js';
 import { templateFigures } from '../../shared/workbook/template-figures.js';
 
-const config = readConfig(['observationsTable', 'uploadBucket', 'snapshotBucket', 'dueDay', 'userPoolId', 'userPoolClientId', 'userPoolJwks', 'maxUploadBytes']);
+const config = readConfig(['observationsTable', 'uploadBucket', 'snapshotBucket', 'dueDay', 'userPoolId', 'userPoolClientId', 'userPoolJwks', 'maxUploadBytes', 'noticeQueueUrl']);
 const observations = dynamoObservationRepository(dynamo, config.observationsTable);
 // The template writer (exceljs: most of the bundle) is a chunk of its own, read at the first template asked for.
 const templates = lazily(() => import('../../shared/workbook/template.js'));
@@ -44,6 +45,7 @@ const api = makePortalApi({
   },
   templateFigures: (department, period) => templateFigures(catalog, observations, department, period),
   markReturned: async (record) => (await returnedCopies()).markReturnedCopy({ objects, logger }, record),
+  notices: sqsNoticeQueue(sqs, config.noticeQueueUrl),
 });
 
 /** HTTP API (payload 2.0) → the portal's API, one route per request. */

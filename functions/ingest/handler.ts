@@ -6,6 +6,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamo, dynamoClient, s3 } from '../../shared/aws/clients.js';
+import { sqs, sqsNoticeQueue } from '../../shared/aws/notice-queue.js';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
 import { dynamoPortalUploads } from '../../shared/aws/portal-uploads.js';
 import { s3ObjectStore } from '../../shared/aws/s3-object-store.js';
@@ -18,11 +19,12 @@ import { metrics } from '../../shared/observability/metrics.js';
 import type { Upload } from '../../shared/observation.js';
 import { systemClock } from '../../shared/ports.js';
 
-const config = readConfig(['observationsTable', 'idempotencyTable']);
+const config = readConfig(['observationsTable', 'idempotencyTable', 'noticeQueueUrl']);
+const observations = dynamoObservationRepository(dynamo, config.observationsTable);
 const ports = {
   catalog,
   objects: s3ObjectStore(s3),
-  observations: dynamoObservationRepository(dynamo, config.observationsTable),
+  observations,
   portalUploads: dynamoPortalUploads(dynamo, config.observationsTable),
   clock: systemClock,
   options: { limits: readLimits() },
@@ -32,7 +34,7 @@ const ports = {
 // their own, read at the first message rather than at every cold start (BUNDLING, bench/cold-start.ts).
 const delivery = lazily(async () => {
   const { makeUploadImport, uploadsOfMessage } = await import('../../shared/ingest/delivery.js');
-  return { importUpload: makeUploadImport({ ports, logger, metrics }), uploadsOfMessage };
+  return { importUpload: makeUploadImport({ ports, logger, metrics, notices: { queue: sqsNoticeQueue(sqs, config.noticeQueueUrl), months: observations } }), uploadsOfMessage };
 });
 const importUpload = async (upload: Upload) => (await delivery()).importUpload(upload);
 

@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { dynamo, s3 } from '../../shared/aws/clients.js';
+import { sqs, sqsNoticeQueue } from '../../shared/aws/notice-queue.js';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
 import { s3ObjectListed, s3ObjectStore } from '../../shared/aws/s3-object-store.js';
 import { isPeriod, previousPeriod } from '../../shared/calendar.js';
@@ -15,7 +16,8 @@ import { logger } from '../../shared/observability/logger.js';
 import { METRIC, metrics } from '../../shared/observability/metrics.js';
 import { systemClock } from '../../shared/ports.js';
 
-const config = readConfig(['observationsTable', 'snapshotBucket', 'dueDay']);
+const config = readConfig(['observationsTable', 'snapshotBucket', 'dueDay', 'noticeQueueUrl']);
+const notices = sqsNoticeQueue(sqs, config.noticeQueueUrl);
 
 // The snapshot and its renderers (exceljs for report.xlsx, the Parquet writer: half the bundle) are a chunk of
 // their own, read at the first run rather than at every cold start (BUNDLING, bench/cold-start.ts).
@@ -67,6 +69,8 @@ export const handler = middy(async (event: unknown) => {
     metrics.addMetric(METRIC.snapshotsWritten, MetricUnit.Count, 1);
     logger.info(request.draft ? 'draft written' : 'snapshot written', { files });
   }
+  // Asked at every run of a published month, so that a run that failed after publishing asks again: it is told once.
+  if (!request.draft) await notices.request({ kind: 'monthly_report', period });
   return { period, bucket: config.snapshotBucket, outcome, files };
 })
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -2,7 +2,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { S3Event, SQSRecord } from 'aws-lambda';
 import type { Upload } from '../observation.js';
+import type { NoticeQueue } from '../notify/ports.js';
+import { importRequests } from '../notify/requests.js';
 import { METRIC } from '../observability/metrics.js';
+import type { MonthReviews } from '../ports.js';
 import { departmentOfKey } from '../s3-keys.js';
 import type { ProblemCode } from '../workbook/problems.js';
 import { makeIngest, type ImportReport } from './ingest.js';
@@ -34,6 +37,8 @@ export function makeUploadImport(deps: {
   ports: Omit<Parameters<typeof makeIngest>[0], 'logger'>;
   logger: Logger;
   metrics: Metrics;
+  /** The notifier's queue and the months it reads the submission step from; none where nobody is told (tests, the CLI's dry run). */
+  notices?: { queue: NoticeQueue; months: Pick<MonthReviews, 'month'> };
 }) {
   return async (upload: Upload): Promise<IngestedUpload> => {
     const log = deps.logger.createChild();
@@ -42,6 +47,8 @@ export function makeUploadImport(deps: {
       const report = await makeIngest({ ...deps.ports, logger: log })(upload);
       log.appendKeys({ period: report.period });
       recordImport(deps.metrics, report);
+      // After the final report, which the receipt is built from; a failed request redelivers the import, whose writes repeat safely.
+      if (deps.notices) for (const request of await importRequests(report, deps.notices.months)) await deps.notices.queue.request(request);
       return { reportKey: report.reportKey, status: report.status, outcome: report.outcome };
     } catch (error) {
       log.error('upload not ingested; its message will be delivered again', error as Error);

@@ -6,6 +6,8 @@ import type { IdTokens } from '../aws/id-tokens.js';
 import type { ImportReport } from '../ingest/ingest.js';
 import type { Observation, Slice, Submission } from '../observation.js';
 import type { Clock, Logger, MonthReviews, ObjectStore, ObservationRepository } from '../ports.js';
+import type { NoticeQueue } from '../notify/ports.js';
+import { reviewRequest } from '../notify/requests.js';
 import type { ReturnedCopy } from '../review/returned-copy.js';
 import { decide, explain, explanationOf, monthStateOf, ReviewRefusal, revisionUnderReview, signOffOf, type MonthRecord, type Review } from '../review/review.js';
 import { mayRead, mayReadSnapshots, mayUpload, readableDepartments, roleName, type Principal } from '../roles.js';
@@ -71,6 +73,8 @@ export interface PortalApiDependencies {
   templateFigures(department: string, period: Period): Promise<Observation[]>;
   /** Random bytes for upload ids; the system's by default. */
   random?: (size: number) => Uint8Array;
+  /** The notifier's queue, told of each return and approval; none where nobody is told. */
+  notices?: NoticeQueue;
 }
 
 /** A route of the contract as a method and a path pattern whose `{name}` parts become named groups. */
@@ -213,6 +217,18 @@ export function makePortalApi(deps: PortalApiDependencies) {
     return record;
   }
 
+  /** The decision stands whatever becomes of its notice: the clerk sees it on the page; the operators see the error. */
+  async function requestReviewNotice(record: MonthRecord): Promise<void> {
+    const { notices } = deps;
+    const request = notices ? reviewRequest(record) : null;
+    if (!notices || !request) return;
+    try {
+      await notices.request(request);
+    } catch (error) {
+      logger.error('notice of a review step not requested', { department: request.department, period: request.period, kind: request.kind, error });
+    }
+  }
+
   /** The return stands whatever becomes of the copy: the clerk reads the reason on the page in any case. */
   async function returnedCopyOf(record: MonthRecord): Promise<void> {
     const { department, period, key } = record.slice.submission;
@@ -338,6 +354,7 @@ export function makePortalApi(deps: PortalApiDependencies) {
       const record = await stepped(department, period, (month) => decide(month, decision, reason, principal, now, revision, contentSha256).record);
       logger.info('month reviewed', { department, period, decision, reason, revision: record.revision, user: principal.user, state: monthStateOf(record) });
       if (record.review.state === 'returned') await returnedCopyOf(record);
+      await requestReviewNotice(record);
       return { status: 200, json: await detailOf(principal, department, period, record) };
     },
 

@@ -40,3 +40,25 @@ describe("the portal API's settings", () => {
     expect(() => readConfig(keys, env)).toThrow(message);
   });
 });
+
+describe("the notices' settings", () => {
+  it('reads the sender, the portal and the reminder days, three unless told otherwise', () => {
+    const env = { NOTICE_SENDER_ADDRESS: 'notices@dazu.gov.cn', PORTAL_URL: 'https://portal.dazu.gov.cn/' };
+    expect(readConfig(['senderAddress', 'portalUrl', 'reminderDays'], env)).toEqual({
+      senderAddress: 'notices@dazu.gov.cn',
+      portalUrl: 'https://portal.dazu.gov.cn/',
+      reminderDays: 3,
+    });
+    expect(readConfig(['reminderDays'], { REMINDER_WORKING_DAYS: '5' })).toEqual({ reminderDays: 5 });
+  });
+
+  it.each([
+    [{ NOTICE_SENDER_ADDRESS: 'notices' }, ['senderAddress'], 'NOTICE_SENDER_ADDRESS must be an e-mail address'],
+    [{ PORTAL_URL: 'ftp://portal' }, ['portalUrl'], 'PORTAL_URL must be an http(s) URL'],
+    [{ NOTICE_QUEUE_URL: 'queue' }, ['noticeQueueUrl'], 'NOTICE_QUEUE_URL must be a queue URL'],
+    [{ REMINDER_WORKING_DAYS: '-1' }, ['reminderDays'], 'REMINDER_WORKING_DAYS must be a positive whole number'],
+    [{}, ['sentNoticesTable', 'contactsSecret'], 'SENT_NOTICES_TABLE_NAME must be set; CONTACTS_SECRET_ARN must be set'],
+  ] as const)('fails fast with %j, naming the variable', (env, keys, message) => {
+    expect(() => readConfig(keys, env)).toThrow(message);
+  });
+});

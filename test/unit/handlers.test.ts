@@ -1,5 +1,6 @@
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { S3Event, SQSEvent } from 'aws-lambda';
 import { Readable } from 'node:stream';
@@ -23,6 +24,7 @@ const s3 = mockClient(S3Client);
 const dynamo = mockClient(DynamoDBDocumentClient);
 // Powertools idempotency talks to its table through the plain client.
 const idempotency = mockClient(DynamoDBClient);
+const notices = mockClient(SQSClient);
 
 let ingest: typeof import('../../functions/ingest/handler.js').handler;
 let snapshot: typeof import('../../functions/snapshot/handler.js').handler;
@@ -40,6 +42,7 @@ beforeAll(async () => {
   vi.stubEnv('IDEMPOTENCY_TABLE_NAME', 'idempotency');
   vi.stubEnv('SNAPSHOT_BUCKET_NAME', 'snapshots');
   vi.stubEnv('REPORTING_DUE_DAY', '10');
+  vi.stubEnv('NOTICE_QUEUE_URL', 'https://sqs.ap-east-1.amazonaws.com/000000000000/notices');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
   vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'department-metrics');
   vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'DepartmentMetrics/test');
@@ -54,6 +57,8 @@ beforeEach(() => {
   s3.reset();
   dynamo.reset();
   idempotency.reset();
+  notices.reset();
+  notices.on(SendMessageCommand).resolves({ MessageId: 'm' });
   idempotency.on(PutItemCommand).resolves({});
   idempotency.on(UpdateItemCommand).resolves({});
   idempotency.on(DeleteItemCommand).resolves({});

@@ -191,6 +191,8 @@ export class DepartmentMetricsStack extends Stack {
     new CfnOutput(this, 'AthenaWorkGroup', { value: this.analytics.workGroup.ref });
     new CfnOutput(this, 'GlueDatabase', { value: this.analytics.database.ref });
     new CfnOutput(this, 'PortalUrl', { value: this.portal.url });
+    new CfnOutput(this, 'NoticeDeadLetterQueueArn', { value: this.notifications.deadLetterQueue.queueArn });
+    new CfnOutput(this, 'ContactsSecretArn', { value: this.notifications.contacts.secretArn, description: 'Put the contacts document here (README, Notices on AWS)' });
     new CfnOutput(this, 'UserPoolId', { value: this.portal.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.portal.client.userPoolClientId });
     new CfnOutput(this, 'ApiEndpoint', { value: this.portal.api.apiEndpoint, description: 'The HTTP API itself; the page calls it through the distribution, under /api/' });

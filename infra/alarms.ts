@@ -16,8 +16,10 @@ export interface AlarmsProps {
   readonly alarmEmail?: string;
   /** The namespace the daily deadline check emits its metrics to. */
   readonly metricsNamespace: string;
-  readonly deadLetterQueues: Record<'ingest' | 'snapshot' | 'schedule', SecureQueue>;
-  readonly functions: Record<'ingest' | 'snapshot' | 'deadlines' | 'api', PipelineFunction>;
+  readonly deadLetterQueues: Record<'ingest' | 'snapshot' | 'schedule' | 'notify', SecureQueue>;
+  /** Where SES publishes the bounces and complaints of notices. */
+  readonly noticeFeedback: sns.ITopic;
+  readonly functions: Record<'ingest' | 'snapshot' | 'deadlines' | 'api' | 'notify' | 'remind', PipelineFunction>;
 }
 
 /**
@@ -29,6 +31,10 @@ export class Alarms extends StackPart {
   readonly ingestDeadLetters: cloudwatch.Alarm;
   readonly snapshotDeadLetters: cloudwatch.Alarm;
   readonly scheduleDeadLetters: cloudwatch.Alarm;
+  /** A notice failed every try: fix the channel (the address, the robot's webhook), then replay the queue. */
+  readonly noticeDeadLetters: cloudwatch.Alarm;
+  /** A notice bounced, was complained about or rejected: the address is suppressed until someone corrects it. */
+  readonly noticeFeedback: cloudwatch.Alarm;
   /** Last month's snapshot not written by the day after its scheduled run, or the daily check not running at all. */
   readonly snapshotMissing: cloudwatch.Alarm;
   readonly lateDepartments: cloudwatch.Alarm;
@@ -69,6 +75,15 @@ export class Alarms extends StackPart {
     this.ingestDeadLetters = this.queueAlarm('IngestDeadLettersAlarm', queues.ingest, 'An upload failed every delivery: fix the cause, then replay the ingest dead-letter queue');
     this.snapshotDeadLetters = this.queueAlarm('SnapshotDeadLettersAlarm', queues.snapshot, 'A snapshot or deadline check failed all its retries');
     this.scheduleDeadLetters = this.queueAlarm('ScheduleDeadLettersAlarm', queues.schedule, 'The scheduler could not invoke a function');
+    this.noticeDeadLetters = this.queueAlarm('NoticeDeadLettersAlarm', queues.notify, 'A notice failed every try: check the channel in its log lines, then replay the notice dead-letter queue');
+    const feedback = new cloudwatch.Metric({
+      namespace: 'AWS/SNS',
+      metricName: 'NumberOfMessagesPublished',
+      dimensionsMap: { TopicName: props.noticeFeedback.topicName },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+    });
+    this.noticeFeedback = this.alarm('NoticeFeedbackAlarm', feedback, NOT_BREACHING, 'A notice bounced or was complained about: SES suppresses the address; correct it in the contacts document');
     // Emitted every day by the check: a day without it means the check itself did not run.
     this.snapshotMissing = this.alarm('SnapshotMissingAlarm', dailyCheck(METRIC.snapshotMissing), BREACHING, "Last month's snapshot was not written by the day after its scheduled run");
     this.lateDepartments = this.alarm('LateDepartmentsAlarm', dailyCheck(METRIC.lateDepartments), NOT_BREACHING, 'A department has not reported last month by the due day');
@@ -86,6 +101,8 @@ export class Alarms extends StackPart {
       deadlines: this.functionErrorsAlarm('DeadlinesErrorsAlarm', functions.deadlines, 'The daily deadline check failed'),
       // The API answers its own faults with a 500 and logs them; this catches what it could not answer (a crash, a timeout).
       api: this.functionErrorsAlarm('ApiErrorsAlarm', functions.api, 'The portal API function failed or timed out'),
+      notify: this.functionErrorsAlarm('NotifyErrorsAlarm', functions.notify, 'Notices could not be sent; they are tried again, then dead-lettered'),
+      remind: this.functionErrorsAlarm('RemindErrorsAlarm', functions.remind, 'The daily reminder and escalation run failed'),
     };
   }
 

@@ -9,6 +9,7 @@ import { DeadlineWatch } from './deadline-watch.js';
 import { DepartmentAccess } from './department-access.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 import { MonthlySnapshot } from './monthly-snapshot.js';
+import { Notifications } from './notifications.js';
 import { Portal } from './portal.js';
 import { SecureBucket, SecureTable, type PipelineFunction } from './secure-defaults.js';
 import { logicalIdWithoutParts } from './stack-part.js';
@@ -50,9 +51,10 @@ export class DepartmentMetricsStack extends Stack {
   readonly departmentAccess: DepartmentAccess;
   readonly portal: Portal;
   readonly analytics: SnapshotAnalytics;
+  readonly notifications: Notifications;
   readonly alarms: Alarms;
   /** Every function of the stack, by the name the README and the alarms use. */
-  readonly functions: Record<'ingest' | 'snapshot' | 'deadlines' | 'api', PipelineFunction>;
+  readonly functions: Record<'ingest' | 'snapshot' | 'deadlines' | 'api' | 'notify' | 'remind', PipelineFunction>;
 
   constructor(scope: Construct, id: string, props: DepartmentMetricsStackProps) {
     super(scope, id, props);
@@ -131,11 +133,26 @@ export class DepartmentMetricsStack extends Stack {
       domainPrefix: config.portalDomainPrefix,
       maxUploadMb: config.portalMaxUploadMb,
     });
+    this.notifications = new Notifications(this, 'Notifications', {
+      ...reads,
+      uploadBucket: this.uploadBucket,
+      messagesKey: this.messagesKey,
+      dataKey: this.dataKey,
+      portalUrl: this.portal.url,
+      deadLetterQueue: this.monthlySnapshot.deadLetterQueue,
+      scheduleDeadLetterQueue: this.monthlySnapshot.scheduleDeadLetterQueue,
+      senderAddress: config.noticeSender,
+      reminderDays: config.reminderDays,
+    });
+    // Receipts and the submitted notice from the ingest, returns and approvals from the API, the monthly report from the snapshot.
+    for (const fn of [this.ingestPipeline.function, this.portal.function, this.monthlySnapshot.function]) this.notifications.allowRequests(fn);
     this.functions = {
       ingest: this.ingestPipeline.function,
       snapshot: this.monthlySnapshot.function,
       deadlines: this.deadlineWatch.function,
       api: this.portal.function,
+      notify: this.notifications.notifier,
+      remind: this.notifications.remind,
     };
     this.analytics = new SnapshotAnalytics(this, 'Analytics', {
       snapshotBucket: this.snapshotBucket,
@@ -157,7 +174,9 @@ export class DepartmentMetricsStack extends Stack {
         ingest: this.ingestPipeline.deadLetterQueue,
         snapshot: this.monthlySnapshot.deadLetterQueue,
         schedule: this.monthlySnapshot.scheduleDeadLetterQueue,
+        notify: this.notifications.deadLetterQueue,
       },
+      noticeFeedback: this.notifications.feedbackTopic,
       functions: this.functions,
     });
 
@@ -172,6 +191,8 @@ export class DepartmentMetricsStack extends Stack {
     new CfnOutput(this, 'AthenaWorkGroup', { value: this.analytics.workGroup.ref });
     new CfnOutput(this, 'GlueDatabase', { value: this.analytics.database.ref });
     new CfnOutput(this, 'PortalUrl', { value: this.portal.url });
+    new CfnOutput(this, 'NoticeDeadLetterQueueArn', { value: this.notifications.deadLetterQueue.queueArn });
+    new CfnOutput(this, 'ContactsSecretArn', { value: this.notifications.contacts.secretArn, description: 'Put the contacts document here (README, Notices on AWS)' });
     new CfnOutput(this, 'UserPoolId', { value: this.portal.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.portal.client.userPoolClientId });
     new CfnOutput(this, 'ApiEndpoint', { value: this.portal.api.apiEndpoint, description: 'The HTTP API itself; the page calls it through the distribution, under /api/' });

@@ -139,6 +139,8 @@ export type EnvVarName = (typeof ENV)[keyof typeof ENV];
 
 /** Item-level actions only: no Scan and no table-level actions. BatchWriteItem is authorized as the puts it carries. */
 const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'] as const;
+/** Records claimed by a conditional put, completed by an update and given back by a delete. */
+const CLAIM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 const TABLE_ACTIONS = {
   read: TABLE_READ_ACTIONS,
   readWrite: [...TABLE_READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
@@ -148,7 +150,9 @@ const TABLE_ACTIONS = {
    */
   readPut: [...TABLE_READ_ACTIONS, 'dynamodb:PutItem'],
   /** What Powertools idempotency does with its records. */
-  idempotency: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  idempotency: CLAIM_ACTIONS,
+  /** What the notifier does with its record of what was sent (shared/aws/sent-notices.ts). */
+  claims: CLAIM_ACTIONS,
 } as const;
 
 export interface TableUse {

@@ -25,6 +25,10 @@ const stackConfigSchema = z.object({
   departments: z.array(z.string().min(1)).min(1),
   /** The default of the AlarmEmail stack parameter; without it, deploying asks for the parameter. */
   alarmEmail: z.email().optional(),
+  /** The default of the NoticeSenderAddress stack parameter; without it, deploying asks for the parameter. */
+  noticeSender: z.email().optional(),
+  /** Working days before the due day on which the departments that have not submitted are reminded. */
+  reminderDays: z.coerce.number().int().min(1).max(10).default(3),
   /** The day of the month by which last month's workbooks are due. */
   dueDay: dueDaySchema('dueDay').default(DEFAULT_DUE_DAY),
   /** Ingest functions running at once: bounds the table's write rate when many files arrive together. */
@@ -65,6 +69,8 @@ export function stackConfigOf(context: (key: string) => unknown, departments: re
     envName,
     departments,
     alarmEmail: context('alarmEmail'),
+    noticeSender: context('noticeSender'),
+    reminderDays: context('reminderDays'),
     dueDay: context('dueDay'),
     ingestConcurrency: context('ingestConcurrency'),
     uploadPrincipal: context('uploadPrincipal'),

@@ -845,3 +845,86 @@ describe('environments', () => {
     expect(() => stackConfigOf((key) => (values as Record<string, unknown>)[key], departments)).toThrow(field);
   });
 });
+
+describe('notifications', () => {
+  const notifications = () => stack.notifications;
+
+  it('sends from an SES identity of the NoticeSenderAddress parameter, through a configuration set that suppresses bounces and complaints, requires TLS and publishes them to an encrypted topic', () => {
+    const { senderAddress, configurationSet, feedbackTopic } = notifications();
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: resolve(senderAddress.valueAsString) });
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+    });
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: resolve(configurationSet.configurationSetName),
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint', 'reject'],
+        SnsDestination: { TopicARN: resolve(feedbackTopic.topicArn) },
+      }),
+    });
+    expect(resourceOf(feedbackTopic.topicArn).Properties).toMatchObject({ KmsMasterKeyId: resolve(stack.messagesKey.keyArn) });
+  });
+
+  it('lets the notifier send e-mail only from the sender, through the configuration set, and nothing else of SES', () => {
+    const { senderAddress, identity, configurationSet, notifier } = notifications();
+    const ses = statementsOf(notifier.role).filter((s) => asArray(s.Action).some((a) => a.startsWith('ses:')));
+    expect(ses).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'ses:SendEmail',
+        Resource: [
+          resolve(stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity.emailIdentityName })),
+          resolve(stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName })),
+        ],
+        Condition: { StringEquals: { 'ses:FromAddress': resolve(senderAddress.valueAsString) } },
+      },
+    ]);
+  });
+
+  it("gives the notifier its record of what was sent, read-only months, reports and snapshots, the contacts secret, and its queue's messages", () => {
+    const { notifier, sentNotices, contacts, queue } = notifications();
+    const grants = grantsOf(notifier.role);
+    expect(grants.get('dynamodb:DeleteItem')).toEqual([resolve(sentNotices.tableArn)]);
+    expect(grants.get('dynamodb:UpdateItem')).toEqual([resolve(sentNotices.tableArn)]);
+    expect(grants.get('dynamodb:PutItem')).toEqual([resolve(sentNotices.tableArn)]);
+    expect(grants.get('s3:GetObject')).toEqual(expect.arrayContaining([objectsUnder('reports/')]));
+    expect(grants.get('s3:PutObject')).toBeUndefined();
+    expect(grants.get('secretsmanager:GetSecretValue')).toEqual([resolve(contacts.secretArn)]);
+    expect(grants.get('sqs:ReceiveMessage')).toEqual([resolve(queue.queueArn)]);
+    expect(grants.get('sqs:SendMessage')).toBeUndefined();
+  });
+
+  it('dead-letters a notice after three receives, each after six function timeouts, and alarms on it and on bounces', () => {
+    const { queue, deadLetterQueue, feedbackTopic } = notifications();
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: Match.anyValue(),
+      VisibilityTimeout: 180,
+      RedrivePolicy: { deadLetterTargetArn: resolve(deadLetterQueue.queueArn), maxReceiveCount: 3 },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: resolve(deadLetterQueue.queueName) }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SNS',
+      MetricName: 'NumberOfMessagesPublished',
+      Dimensions: [{ Name: 'TopicName', Value: resolve(feedbackTopic.topicName) }],
+    });
+  });
+
+  it('runs the reminder job daily at 09:00 district time, and lets the ingest, the API, the snapshot and the job request notices, and only send them', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 9 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      Target: Match.objectLike({ Arn: resolve(stack.functions.remind.function.functionArn), Input: '{}' }),
+    });
+    const { queue } = notifications();
+    for (const name of ['ingest', 'api', 'snapshot', 'remind'] as const) {
+      const fn = stack.functions[name];
+      expect(grantsOf(fn.role).get('sqs:SendMessage'), name).toEqual([resolve(queue.queueArn)]);
+      expect(resourceOf(fn.function.functionName).Properties.Environment.Variables, name).toMatchObject({ NOTICE_QUEUE_URL: resolve(queue.queueUrl) });
+    }
+  });
+});

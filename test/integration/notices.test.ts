@@ -27,6 +27,8 @@ let robot: Server;
 let robotFails = false;
 let robotCalls = 0;
 const events: S3Event[] = [];
+/** Science's workbook of 2026-11 as first uploaded: the template writes the time into each file it makes. */
+let scienceWorkbook: { key: string; bytes: Uint8Array };
 
 interface Message {
   name: string;
@@ -71,7 +73,8 @@ beforeAll(async () => {
   pipeline.stores.onS3Event(async (event) => void events.push(event));
   const sample = (await sampleWorkbooks(catalog)).find((s) => s.department === 'science' && s.period === '2026-11');
   if (!sample) throw new Error('no science sample of 2026-11');
-  await pipeline.upload(uploadKey('science', sample.fileName), sample.bytes);
+  scienceWorkbook = { key: uploadKey('science', sample.fileName), bytes: sample.bytes };
+  await pipeline.upload(scienceWorkbook.key, scienceWorkbook.bytes);
 });
 
 afterAll(async () => {
@@ -99,6 +102,17 @@ describe('receipts', () => {
       await pipeline.noticesSettled();
     });
     expect(emails).toEqual([]);
+  });
+
+  it('tells nothing of the same file uploaded again, nor of the test event S3 sends when notifications are set up', async () => {
+    expect(await emailsOf(() => pipeline.upload(scienceWorkbook.key, scienceWorkbook.bytes))).toEqual([]);
+    const testEvent = { Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'department-metrics-uploads' };
+    expect(
+      await emailsOf(async () => {
+        expect(await pipeline.queue.send(JSON.stringify(testEvent))).toBe(true);
+        await pipeline.noticesSettled();
+      }),
+    ).toEqual([]);
   });
 });
 

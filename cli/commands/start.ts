@@ -35,9 +35,9 @@ export async function start({ values }: CliArgs): Promise<number> {
   try {
     await runDemo(pipeline, values.data);
     await buildPortal(pageDirectory);
-    const portal = await startLocalPortal({ stores: pipeline.stores, pageDirectory, port });
+    const portal = await startLocalPortal({ stores: pipeline.stores, pageDirectory, port, outboxDirectory: values.data });
     const width = Math.max(...portal.users.map((user) => user.id.length));
-    console.log(`\n门户 Portal: ${portal.url}\n\n可登录的用户 Users who can sign in:`);
+    console.log(`\n门户 Portal: ${portal.url}\n发件箱 Outbox (the notices the run wrote): ${portal.url}local/outbox\n\n可登录的用户 Users who can sign in:`);
     for (const user of portal.users) console.log(`  ${user.id.padEnd(width)}  ${user.roles.map(roleName).join(', ')}`);
     console.log('\n按 Ctrl-C 停止 Press Ctrl-C to stop.');
     await new Promise<void>((resolve) => process.once('SIGINT', resolve));

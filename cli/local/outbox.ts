@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { masked, recipientKey } from '../../shared/notify/deliver.js';
 import { withLinks } from '../../shared/notify/messages.js';
@@ -73,4 +73,40 @@ export function outboxChannels(directory: string, clock: Clock, options: { from:
 /** The outbox's files, oldest first. */
 export async function outboxFiles(directory: string): Promise<string[]> {
   return (await readdir(outboxFolder(directory)).catch(() => [])).filter((name) => name.endsWith('.eml') || name.endsWith('.json')).sort();
+}
+
+/** A message of the outbox as the local portal lists it. */
+export interface OutboxEntry {
+  file: string;
+  channel: Recipient['channel'];
+  /** An address, or a robot's masked URL. */
+  to: string;
+  subject: string;
+  text: string;
+}
+
+const decodedHeader = (value: string) => value.replace(/=\?UTF-8\?B\?([^?]*)\?=/g, (_, b64: string) => Buffer.from(b64, 'base64').toString());
+
+/** Reads back what emlOf wrote: its headers and its base64 body. */
+function emlEntry(file: string, eml: string): OutboxEntry {
+  const [head = '', body = ''] = eml.split('\r\n\r\n');
+  const header = (field: string) => decodedHeader(new RegExp(`^${field}: (.*)$`, 'm').exec(head)?.[1] ?? '');
+  return { file, channel: 'email', to: header('To'), subject: header('Subject'), text: Buffer.from(body.replace(/\r\n/g, ''), 'base64').toString() };
+}
+
+function robotEntry(file: string, json: string): OutboxEntry {
+  const call = JSON.parse(json) as { to: string; body: { text: { content: string } } };
+  const [subject = '', ...rest] = call.body.text.content.split('\n');
+  return { file, channel: 'webhook', to: call.to, subject, text: rest.join('\n').trim() };
+}
+
+/** The outbox's messages, newest first, as the local portal shows them. */
+export async function outboxEntries(directory: string): Promise<OutboxEntry[]> {
+  const files = (await outboxFiles(directory)).reverse();
+  return Promise.all(
+    files.map(async (file) => {
+      const content = await readFile(join(outboxFolder(directory), file), 'utf8');
+      return file.endsWith('.eml') ? emlEntry(file, content) : robotEntry(file, content);
+    }),
+  );
 }

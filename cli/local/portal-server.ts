@@ -10,6 +10,7 @@ import { API_ROUTES, PORTAL_CONFIG_FILE, type LocalSignInResponse, type PortalCo
 import { ApiError, jsonBody, validated } from '../../shared/portal/http.js';
 import { securityHeaders } from '../../shared/portal/security-headers.js';
 import { roleName } from '../../shared/roles.js';
+import { outboxEntries, type OutboxEntry } from './outbox.js';
 import { LOCAL_USER_POOL, LocalSignIn, localUsers, type LocalUser } from './sign-in.js';
 import { localContext, LOCAL_RESOURCES, type LocalStores } from './stores.js';
 
@@ -44,6 +45,19 @@ const MEDIA_TYPES: Record<string, string> = {
 };
 const [localSignInMethod = '', localSignInPath = ''] = API_ROUTES.localSignIn.split(' ');
 const signInSchema = z.strictObject({ user: z.string().min(1) });
+/** The local run's outbox: what AWS sends through SES and the robots, the local run writes down, and shows here. */
+const OUTBOX_API_PATH = '/api/local/outbox';
+const OUTBOX_PAGE_PATH = '/local/outbox';
+
+const escaped = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The outbox as a page of its own, newest first: no script, so that the portal's security headers hold as they are. */
+function outboxPage(entries: OutboxEntry[]): string {
+  const items = entries
+    .map((e) => `<article><h2>${escaped(e.subject)}</h2><p>${e.channel === 'email' ? '邮件 e-mail' : '群机器人 robot'} → ${escaped(e.to)} · <code>${escaped(e.file)}</code></p><pre>${escaped(e.text)}</pre></article>`)
+    .join('\n');
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>发件箱 Outbox</title></head><body><h1>发件箱 Outbox (${entries.length})</h1>${items || '<p>暂无消息 / No messages yet.</p>'}</body></html>`;
+}
 
 /** A path's percent-encoding undone; null for one that is not valid percent-encoding, which names no file. */
 function decodedPath(path: string): string | null {
@@ -102,10 +116,12 @@ export interface LocalPortalOptions {
   pageDirectory: string;
   /** 0 picks a free port. */
   port: number;
+  /** The local run's outbox, listed at `GET /api/local/outbox` and shown at `/local/outbox`; none when not given. */
+  outboxDirectory?: string;
 }
 
 /** Serves the portal until closed. The API function is imported here, once its settings are in the environment. */
-export async function startLocalPortal({ stores, pageDirectory, port }: LocalPortalOptions): Promise<LocalPortal> {
+export async function startLocalPortal({ stores, pageDirectory, port, outboxDirectory }: LocalPortalOptions): Promise<LocalPortal> {
   const signIn = new LocalSignIn();
   const users = localUsers(catalog.departments.map((department) => department.id));
   Object.assign(process.env, {
@@ -158,6 +174,10 @@ export async function startLocalPortal({ stores, pageDirectory, port }: LocalPor
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     try {
       if (url.pathname === localSignInPath && request.method === localSignInMethod) return await localSignIn(request, response);
+      if (outboxDirectory !== undefined && request.method === 'GET' && url.pathname === OUTBOX_API_PATH) return sendJson(response, 200, await outboxEntries(outboxDirectory));
+      if (outboxDirectory !== undefined && request.method === 'GET' && url.pathname === OUTBOX_PAGE_PATH) {
+        return send(response, 200, MEDIA_TYPES['.html'] ?? '', outboxPage(await outboxEntries(outboxDirectory)), { 'cache-control': 'no-store' });
+      }
       if (url.pathname.startsWith(API_PREFIX)) {
         const event = apiGatewayEvent(request, url, await bodyOf(request));
         return sendResult(response, await api.handler(event, localContext('api')));

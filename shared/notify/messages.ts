@@ -74,7 +74,9 @@ export function receiptNotice(report: ImportReport, department: DepartmentName, 
   ];
   const nextStep = !accepted
     ? { zh: '请按下列问题修改后重新上传。', en: 'Correct the problems below and upload it again.' }
-    : report.warnings.length > 0
+    : report.outcome === 'held'
+      ? { zh: '该月已发布，此更正待区改革办审批。', en: "The month is published: the correction waits for the reform office's approval." }
+      : report.warnings.length > 0
       ? { zh: '请到门户页面说明各条警告，以便负责人审核。', en: 'Explain its warnings on the portal page so that the head can sign it off.' }
       : { zh: '已提交部门负责人审核。', en: "It waits for the head's sign-off." };
   const problems = [

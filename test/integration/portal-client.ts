@@ -18,7 +18,7 @@ export function localPortalForTests(name: string): { pipeline: () => LocalPipeli
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), `${name}-`));
     pipeline = await startLocalPipeline(directory);
-    portal = await startLocalPortal({ stores: pipeline.stores, pageDirectory: directory, port: 0 });
+    portal = await startLocalPortal({ stores: pipeline.stores, pageDirectory: directory, port: 0, outboxDirectory: directory });
   }, 60_000);
   afterAll(async () => {
     // The verdict comes before the annotated copy: the imports finish writing before the stores close.

@@ -73,6 +73,15 @@ describe('receipts', () => {
     ]);
   });
 
+  it.each([
+    [report({ errors: [problem(7)] }), '请按下列问题修改后重新上传。'],
+    [report({ status: 'accepted', outcome: 'held' }), '此更正待区改革办审批'],
+    [report({ status: 'accepted', outcome: 'committed', warnings: [problem(9)] }), '请到门户页面说明各条警告'],
+    [report({ status: 'accepted', outcome: 'committed' }), '已提交部门负责人审核。'],
+  ])('says what comes next (%#)', (built, next) => {
+    expect(receiptNotice(built, science, { ...addressing, annotatedUrl: null }).text).toContain(next);
+  });
+
   it("links the department's page when the month was not read, and no copy when none was written", () => {
     const notice = receiptNotice(report({ period: null }), science, { ...addressing, annotatedUrl: null });
     expect(notice.period).toBeNull();

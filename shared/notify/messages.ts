@@ -126,42 +126,38 @@ export function reviewNotice(
   );
 }
 
-/** A reminder to a department that has not submitted the month, on a working day before it is due. */
-export function reminderNotice(
-  reminder: { period: Period; dueDate: string; workingDaysLeft: number },
-  department: DepartmentName,
-  addressing: Addressing,
-): Notice {
-  const { period, dueDate, workingDaysLeft } = reminder;
-  const links = [{ label: '门户页面 Portal page', url: monthPageUrl(addressing.portalUrl, department.id, period) }];
-  return notice(
-    addressing,
-    { kind: 'reminder', department: department.id, period, subject: `提醒：${department.zh} ${period} 报表应于 ${dueDate} 前报送 / Reminder: ${department.en} ${period} due by ${dueDate}`, links },
-    [`${department.zh}尚未报送 ${period} 的报表，应于 ${dueDate} 前报送（还有 ${workingDaysLeft} 个工作日）。`],
-    [`${department.en} has not submitted its ${period} workbook, due by ${dueDate} (${workingDaysLeft} working days left).`],
-  );
-}
+export type DueKind = 'reminder' | 'escalation';
 
-/** An escalation to the head and the reform office, daily after the due day until the month arrives. */
-export function escalationNotice(
-  escalation: { period: Period; dueDate: string; workingDaysLate: number },
+type DueFacts = { department: DepartmentName; period: Period; dueDate: string; days: number };
+
+/** A reminder's words (the working days left) and an escalation's (the working days late). */
+const DUE_WORDS: Record<DueKind, { subject(f: DueFacts): string; zh(f: DueFacts): string; en(f: DueFacts): string }> = {
+  reminder: {
+    subject: ({ department: d, period, dueDate }) => `提醒：${d.zh} ${period} 报表应于 ${dueDate} 前报送 / Reminder: ${d.en} ${period} due by ${dueDate}`,
+    zh: ({ department: d, period, dueDate, days }) => `${d.zh}尚未报送 ${period} 的报表，应于 ${dueDate} 前报送（还有 ${days} 个工作日）。`,
+    en: ({ department: d, period, dueDate, days }) => `${d.en} has not submitted its ${period} workbook, due by ${dueDate} (${days} working days left).`,
+  },
+  escalation: {
+    subject: ({ department: d, period, days }) => `逾期：${d.zh} ${period} 报表已逾期 ${days} 个工作日 / Overdue: ${d.en} ${period}, ${days} working days late`,
+    zh: ({ department: d, period, dueDate, days }) => `${d.zh}的 ${period} 报表应于 ${dueDate} 前报送，至今未报送，已逾期 ${days} 个工作日。`,
+    en: ({ department: d, period, dueDate, days }) => `The ${period} workbook of ${d.en} was due by ${dueDate} and has not arrived: ${days} working days late.`,
+  },
+};
+
+/**
+ * A month not submitted: a reminder to the department on a working day before it is due, with the working days left;
+ * an escalation to its head and the reform office each working day after, with the working days late.
+ */
+export function dueNotice(
+  kind: DueKind,
+  due: { period: Period; dueDate: string; workingDays: number },
   department: DepartmentName,
   addressing: Addressing,
 ): Notice {
-  const { period, dueDate, workingDaysLate } = escalation;
-  const links = [{ label: '门户页面 Portal page', url: monthPageUrl(addressing.portalUrl, department.id, period) }];
-  return notice(
-    addressing,
-    {
-      kind: 'escalation',
-      department: department.id,
-      period,
-      subject: `逾期：${department.zh} ${period} 报表已逾期 ${workingDaysLate} 个工作日 / Overdue: ${department.en} ${period}, ${workingDaysLate} working days late`,
-      links,
-    },
-    [`${department.zh}的 ${period} 报表应于 ${dueDate} 前报送，至今未报送，已逾期 ${workingDaysLate} 个工作日。`],
-    [`The ${period} workbook of ${department.en} was due by ${dueDate} and has not arrived: ${workingDaysLate} working days late.`],
-  );
+  const facts: DueFacts = { department, period: due.period, dueDate: due.dueDate, days: due.workingDays };
+  const words = DUE_WORDS[kind];
+  const links = [{ label: '门户页面 Portal page', url: monthPageUrl(addressing.portalUrl, department.id, due.period) }];
+  return notice(addressing, { kind, department: department.id, period: due.period, subject: words.subject(facts), links }, [words.zh(facts)], [words.en(facts)]);
 }
 
 /** The month's report to the reform office: how many targets are behind, who did not report, and the leaders' page. */

@@ -7,7 +7,7 @@ import { departmentOfKey, snapshotKey, uploadIdOfKey } from '../s3-keys.js';
 import { headline, notReported } from '../snapshot/report-model.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { Delivered } from './deliver.js';
-import { escalationNotice, monthlyReportNotice, receiptNotice, reminderNotice, reviewNotice, type Addressing, type DepartmentName } from './messages.js';
+import { dueNotice, monthlyReportNotice, receiptNotice, reviewNotice, type Addressing, type DepartmentName } from './messages.js';
 import { eventOf, type Notice, type NoticeRequest, type Recipient } from './notice.js';
 import type { Contacts } from './ports.js';
 
@@ -85,15 +85,12 @@ export function makeNotifier(ports: NotifierPorts) {
         if (!step) throw new NothingToTellError(`no ${kind} step of ${id} ${period} revision ${revision} at ${at}`);
         return reviewNotice(kind, { period, revision, reason: step.reason }, department.name, addressing(kind === 'submitted' ? department.head : department.clerks));
       }
-      case 'reminder': {
-        const department = departmentOf(request.department);
-        const dueDate = dueDateOf(request.period, ports.dueDay);
-        return reminderNotice({ period: request.period, dueDate, workingDaysLeft: request.workingDays }, department.name, addressing(department.clerks));
-      }
+      case 'reminder':
       case 'escalation': {
         const department = departmentOf(request.department);
-        const dueDate = dueDateOf(request.period, ports.dueDay);
-        return escalationNotice({ period: request.period, dueDate, workingDaysLate: request.workingDays }, department.name, addressing([...department.head, ...contacts.office]));
+        const to = request.kind === 'reminder' ? department.clerks : [...department.head, ...contacts.office];
+        const due = { period: request.period, dueDate: dueDateOf(request.period, ports.dueDay), workingDays: request.workingDays };
+        return dueNotice(request.kind, due, department.name, addressing(to));
       }
       case 'monthly_report': {
         const snapshot = await readJson<Snapshot>({ bucket: ports.snapshotBucket, key: snapshotKey(request.period, 'progress.json') });

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../shared/ingest/ingest.js';
 import {
-  escalationNotice,
+  dueNotice,
   LISTED_PROBLEMS,
   monthlyReportNotice,
   monthPageUrl,
   problemLines,
   receiptNotice,
-  reminderNotice,
   reviewNotice,
   withLinks,
   type Addressing,
@@ -106,8 +105,8 @@ describe('review notices', () => {
 
 describe('reminders, escalations and the monthly report', () => {
   it.each([
-    ['reminder', reminderNotice({ period: '2026-11', dueDate: '2026-12-10', workingDaysLeft: 2 }, science, addressing), '还有 2 个工作日', '2 working days left'],
-    ['escalation', escalationNotice({ period: '2026-11', dueDate: '2026-12-10', workingDaysLate: 3 }, science, addressing), '已逾期 3 个工作日', '3 working days late'],
+    ['reminder', dueNotice('reminder', { period: '2026-11', dueDate: '2026-12-10', workingDays: 2 }, science, addressing), '还有 2 个工作日', '2 working days left'],
+    ['escalation', dueNotice('escalation', { period: '2026-11', dueDate: '2026-12-10', workingDays: 3 }, science, addressing), '已逾期 3 个工作日', '3 working days late'],
   ])('%s: the due date and the working days', (kind, notice, zh, en) => {
     expect(notice.kind).toBe(kind);
     expect(notice.text).toContain(zh);

@@ -2,6 +2,7 @@ import { inspect, parseArgs } from 'node:util';
 import { demo } from './commands/demo.js';
 import { ingestCommand } from './commands/ingest.js';
 import { rebuildCommand } from './commands/rebuild.js';
+import { remindCommand } from './commands/remind.js';
 import { replayCommand } from './commands/replay.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { start } from './commands/start.js';
@@ -25,6 +26,10 @@ const USAGE = `department metrics pipeline
       writes the month's files without locking it, until it is published
   npm run cli -- snapshot --from YYYY-MM --to YYYY-MM
       publish a range of months, oldest first, leaving published ones as they are
+  npm run cli -- remind --at YYYY-MM-DD
+      run the reminder and escalation job as of that day on the local stores:
+      reminders on the working days before the due date, escalations after it,
+      each written to .local/outbox/
   npm run cli -- replay DEAD_LETTER_QUEUE_ARN
       on AWS: move every message of a dead-letter queue back to the ingest queue
       (stack output IngestDeadLetterQueueArn), and wait until the move ends
@@ -48,6 +53,7 @@ const commands: Record<string, (args: ReturnType<typeof parse>) => Promise<numbe
   snapshot: snapshotCommand,
   replay: replayCommand,
   rebuild: rebuildCommand,
+  remind: remindCommand,
   demo,
   start,
 };
@@ -71,6 +77,7 @@ function parse(argv: string[]) {
       draft: { type: 'boolean' },
       rebuild: { type: 'boolean' },
       reason: { type: 'string' },
+      at: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

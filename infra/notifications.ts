@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { DELIVERY, ENV } from '../shared/config.js';
 import { REPORTS_PREFIX, SNAPSHOTS_PREFIX } from '../shared/s3-keys.js';
-import { allowServiceToUseKey, PipelineFunction, PipelineSchedule, SecureQueue, SecureTable, type SecureBucket } from './secure-defaults.js';
+import { allowKeyVia, allowServiceToUseKey, PipelineFunction, PipelineSchedule, SecureQueue, SecureTable, type SecureBucket } from './secure-defaults.js';
 import { StackPart, uniqueIdWithoutParts } from './stack-part.js';
 
 export interface NotificationsProps {
@@ -117,7 +117,7 @@ export class Notifications extends StackPart {
     this.notifier.useTable(this.sentNotices, { access: 'claims', envVar: ENV.sentNoticesTable });
     this.notifier.useBucket(props.uploadBucket, { read: REPORTS_PREFIX, envVar: ENV.uploadBucket });
     this.notifier.useBucket(props.snapshotBucket, { read: SNAPSHOTS_PREFIX, envVar: ENV.snapshotBucket });
-    this.useContacts(this.notifier);
+    this.useContacts(this.notifier, props.dataKey);
     // Send only, only from the sender, only through the configuration set that handles bounces and complaints.
     this.notifier.role.addToPolicy(
       new iam.PolicyStatement({
@@ -155,14 +155,17 @@ export class Notifications extends StackPart {
     });
   }
 
-  /** Lets a function request notices: the queue's URL in its environment, and sending to it (with its key) only. */
+  /** Lets a function request notices: the queue's URL in its environment, and sending to it only, its key through SQS only. */
   allowRequests(fn: PipelineFunction): void {
     fn.function.addEnvironment(ENV.noticeQueueUrl, this.queue.queueUrl);
-    this.queue.grantSendMessages(fn.function);
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
+    allowKeyVia(fn.role, this.queue.encryptionKey, ['kms:GenerateDataKey', 'kms:Decrypt'], { service: 'sqs', context: { name: 'aws:sqs:arn', values: [this.queue.queueArn] } });
   }
 
-  private useContacts(fn: PipelineFunction): void {
+  /** Reads the contacts document, its key through Secrets Manager for that secret only (the key's policy is left as it is). */
+  private useContacts(fn: PipelineFunction, dataKey: kms.IKey): void {
     fn.function.addEnvironment(ENV.contactsSecret, this.contacts.secretArn);
-    this.contacts.grantRead(fn.function);
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.contacts.secretArn] }));
+    allowKeyVia(fn.role, dataKey, ['kms:Decrypt'], { service: 'secretsmanager', context: { name: 'SecretARN', values: [this.contacts.secretArn] } });
   }
 }

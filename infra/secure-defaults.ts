@@ -368,7 +368,7 @@ const KMS_ACTIONS = { read: ['kms:Decrypt'], write: ['kms:GenerateDataKey'] } as
 
 /** How a role may use a customer-managed key: through which service, for what. */
 export interface KeyUse {
-  readonly service: 's3' | 'dynamodb' | 'sqs';
+  readonly service: 's3' | 'dynamodb' | 'sqs' | 'secretsmanager';
   /**
    * The encryption context entry the service sends (`aws:s3:arn`, `aws:dynamodb:tableName`, `aws:sqs:arn`)
    * and the values, or patterns, it may have: which bucket, table or queue the key is used for.

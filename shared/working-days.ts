@@ -121,3 +121,6 @@ export function workingDaysBetween(from: string, to: string): number {
   for (let day = Math.min(a, b) + 1; day <= Math.max(a, b); day++) if (isWorking(day)) count++;
   return b < a ? -count : count;
 }
+
+/** The district's working days as the reminder job takes them (shared/notify/remind.ts `WorkingDays`). */
+export const DISTRICT_WORKING_DAYS = { isWorkingDay, nextWorkingDay, workingDaysBefore, workingDaysBetween } as const;

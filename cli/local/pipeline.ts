@@ -16,7 +16,6 @@ import { DEFAULT_DUE_DAY } from '../../shared/calendar.js';
 import { makeDelivery, type RetryPolicy } from '../../shared/notify/deliver.js';
 import { noticeBatchHandler } from '../../shared/notify/notice-batch.js';
 import { makeNotifier } from '../../shared/notify/notify.js';
-import type { WorkingDays } from '../../shared/notify/remind.js';
 import { systemClock } from '../../shared/ports.js';
 import { fileNameOfKey } from '../../shared/s3-keys.js';
 import { localContacts } from './contacts.js';
@@ -78,8 +77,8 @@ export interface LocalPipeline {
   /** Publishes the month once; a draft locks nothing; a rebuild, with its reason and who asks, rewrites a published month. */
   snapshot(period: Period, run?: LocalSnapshotRun): Promise<{ period: Period; bucket: string; outcome: 'written' | 'already_published'; files: { key: string }[] }>;
   read(bucket: string, key: string): Promise<Uint8Array>;
-  /** Runs the reminder and escalation function as of a district date on the calendar given, and waits for its notices. */
-  remind(on: string, calendar: WorkingDays): Promise<{ on: string; requested: number }>;
+  /** Runs the reminder and escalation function as of a district date, and waits for its notices. */
+  remind(on: string): Promise<{ on: string; requested: number }>;
 }
 
 /**
@@ -183,9 +182,9 @@ export async function startLocalPipeline(directory: string, options: { noticeRet
       return result;
     },
     read,
-    async remind(on, calendar) {
-      const { remindHandler } = await import('../../functions/remind/handler.js');
-      const result = await remindHandler(calendar)({ on }, localContext('remind'));
+    async remind(on) {
+      const remind = await import('../../functions/remind/handler.js');
+      const result = await remind.handler({ on }, localContext('remind'));
       await notices.settled();
       return result;
     },

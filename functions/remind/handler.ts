@@ -10,6 +10,7 @@ import { readConfig } from '../../shared/config.js';
 import { logger } from '../../shared/observability/logger.js';
 import { makeReminders, type WorkingDays } from '../../shared/notify/remind.js';
 import { systemClock } from '../../shared/ports.js';
+import { DISTRICT_WORKING_DAYS } from '../../shared/working-days.js';
 
 const config = readConfig(['observationsTable', 'noticeQueueUrl', 'dueDay', 'reminderDays']);
 
@@ -37,3 +38,6 @@ export function remindHandler(calendar: WorkingDays) {
     return { on, requested: requests.length };
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
+
+/** The scheduled function, on the district's working days (the State Council's schedule, shared/working-days.ts). */
+export const handler = remindHandler(DISTRICT_WORKING_DAYS);

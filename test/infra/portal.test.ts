@@ -210,6 +210,8 @@ describe('API function', () => {
       [ENV.userPoolClientId]: resolve(portal().client.userPoolClientId),
       [ENV.maxUploadBytes]: '25',
       [ENV.observationsTable]: resolve(stack.observationsTable.tableName),
+      // Returns and approvals are told through the notice queue.
+      [ENV.noticeQueueUrl]: resolve(stack.notifications.queue.queueUrl),
       [ENV.uploadBucket]: resolve(stack.uploadBucket.bucketName),
       [ENV.snapshotBucket]: resolve(stack.snapshotBucket.bucketName),
     });

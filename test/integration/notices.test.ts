@@ -13,7 +13,6 @@ import { catalog } from '../../shared/catalog/catalog.js';
 import { exampleContacts } from '../../shared/notify/contacts.js';
 import { uploadKey } from '../../shared/s3-keys.js';
 import { buildTemplate, TEMPLATE } from '../../shared/workbook/template.js';
-import { weekdayCalendar } from '../weekday-calendar.js';
 
 /**
  * Notices end to end on the embedded stores: the real functions put their requests on the local notice queue, the
@@ -52,7 +51,7 @@ async function emailsOf(step: () => Promise<unknown>): Promise<Message[]> {
   return (await outboxFiles(directory)).filter((name) => !before.has(name) && name.endsWith('.eml')).map(message);
 }
 
-const remind = (on: string) => pipeline.remind(on, weekdayCalendar);
+const remind = (on: string) => pipeline.remind(on);
 
 beforeAll(async () => {
   robot = createServer((request, response) => {

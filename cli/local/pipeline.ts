@@ -6,7 +6,6 @@ import type { IngestedUpload } from '../../shared/ingest/delivery.js';
 import type { ImportReport } from '../../shared/ingest/ingest.js';
 import { uploadsOf } from '../../shared/ingest/s3-event.js';
 import { annotatedKeyOf, reportFolderOf, reportKeyOf } from '../../shared/s3-keys.js';
-import { s3BucketDoor } from '../../shared/aws/bucket-door.js';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
 import { dynamoPortalUploads } from '../../shared/aws/portal-uploads.js';
 import { s3ObjectStore } from '../../shared/aws/s3-object-store.js';
@@ -17,7 +16,6 @@ import { makeDelivery, type RetryPolicy } from '../../shared/notify/deliver.js';
 import { noticeBatchHandler } from '../../shared/notify/notice-batch.js';
 import { makeNotifier } from '../../shared/notify/notify.js';
 import { systemClock } from '../../shared/ports.js';
-import { fileNameOfKey } from '../../shared/s3-keys.js';
 import { localContacts } from './contacts.js';
 import { startLocalNoticeQueue } from './notice-queue.js';
 import { outboxChannels, outboxFolder } from './outbox.js';
@@ -99,7 +97,6 @@ async function localNotifier(directory: string, stores: LocalStores, retry?: Ret
   const { logger } = await import('../../shared/observability/logger.js');
   const documents = DynamoDBDocumentClient.from(stores.dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const observations = dynamoObservationRepository(documents, LOCAL_RESOURCES.observationsTable);
-  const buckets = s3BucketDoor(stores.s3);
   const notify = makeNotifier({
     catalog,
     objects: s3ObjectStore(stores.s3),
@@ -113,7 +110,6 @@ async function localNotifier(directory: string, stores: LocalStores, retry?: Ret
       logger,
       ...(retry ? { retry } : {}),
     }),
-    annotatedLink: (ref) => buckets.downloadLink(ref, fileNameOfKey(ref.key), 24 * 60 * 60),
     portalUrl: LOCAL_PORTAL_URL,
     snapshotBucket: LOCAL_RESOURCES.snapshotBucket,
     dueDay: DEFAULT_DUE_DAY,

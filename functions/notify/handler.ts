@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { s3BucketDoor } from '../../shared/aws/bucket-door.js';
 import { dynamo, s3 } from '../../shared/aws/clients.js';
 import { dynamoObservationRepository } from '../../shared/aws/observation-repository.js';
 import { dynamoPortalUploads } from '../../shared/aws/portal-uploads.js';
@@ -17,7 +16,6 @@ import { makeDelivery } from '../../shared/notify/deliver.js';
 import { noticeBatchHandler } from '../../shared/notify/notice-batch.js';
 import { makeNotifier } from '../../shared/notify/notify.js';
 import { webhookChannel } from '../../shared/notify/webhook.js';
-import { fileNameOfKey } from '../../shared/s3-keys.js';
 import { systemClock } from '../../shared/ports.js';
 
 const config = readConfig([
@@ -31,10 +29,7 @@ const config = readConfig([
   'dueDay',
 ]);
 const observations = dynamoObservationRepository(dynamo, config.observationsTable);
-const buckets = s3BucketDoor(s3);
 
-/** A receipt's link to the annotated copy: a week at most, and no longer than the function's role session signs for. */
-const ANNOTATED_LINK_SECONDS = 7 * 24 * 60 * 60;
 /** A robot answers in well under a second; one that does not within this is tried again. */
 const WEBHOOK_TIMEOUT_MS = 5000;
 
@@ -52,7 +47,6 @@ const notifier = lazily(async () =>
       clock: systemClock,
       logger,
     }),
-    annotatedLink: (ref) => buckets.downloadLink(ref, fileNameOfKey(ref.key), ANNOTATED_LINK_SECONDS),
     portalUrl: config.portalUrl,
     snapshotBucket: config.snapshotBucket,
     dueDay: config.dueDay,

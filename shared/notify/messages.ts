@@ -1,4 +1,5 @@
 import type { Period } from '../calendar.js';
+import { uploadIdOfKey } from '../s3-keys.js';
 import type { ImportReport } from '../ingest/ingest.js';
 import type { Problem } from '../problem.js';
 import type { Headline } from '../snapshot/report-model.js';
@@ -33,6 +34,18 @@ export const leadersPageUrl = (portalUrl: string, period: Period) => `${portalUr
 
 /** The portal's page of a department, for an upload whose month could not be read. */
 export const departmentPageUrl = (portalUrl: string, department: string) => `${portalUrl}#/department/${department}`;
+
+/**
+ * Where the clerk finds an upload's annotated copy, for as long as they need it: a portal upload's is on the
+ * department's page, which makes a fresh download link; a direct drop's is in the bucket beside its report, which the
+ * department's upload role reads. A presigned link in a message would stop working with the signing role's session.
+ */
+export function annotatedCopyLink(report: Pick<ImportReport, 'department' | 'source' | 'annotatedKey'>, portalUrl: string): string | null {
+  if (report.annotatedKey === null) return null;
+  return uploadIdOfKey(report.source.key) !== null && report.department !== null
+    ? departmentPageUrl(portalUrl, report.department)
+    : `s3://${report.source.bucket}/${report.annotatedKey}`;
+}
 
 const named = (d: DepartmentName) => ({ zh: d.zh, en: d.en });
 

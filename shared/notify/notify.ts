@@ -7,7 +7,7 @@ import { departmentOfKey, snapshotKey, uploadIdOfKey } from '../s3-keys.js';
 import { headline, notReported } from '../snapshot/report-model.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { Delivered } from './deliver.js';
-import { dueNotice, monthlyReportNotice, receiptNotice, reviewNotice, type Addressing, type DepartmentName } from './messages.js';
+import { annotatedCopyLink, dueNotice, monthlyReportNotice, receiptNotice, reviewNotice, type Addressing, type DepartmentName } from './messages.js';
 import { eventOf, type Notice, type NoticeRequest, type Recipient } from './notice.js';
 import type { Contacts } from './ports.js';
 
@@ -28,8 +28,6 @@ export interface NotifierPorts {
   portalUploads: Pick<PortalUploads, 'get'>;
   contacts: Contacts;
   deliver(notice: Notice): Promise<Delivered>;
-  /** A link to the annotated copy, for a receipt. */
-  annotatedLink(ref: ObjectRef): Promise<string>;
   portalUrl: string;
   snapshotBucket: string;
   dueDay: number;
@@ -73,7 +71,7 @@ export function makeNotifier(ports: NotifierPorts) {
         // The same bytes again: the clerk had the receipt of the first.
         if (report.outcome === 'duplicate') return null;
         const department = departmentOf(report.department);
-        const annotatedUrl = report.annotatedKey === null ? null : await ports.annotatedLink({ bucket: report.source.bucket, key: report.annotatedKey });
+        const annotatedUrl = annotatedCopyLink(report, ports.portalUrl);
         return receiptNotice(report, department.name, { ...addressing(await uploaderOf(report, department.clerks)), annotatedUrl });
       }
       case 'submitted':

@@ -26,7 +26,6 @@ function setUp(trail: AuditEntry[] = []) {
       told.push(notice);
       return { sent: notice.to.length, skipped: 0 };
     },
-    annotatedLink: async (ref) => `https://s3.local/${ref.key}?signed`,
     portalUrl: 'https://portal.local/',
     snapshotBucket: 'snapshots',
     dueDay: 10,
@@ -51,15 +50,16 @@ const report = (key: string, overrides: Partial<ImportReport> = {}) =>
 
 describe('who is told what', () => {
   it.each([
-    ['a portal upload: the signed-in user', `incoming/science/${uploadId}/a.xlsx`, ['li.wei@dazu.gov.cn']],
-    ["an S3 drop: the department's clerks", 'incoming/science/a.xlsx', ['science-clerk@portal.local', 'https://robot.local/science']],
-  ])('the receipt of %s', async (_, key, to) => {
+    // The annotated copy: on the department's page for a portal upload, in the bucket for a direct drop.
+    ['a portal upload: the signed-in user', `incoming/science/${uploadId}/a.xlsx`, ['li.wei@dazu.gov.cn'], 'https://portal.local/#/department/science'],
+    ["an S3 drop: the department's clerks", 'incoming/science/a.xlsx', ['science-clerk@portal.local', 'https://robot.local/science'], 's3://uploads/reports/science/a.annotated.xlsx'],
+  ])('the receipt of %s', async (_, key, to, annotated) => {
     const { objects, told, notify } = setUp();
     await objects.put({ bucket: 'uploads', key: 'reports/science/a.json', body: JSON.stringify(report(key)), contentType: 'application/json' });
     await notify({ kind: 'receipt', bucket: 'uploads', reportKey: 'reports/science/a.json' });
     expect(told.map((n) => n.to.map((r) => (r.channel === 'email' ? r.address : r.url)))).toEqual([to]);
     expect(told[0]?.text).toContain('填报表!C7');
-    expect(told[0]?.links.at(-1)?.url).toBe('https://s3.local/reports/science/a.annotated.xlsx?signed');
+    expect(told[0]?.links.at(-1)?.url).toBe(annotated);
   });
 
   it('no receipt for the same bytes uploaded again', async () => {

@@ -25,10 +25,13 @@ export async function importRequests(report: ImportReport, months: Pick<MonthRev
   return [receipt, ...submitted];
 }
 
-/** The clerks' notice of the head's decision the record ends with: a return or an approval; none for a correction's steps. */
+/**
+ * The notice of the step the record ends with: the clerks' of the head's return or approval, the head's of a returned
+ * month submitted again by its explanations; none for a correction's steps.
+ */
 export function reviewRequest(record: MonthRecord): ReviewStepRequest | null {
   const step = record.review.audit.at(-1);
-  if (!step || (step.action !== 'returned' && step.action !== 'approved')) return null;
+  if (!step || (step.action !== 'returned' && step.action !== 'approved' && step.action !== 'submitted')) return null;
   const { department, period } = record.slice.submission;
   return { kind: step.action, department, period, revision: step.revision, at: step.at };
 }

@@ -343,6 +343,7 @@ export function makePortalApi(deps: PortalApiDependencies) {
       const texts = validated(explanationsSchema, jsonBody(request.body), { zh: '说明', en: 'explanations' });
       const now = clock.now();
       const record = await stepped(department, period, (month) => explain(month, texts, principal, now));
+      await requestReviewNotice(record);
       logger.info('month explained', { department, period, indicators: Object.keys(texts), user: principal.user, state: monthStateOf(record) });
       return { status: 200, json: await detailOf(principal, department, period, record) };
     },

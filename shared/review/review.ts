@@ -330,8 +330,10 @@ export function explain(record: MonthRecord, texts: Record<string, string>, prin
     audit.push(entry('explained', at, by, text, revisionUnderReview(record), indicator));
   }
   if (review.correction) return { ...record, review: { ...review, correction: { ...review.correction, explanations }, audit } };
-  const state: ReviewState = review.state === 'returned' ? 'submitted' : review.state;
-  return { ...record, review: { ...review, state, explanations, audit } };
+  if (review.state !== 'returned') return { ...record, review: { ...review, explanations, audit } };
+  // Explained, a returned month is submitted again: a step of its own, of which its head is told.
+  audit.push(entry('submitted', at, by, null, record.revision));
+  return { ...record, review: { ...review, state: 'submitted', explanations, audit } };
 }
 
 export type Decision = 'approve' | 'return';

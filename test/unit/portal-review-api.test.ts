@@ -176,7 +176,7 @@ describe('signing off a month', () => {
 
     const resubmitted = jsonOf(await explain('science-clerk', { 'sci.rd_intensity': 'It is our own figure: checked with the statistics bureau' })) as MonthDetail;
     expect(resubmitted).toMatchObject({ state: 'submitted', returned: null });
-    expect(resubmitted.audit.map((entry) => entry.action)).toEqual(['submitted', 'returned', 'explained']);
+    expect(resubmitted.audit.map((entry) => entry.action)).toEqual(['submitted', 'returned', 'explained', 'submitted']);
   });
 
   it('refuses a decision on a revision, or a workbook, the reviewer did not see with 409 month.changed', async () => {

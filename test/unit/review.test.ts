@@ -217,9 +217,11 @@ describe('explaining warned figures', () => {
 
   it('submits a returned month again', () => {
     const returned = withReview(submitted(), { state: 'returned' });
+    const { explanations, audit } = explained('clerk-li');
     expect(explain(returned, { 'sci.platforms': 'a new lab opened' }, clerk, NOW)).toEqual({
       ...returned,
-      review: { ...returned.review, state: 'submitted', ...explained('clerk-li') },
+      // Submitted again: a step of its own in the trail, of which the head is told.
+      review: { ...returned.review, state: 'submitted', explanations, audit: [...audit, { action: 'submitted', at: AT, by: 'clerk-li', reason: null, revision: 1, indicator: null }] },
     });
   });
 

@@ -79,7 +79,7 @@ export function districtMidnight(isoDate: string): string {
 let districtDate: Intl.DateTimeFormat | undefined;
 
 /** The district's date at an instant, as an ISO date (YYYY-MM-DD). */
-function districtDateAt(instant: Date): string {
+export function districtDateAt(instant: Date): string {
   districtDate ??= new Intl.DateTimeFormat('en-CA', { timeZone: DISTRICT_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
   return districtDate.format(instant);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NoticeRequest } from '../../shared/notify/notice.js';
 import { dueNoticeOn, makeReminders, periodDueOn } from '../../shared/notify/remind.js';
 import { submission } from '../fixtures.js';
-import { weekdayCalendar } from '../weekday-calendar.js';
+import { DISTRICT_WORKING_DAYS } from '../../shared/working-days.js';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -22,7 +22,7 @@ describe('what a day asks, for a month due on Thursday 2026-12-10', () => {
     ['2026-12-14', 3, { kind: 'escalation', workingDays: 2 }],
     ['2026-12-31', 3, { kind: 'escalation', workingDays: 15 }],
   ] as const)('%s with %i reminder days: %j', (on, days, expected) => {
-    expect(dueNoticeOn(on, '2026-12-10', days, weekdayCalendar)).toEqual(expected);
+    expect(dueNoticeOn(on, '2026-12-10', days, DISTRICT_WORKING_DAYS)).toEqual(expected);
   });
 
   it('is about the month before', () => {
@@ -37,7 +37,7 @@ describe('the daily run', () => {
     const remind = makeReminders({
       departments: ['science', 'education'],
       observations: { submission: async (department, period) => (department === 'science' ? submission(department, period) : undefined) },
-      calendar: weekdayCalendar,
+      calendar: DISTRICT_WORKING_DAYS,
       queue: { request: async (request) => void requested.push(request) },
       dueDay: 10,
       reminderDays: 3,
